@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "cvat-lint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cvat-lint", targets: ["cvat-lint"]),
+        .library(name: "CVATLint", targets: ["CVATLint"]),
+        .library(name: "CVATLintRules", targets: ["CVATLintRules"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // libxml2 from the system (Debian: libxml2-dev).
+        .systemLibrary(
+            name: "CLibXML2",
+            path: "Sources/CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // The library: export access, streaming reader, schema validation, model, engine, reports.
+        .target(
+            name: "CVATLint",
+            dependencies: [
+                "CLibXML2",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        // The rule catalogue: one file per rule, plus the XSDs and target profiles as data.
+        .target(
+            name: "CVATLintRules",
+            dependencies: ["CVATLint"],
+            path: "Rules",
+            exclude: ["Schemas", "Profiles"],
+            plugins: ["EmbedResources"]
+        ),
+        // The command line: flags to options, nothing more.
+        .executableTarget(
+            name: "cvat-lint",
+            dependencies: [
+                "CVATLint",
+                "CVATLintRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Build-time helper: turns Rules/Schemas and Rules/Profiles into Swift string constants,
+        // so the built tool carries its data and works from any directory.
+        .executableTarget(name: "embed-resources", path: "Sources/embed-resources"),
+        .plugin(
+            name: "EmbedResources",
+            capability: .buildTool(),
+            dependencies: ["embed-resources"]
+        ),
+        .testTarget(
+            name: "CVATLintTests",
+            dependencies: ["CVATLint", "CVATLintRules", "cvat-lint"],
+            resources: []
+        ),
+    ]
+)

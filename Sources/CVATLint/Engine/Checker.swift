@@ -1,0 +1,177 @@
+/// Options of one `check` run that the library acts on.
+public struct CheckOptions: Sendable {
+    /// At most this many `xml` and `schema` findings are listed per export; the rest are counted.
+    public var maximumSchemaFindings: Int
+
+    public init(maximumSchemaFindings: Int = 200) {
+        self.maximumSchemaFindings = maximumSchemaFindings
+    }
+}
+
+/// Streams an export's `annotations.xml` once through libxml2 with the XSD attached, hands the
+/// typed records to the visitors, and turns parser and schema diagnostics into findings.
+public final class Checker {
+    public let schema: CompiledSchema
+    public let messages: XMLMessages
+    public var options: CheckOptions
+
+    public init(schema: CompiledSchema, messages: XMLMessages, options: CheckOptions = CheckOptions()) {
+        self.schema = schema
+        self.messages = messages
+        self.options = options
+    }
+
+    /// Lints one export. Throws `InputError` only when the input cannot be read at all.
+    public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = []) throws -> ExportReport {
+        let summary = ExportShapeSummary()
+        let fanOut = VisitorFanOut([summary] + visitors)
+        var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,
+                                            limit: options.maximumSchemaFindings)
+        let reader = AnnotationsReader(visitor: fanOut) { collector.add($0) }
+        let parser = XMLStreamParser(delegate: reader, schema: schema, fileName: source.annotationsPath)
+        guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
+
+        var sniffer = EncodingSniffer()
+        try source.streamAnnotations { chunk in
+            if let problem = sniffer.inspect(chunk) {
+                collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1),
+                                            element: nil, parent: nil, isFatal: false))
+            }
+            parser.feed(chunk)
+        }
+        parser.finish()
+        if sniffer.sawNoBytes {
+            collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
+                                                     element: nil, parent: nil, isFatal: true), describedAs: "the file is empty")
+        }
+
+        return ExportReport(
+            path: source.path,
+            format: summary.format,
+            level: summary.meta?.level,
+            mode: summary.mode,
+            summary: collector.counts,
+            findings: collector.findings + collector.overflowFindings)
+    }
+}
+
+/// Collects the `xml` and `schema` findings of one parse, up to a cap.
+struct DiagnosticCollector {
+    let file: String
+    let messages: XMLMessages
+    let limit: Int
+    private(set) var findings: [Finding] = []
+    private(set) var counts = SeverityCounts()
+    private var unlisted: [String: Int] = [:]
+
+    init(file: String, messages: XMLMessages, limit: Int) {
+        self.file = file
+        self.messages = messages
+        self.limit = limit
+    }
+
+    mutating func add(_ diagnostic: XMLDiagnostic) {
+        let rule = diagnostic.kind == .xml ? "xml" : "schema"
+        counts.add(.error)
+        guard findings.count < limit else {
+            unlisted[rule, default: 0] += 1
+            return
+        }
+        let finding = Finding(rule: rule, severity: .error, message: messages.describe(diagnostic),
+                              location: FindingLocation(file: file, at: diagnostic.location))
+        // libxml2 can say the same thing twice at one place (e.g. a facet and then the type); keep one.
+        if let last = findings.last, last.location == finding.location, last.rule == finding.rule,
+           last.message == finding.message {
+            counts.errors -= 1
+            return
+        }
+        findings.append(finding)
+    }
+
+    mutating func replaceAll(with diagnostic: XMLDiagnostic, describedAs message: String) {
+        findings = [Finding(rule: "xml", severity: .error, message: message,
+                            location: FindingLocation(file: file, at: diagnostic.location))]
+        counts = SeverityCounts(errors: 1)
+        unlisted = [:]
+    }
+
+    /// One finding per rule that went past the cap, saying how many were not listed.
+    var overflowFindings: [Finding] {
+        unlisted.keys.sorted().compactMap { rule in
+            guard let count = unlisted[rule], count > 0 else { return nil }
+            return Finding(rule: rule, severity: .error,
+                           message: "… and \(count) more \(rule) error\(count == 1 ? "" : "s") not listed (raise --max-schema-findings to see them)",
+                           location: FindingLocation(file: file))
+        }
+    }
+}
+
+/// Notes encodings that importers refuse even where libxml2 copes (UTF-16).
+struct EncodingSniffer {
+    private(set) var sawNoBytes = true
+
+    /// Looks at the first chunk only; returns a problem to report, if any.
+    mutating func inspect(_ chunk: UnsafeRawBufferPointer) -> String? {
+        guard sawNoBytes, !chunk.isEmpty else { return nil }
+        sawNoBytes = false
+        let head = Array(chunk.prefix(2))
+        let utf16Starts: [[UInt8]] = [[0xFF, 0xFE], [0xFE, 0xFF], [0x00, 0x3C], [0x3C, 0x00]]
+        guard utf16Starts.contains(head) else { return nil }
+        return "the file is UTF-16; CVAT writes UTF-8 and importers (Encord's SDK among them) decode it as UTF-8 only"
+    }
+}
+
+/// Passes each record to several visitors in order.
+final class VisitorFanOut: AnnotationVisitor {
+    private let visitors: [AnnotationVisitor]
+
+    init(_ visitors: [AnnotationVisitor]) { self.visitors = visitors }
+
+    func visitVersion(_ version: String, at location: SourceLocation) {
+        for visitor in visitors { visitor.visitVersion(version, at: location) }
+    }
+    func visitMeta(_ meta: ExportMeta) {
+        for visitor in visitors { visitor.visitMeta(meta) }
+    }
+    func visitImage(_ image: ImageRecord) {
+        for visitor in visitors { visitor.visitImage(image) }
+    }
+    func visitTrackStart(_ track: TrackRecord) {
+        for visitor in visitors { visitor.visitTrackStart(track) }
+    }
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        for visitor in visitors { visitor.visitTrackShape(shape, of: track) }
+    }
+    func visitTrackEnd(_ track: TrackRecord) {
+        for visitor in visitors { visitor.visitTrackEnd(track) }
+    }
+}
+
+/// What the export is: its format from the elements seen, its level and mode from `<meta>`.
+final class ExportShapeSummary: AnnotationVisitor {
+    private(set) var meta: ExportMeta?
+    private var images = 0
+    private var tracks = 0
+
+    func visitMeta(_ meta: ExportMeta) { self.meta = meta }
+    func visitImage(_ image: ImageRecord) { images += 1 }
+    func visitTrackStart(_ track: TrackRecord) { tracks += 1 }
+
+    var format: ExportFormat {
+        switch (images > 0, tracks > 0) {
+        case (true, true): .mixed
+        case (false, true): .video
+        default: .images
+        }
+    }
+
+    var mode: ExportMode? {
+        let modes = meta?.modes ?? []
+        if modes.count > 1 { return .mixed }
+        switch modes.first {
+        case .annotation: return .annotation
+        case .interpolation: return .interpolation
+        case nil: return nil
+        }
+    }
+}

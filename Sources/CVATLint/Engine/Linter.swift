@@ -1,0 +1,55 @@
+/// What the engine needs from a rule catalogue: the schema and the words for its types.
+public struct Catalogue: Sendable {
+    /// The XSD that `annotations.xml` is validated against.
+    public var schemaText: String
+    /// XSD pattern text → what a value should look like, for readable schema findings.
+    public var patternDescriptions: [String: String]
+
+    public init(schemaText: String, patternDescriptions: [String: String]) {
+        self.schemaText = schemaText
+        self.patternDescriptions = patternDescriptions
+    }
+}
+
+/// The outcome of linting several paths: reports for the usable ones, one-line reasons for the rest.
+public struct LintOutcome: Sendable {
+    public var report: RunReport
+    public var inputErrors: [InputError]
+}
+
+/// Lints exports end to end: opens each path, checks it, collects the reports.
+public final class Linter {
+    private let checker: Checker
+    public var zipLimits = ZipLimits()
+
+    public init(catalogue: Catalogue, options: CheckOptions = CheckOptions()) throws {
+        let schema = try CompiledSchema(xsd: catalogue.schemaText)
+        checker = Checker(schema: schema, messages: XMLMessages(patternDescriptions: catalogue.patternDescriptions),
+                          options: options)
+    }
+
+    /// Lints one export given as a path.
+    public func lint(path: String) throws -> (ExportReport, ExportContainer) {
+        let source = try ExportOpener.open(path, limits: zipLimits)
+        return (try checker.check(source), source.container)
+    }
+
+    /// Lints several exports; an unusable one is noted and the others still run.
+    public func lint(paths: [String]) -> LintOutcome {
+        var exports: [ExportReport] = []
+        var containers: [ExportContainer] = []
+        var errors: [InputError] = []
+        for path in paths {
+            do {
+                let (report, container) = try lint(path: path)
+                exports.append(report)
+                containers.append(container)
+            } catch let error as InputError {
+                errors.append(error)
+            } catch {
+                errors.append(InputError("\(path): \(error)"))
+            }
+        }
+        return LintOutcome(report: RunReport(exports: exports, containers: containers), inputErrors: errors)
+    }
+}

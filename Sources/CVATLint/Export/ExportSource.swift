@@ -1,0 +1,177 @@
+import Foundation
+import ZIPFoundation
+
+/// The input could not be used at all (exit code 2): missing, not an export, unreadable.
+public struct InputError: Error, CustomStringConvertible, Sendable {
+    /// One line: what is wrong and where.
+    public var message: String
+
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// How an export was given.
+public enum ExportContainer: String, Sendable, Codable {
+    case directory, zip, xml
+}
+
+/// A media file of an export (under `images/`).
+public struct MediaFile: Sendable, Hashable {
+    /// Path relative to the export root, `/`-separated, e.g. `images/a.jpg`.
+    public var path: String
+    public var size: UInt64
+    /// A symbolic link (never followed).
+    public var isSymlink: Bool
+
+    public init(path: String, size: UInt64, isSymlink: Bool = false) {
+        self.path = path
+        self.size = size
+        self.isSymlink = isSymlink
+    }
+}
+
+/// An export to lint: a directory, a zip read in place, or a bare `annotations.xml`.
+public protocol ExportSource {
+    /// The path as the user gave it.
+    var path: String { get }
+    var container: ExportContainer { get }
+    /// The annotations file's path inside the export, for locations (e.g. `annotations.xml`).
+    var annotationsPath: String { get }
+    /// Streams the bytes of `annotations.xml` in chunks.
+    func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws
+    /// The media files under `images/`; nil when the export has no `images/` folder (or is a bare file).
+    func mediaFiles() throws -> [MediaFile]?
+}
+
+/// Opens what the user named as an export.
+public enum ExportOpener {
+    /// The export at `path`; throws `InputError` with one line when it is not usable.
+    public static func open(_ path: String, limits: ZipLimits = ZipLimits()) throws -> ExportSource {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError("\(path): no such file or directory")
+        }
+        if isDirectory.boolValue {
+            return try DirectoryExport(path: path)
+        }
+        let kind = try sniff(path)
+        switch kind {
+        case .zip: return try ZipExport(path: path, limits: limits)
+        case .xml: return BareXMLExport(path: path)
+        case .directory: throw InputError("\(path): not an export")
+        }
+    }
+
+    /// Decides zip or XML by content, then by name.
+    static func sniff(_ path: String) throws -> ExportContainer {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError("\(path): cannot be read (permission denied?)")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 512)) ?? Data()
+        let lowered = path.lowercased()
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return .zip
+        }
+        if lowered.hasSuffix(".zip") {
+            throw InputError("\(path): not a zip archive (no zip signature)")
+        }
+        if lowered.hasSuffix(".xml") || looksLikeXML(head) {
+            return .xml
+        }
+        throw InputError("\(path): not an export (expected a directory, a .zip or an .xml file)")
+    }
+
+    /// True when the bytes start (after a byte-order mark and spaces) with `<`, in UTF-8 or UTF-16.
+    static func looksLikeXML(_ head: Data) -> Bool {
+        var bytes = Array(head)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return true }
+        guard let first = bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0x00].contains($0) }) else { return false }
+        return first == UInt8(ascii: "<")
+    }
+}
+
+/// Reads a file in chunks with POSIX calls (no Foundation `Data` per chunk).
+func streamFile(at path: String, displayName: String, chunkSize: Int = 1 << 20,
+                _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+    let descriptor = Foundation.open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+        throw InputError("\(displayName): cannot be read (\(String(cString: strerror(errno))))")
+    }
+    defer { close(descriptor) }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+        let count = read(descriptor, buffer.baseAddress, chunkSize)
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw InputError("\(displayName): read failed (\(String(cString: strerror(errno))))")
+        }
+        if count == 0 { break }
+        try consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    }
+}
+
+/// A bare `annotations.xml` (or any CVAT XML file) with no media beside it.
+public struct BareXMLExport: ExportSource {
+    public let path: String
+    public var container: ExportContainer { .xml }
+    public var annotationsPath: String { (path as NSString).lastPathComponent }
+
+    public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try streamFile(at: path, displayName: path, consume)
+    }
+
+    public func mediaFiles() throws -> [MediaFile]? { nil }
+}
+
+/// An unpacked export folder: `annotations.xml` and, with "save images", `images/`.
+public struct DirectoryExport: ExportSource {
+    public let path: String
+    public var container: ExportContainer { .directory }
+    public var annotationsPath: String { "annotations.xml" }
+    private let annotationsFile: String
+
+    init(path: String) throws {
+        self.path = path
+        annotationsFile = (path as NSString).appendingPathComponent("annotations.xml")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: annotationsFile, isDirectory: &isDirectory) else {
+            throw InputError("\(path): not an export (no annotations.xml in this directory)")
+        }
+        if isDirectory.boolValue {
+            throw InputError("\(annotationsFile): is a directory, expected the annotations file")
+        }
+    }
+
+    public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try streamFile(at: annotationsFile, displayName: annotationsFile, consume)
+    }
+
+    public func mediaFiles() throws -> [MediaFile]? {
+        let root = URL(fileURLWithPath: path)
+        let images = root.appendingPathComponent("images")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: images.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return nil
+        }
+        var files: [MediaFile] = []
+        let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey, .fileSizeKey]
+        // The enumerator does not descend into symlinked directories; links are listed, never followed.
+        guard let walker = FileManager.default.enumerator(at: images, includingPropertiesForKeys: keys) else {
+            return files
+        }
+        let prefix = root.standardizedFileURL.path + "/"
+        for case let url as URL in walker {
+            let values = try? url.resourceValues(forKeys: Set(keys))
+            let isLink = values?.isSymbolicLink ?? false
+            guard isLink || values?.isRegularFile == true else { continue }
+            var relative = url.standardizedFileURL.path
+            if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
+            files.append(MediaFile(path: relative, size: UInt64(values?.fileSize ?? 0), isSymlink: isLink))
+        }
+        return files.sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import ZIPFoundation
+
+/// Caps that refuse a zip bomb: the inflated size of `annotations.xml`, and its ratio to the compressed size.
+public struct ZipLimits: Sendable {
+    public var maximumInflatedBytes: UInt64
+    public var maximumRatio: UInt64
+
+    public init(maximumInflatedBytes: UInt64 = 16 << 30, maximumRatio: UInt64 = 1000) {
+        self.maximumInflatedBytes = maximumInflatedBytes
+        self.maximumRatio = maximumRatio
+    }
+}
+
+/// A CVAT export zip, read in place: never unpacked to disk.
+public final class ZipExport: ExportSource {
+    public let path: String
+    public var container: ExportContainer { .zip }
+    public let annotationsPath: String
+    /// The folder inside the zip that holds the export ("" for the root, as CVAT writes it).
+    private let root: String
+    private let archive: Archive
+    private let limits: ZipLimits
+
+    init(path: String, limits: ZipLimits) throws {
+        self.path = path
+        self.limits = limits
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw InputError("\(path): not a readable zip archive (\(error))")
+        }
+        let candidates = archive.filter { entry in
+            entry.type == .file && (entry.path == "annotations.xml" || entry.path.hasSuffix("/annotations.xml"))
+        }
+        if let top = candidates.first(where: { $0.path == "annotations.xml" }) {
+            root = ""
+            annotationsPath = top.path
+        } else if let nested = candidates.filter({ $0.path.split(separator: "/").count == 2 }).first {
+            // A zip of the export folder rather than of its contents: accept one level of nesting.
+            root = String(nested.path.dropLast("annotations.xml".count))
+            annotationsPath = nested.path
+        } else if archive.contains(where: { $0.path == "annotations.xml/" || $0.path == "annotations.xml" }) {
+            throw InputError("\(path): annotations.xml in this zip is a directory, expected the annotations file")
+        } else {
+            throw InputError("\(path): not a CVAT export (no annotations.xml in this zip)")
+        }
+    }
+
+    public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let entry = archive[annotationsPath] else {
+            throw InputError("\(path): annotations.xml vanished from the zip")
+        }
+        let declared = entry.uncompressedSize
+        if declared > limits.maximumInflatedBytes {
+            throw InputError("\(path): \(annotationsPath) inflates to \(declared) bytes, over the limit of \(limits.maximumInflatedBytes) (raise it with --max-inflated-size)")
+        }
+        let compressed = max(entry.compressedSize, 1)
+        if entry.isCompressed, declared / compressed > limits.maximumRatio {
+            throw InputError("\(path): \(annotationsPath) has a compression ratio of \(declared / compressed):1, over the limit of \(limits.maximumRatio):1 (a zip bomb? raise it with --max-zip-ratio)")
+        }
+        // The declared size may lie: count what really comes out.
+        var inflated: UInt64 = 0
+        var consumerError: Error?
+        do {
+            _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { data in
+                inflated += UInt64(data.count)
+                if inflated > limits.maximumInflatedBytes || inflated > max(declared, 1) &* 2 &+ (1 << 20) {
+                    let refusal = InputError("\(path): \(annotationsPath) inflates past its declared size; refusing (a zip bomb?)")
+                    consumerError = refusal
+                    throw refusal
+                }
+                try data.withUnsafeBytes { try consume($0) }
+            }
+        } catch {
+            if let consumerError { throw consumerError }
+            if error is InputError { throw error }
+            throw InputError("\(path): cannot inflate \(annotationsPath) (\(error))")
+        }
+    }
+
+    public func mediaFiles() throws -> [MediaFile]? {
+        let prefix = root + "images/"
+        var files: [MediaFile] = []
+        var sawImagesFolder = false
+        for entry in archive where entry.path.hasPrefix(prefix) {
+            sawImagesFolder = true
+            guard entry.type != .directory else { continue }
+            let relative = String(entry.path.dropFirst(root.count))
+            files.append(MediaFile(path: relative, size: entry.uncompressedSize, isSymlink: entry.type == .symlink))
+        }
+        return sawImagesFolder ? files.sorted { $0.path < $1.path } : nil
+    }
+}

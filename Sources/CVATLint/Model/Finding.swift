@@ -1,0 +1,103 @@
+/// How much a finding matters. Ordered: info < warning < error.
+public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+    case info, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Where a finding is: the file inside the export, line and column, and the annotation context that applies.
+public struct FindingLocation: Sendable, Codable, Hashable {
+    /// Path inside the export, e.g. `annotations.xml` or `images/a.jpg`.
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var taskID: Int?
+    public var subset: String?
+    public var image: String?
+    public var imageID: Int?
+    public var frame: Int?
+    public var trackID: Int?
+    public var label: String?
+    public var attribute: String?
+
+    public init(file: String, line: Int? = nil, column: Int? = nil, taskID: Int? = nil, subset: String? = nil,
+                image: String? = nil, imageID: Int? = nil, frame: Int? = nil, trackID: Int? = nil,
+                label: String? = nil, attribute: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.taskID = taskID
+        self.subset = subset
+        self.image = image
+        self.imageID = imageID
+        self.frame = frame
+        self.trackID = trackID
+        self.label = label
+        self.attribute = attribute
+    }
+
+    public init(file: String, at location: SourceLocation) {
+        self.init(file: file, line: location.line > 0 ? location.line : nil,
+                  column: location.column > 0 ? location.column : nil)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, line, column
+        case taskID = "task_id"
+        case subset, image
+        case imageID = "image_id"
+        case frame
+        case trackID = "track_id"
+        case label, attribute
+    }
+}
+
+/// One problem found in an export.
+public struct Finding: Sendable, Codable, Hashable {
+    /// The rule's id (`xml`, `schema`, or a catalogue rule such as `label-multiple-shapes`).
+    public var rule: String
+    public var severity: Severity
+    public var message: String
+    public var location: FindingLocation
+
+    public init(rule: String, severity: Severity, message: String, location: FindingLocation) {
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.location = location
+    }
+}
+
+/// Counts of findings by severity.
+public struct SeverityCounts: Sendable, Codable, Hashable {
+    public var errors = 0
+    public var warnings = 0
+    public var infos = 0
+
+    public init(errors: Int = 0, warnings: Int = 0, infos: Int = 0) {
+        self.errors = errors
+        self.warnings = warnings
+        self.infos = infos
+    }
+
+    public mutating func add(_ severity: Severity, count: Int = 1) {
+        switch severity {
+        case .error: errors += count
+        case .warning: warnings += count
+        case .info: infos += count
+        }
+    }
+
+    public static func + (lhs: SeverityCounts, rhs: SeverityCounts) -> SeverityCounts {
+        SeverityCounts(errors: lhs.errors + rhs.errors, warnings: lhs.warnings + rhs.warnings,
+                       infos: lhs.infos + rhs.infos)
+    }
+}

@@ -1,0 +1,184 @@
+/// A small element tree, used for `<meta>` only (its size does not grow with the annotations).
+public struct XMLNode: Sendable {
+    public var name: String
+    public var xmlAttributes: [XMLAttribute]
+    public var text: String
+    public var children: [XMLNode]
+    public var location: SourceLocation
+
+    public init(name: String, xmlAttributes: [XMLAttribute] = [], text: String = "", children: [XMLNode] = [],
+                location: SourceLocation) {
+        self.name = name
+        self.xmlAttributes = xmlAttributes
+        self.text = text
+        self.children = children
+        self.location = location
+    }
+
+    /// The first child with this name.
+    public func child(_ name: String) -> XMLNode? { children.first(where: { $0.name == name }) }
+
+    /// All children with this name.
+    public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
+
+    /// The trimmed text of the first child with this name.
+    public func value(_ name: String) -> String? { child(name).map { $0.text.trimmingSpaces() } }
+
+    /// The first child with this name, read as an integer.
+    public func integer(_ name: String) -> Int? { value(name).flatMap(parseInteger) }
+}
+
+/// The level an export was made at.
+public enum ExportLevel: String, Sendable, Codable {
+    case task, job, project
+}
+
+/// The task mode: `annotation` for image data, `interpolation` for video data.
+public enum TaskMode: String, Sendable, Codable {
+    case annotation, interpolation
+}
+
+/// A `<task>` (task export or `project/tasks/task`) or a `<job>` (job export).
+public struct TaskMeta: Sendable {
+    public var node: XMLNode
+    public var isJob: Bool
+
+    public init(node: XMLNode, isJob: Bool) {
+        self.node = node
+        self.isJob = isJob
+    }
+
+    public var id: Int? { node.integer("id") }
+    public var name: String? { node.value("name") }
+    public var size: Int? { node.integer("size") }
+    public var mode: TaskMode? { node.value("mode").flatMap(TaskMode.init(rawValue:)) }
+    public var subset: String? { node.value("subset") }
+    public var startFrame: Int? { node.integer("start_frame") }
+    public var stopFrame: Int? { node.integer("stop_frame") }
+    public var frameFilter: String? { node.value("frame_filter") }
+    /// The frame step from `frame_filter` (`step=N`), 1 when absent.
+    public var frameStep: Int {
+        guard let filter = frameFilter, let range = filter.range(of: "step=") else { return 1 }
+        let digits = filter[range.upperBound...].prefix(while: \.isNumber)
+        return Int(digits).flatMap { $0 > 0 ? $0 : nil } ?? 1
+    }
+    public var location: SourceLocation { node.location }
+}
+
+/// An attribute spec of a label (`<label><attributes><attribute>`).
+public struct AttributeSpec: Sendable {
+    public var name: String
+    public var mutable: Bool?
+    public var inputType: String
+    public var defaultValue: String?
+    /// The allowed values, one per line as CVAT writes them.
+    public var values: [String]
+    public var location: SourceLocation
+
+    public init(name: String, mutable: Bool?, inputType: String, defaultValue: String?, values: [String],
+                location: SourceLocation) {
+        self.name = name
+        self.mutable = mutable
+        self.inputType = inputType
+        self.defaultValue = defaultValue
+        self.values = values
+        self.location = location
+    }
+
+    init(node: XMLNode) {
+        if node.children.isEmpty {
+            // Version 1.0 label DSL: "@select=name:a,b,c" (@ immutable, ~ mutable).
+            self = AttributeSpec(dsl: node.text.trimmingSpaces(), location: node.location)
+            return
+        }
+        let valuesText = node.child("values")?.text ?? ""
+        self.init(
+            name: node.value("name") ?? "",
+            mutable: node.value("mutable").map { ["true", "1"].contains($0.lowercased()) },
+            inputType: node.value("input_type") ?? "",
+            defaultValue: node.child("default_value")?.text,
+            values: valuesText.isEmpty ? [] : valuesText.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { String($0).trimmingSpaces() },
+            location: node.location)
+    }
+
+    init(dsl: String, location: SourceLocation) {
+        var rest = Substring(dsl)
+        let mutable = rest.first == "~"
+        if rest.first == "~" || rest.first == "@" { rest = rest.dropFirst() }
+        let typeEnd = rest.firstIndex(of: "=") ?? rest.endIndex
+        let inputType = String(rest[..<typeEnd])
+        rest = typeEnd < rest.endIndex ? rest[rest.index(after: typeEnd)...] : ""
+        let nameEnd = rest.firstIndex(of: ":") ?? rest.endIndex
+        let name = String(rest[..<nameEnd])
+        let values = nameEnd < rest.endIndex ? rest[rest.index(after: nameEnd)...].split(separator: ",").map(String.init) : []
+        self.init(name: name, mutable: mutable, inputType: inputType, defaultValue: values.first, values: values,
+                  location: location)
+    }
+}
+
+/// A label spec (`<labels><label>`); skeleton sublabels carry their parent's name.
+public struct LabelSpec: Sendable {
+    public var name: String
+    public var color: String?
+    public var type: String?
+    public var parent: String?
+    public var attributes: [AttributeSpec]
+    public var location: SourceLocation
+
+    public init(name: String, color: String? = nil, type: String? = nil, parent: String? = nil,
+                attributes: [AttributeSpec] = [], location: SourceLocation) {
+        self.name = name
+        self.color = color
+        self.type = type
+        self.parent = parent
+        self.attributes = attributes
+        self.location = location
+    }
+
+    init(node: XMLNode) {
+        self.init(
+            name: node.value("name") ?? "",
+            color: node.value("color"),
+            type: node.value("type"),
+            parent: node.value("parent").flatMap { $0.isEmpty ? nil : $0 },
+            attributes: (node.child("attributes")?.children("attribute") ?? []).map(AttributeSpec.init(node:)),
+            location: node.location)
+    }
+}
+
+/// `<meta>`, typed: the export level, its tasks (or job), and the label specs.
+public struct ExportMeta: Sendable {
+    public var node: XMLNode
+    public var level: ExportLevel?
+    /// Task exports: one; project exports: each `project/tasks/task`; job exports: the job.
+    public var tasks: [TaskMeta]
+    public var labels: [LabelSpec]
+    /// The `<project>`, `<task>` or `<job>` section, as written.
+    public var section: XMLNode?
+
+    public init(node: XMLNode) {
+        self.node = node
+        if let project = node.child("project") {
+            level = .project
+            section = project
+            tasks = (project.child("tasks")?.children("task") ?? []).map { TaskMeta(node: $0, isJob: false) }
+        } else if let task = node.child("task") {
+            level = .task
+            section = task
+            tasks = [TaskMeta(node: task, isJob: false)]
+        } else if let job = node.child("job") {
+            level = .job
+            section = job
+            tasks = [TaskMeta(node: job, isJob: true)]
+        } else {
+            level = nil
+            section = nil
+            tasks = []
+        }
+        labels = (section?.child("labels")?.children("label") ?? []).map(LabelSpec.init(node:))
+    }
+
+    /// The tasks' combined mode: nil when no task states one, `mixed` is reported by the caller.
+    public var modes: Set<TaskMode> { Set(tasks.compactMap(\.mode)) }
+}

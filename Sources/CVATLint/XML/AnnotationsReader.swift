@@ -1,0 +1,218 @@
+/// Receives the typed records of one `annotations.xml`, in document order.
+///
+/// Images arrive whole (an image is small); a track arrives as a header, then one call per
+/// frame shape, then its end, so a visitor never needs to hold a whole track.
+public protocol AnnotationVisitor: AnyObject {
+    func visitVersion(_ version: String, at location: SourceLocation)
+    func visitMeta(_ meta: ExportMeta)
+    func visitImage(_ image: ImageRecord)
+    func visitTrackStart(_ track: TrackRecord)
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord)
+    func visitTrackEnd(_ track: TrackRecord)
+}
+
+extension AnnotationVisitor {
+    public func visitVersion(_ version: String, at location: SourceLocation) {}
+    public func visitMeta(_ meta: ExportMeta) {}
+    public func visitImage(_ image: ImageRecord) {}
+    public func visitTrackStart(_ track: TrackRecord) {}
+    public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {}
+    public func visitTrackEnd(_ track: TrackRecord) {}
+}
+
+/// Turns the XML event stream into typed records for an `AnnotationVisitor`, and passes
+/// parser and schema diagnostics on. Keeps only the element being built, never past ones.
+public final class AnnotationsReader: XMLStreamDelegate {
+    /// What each open element is to the reader.
+    private enum Open {
+        case root, version, meta, image, track, shape, element, attribute, ignored
+    }
+
+    private let visitor: AnnotationVisitor
+    private let onDiagnostic: (XMLDiagnostic) -> Void
+
+    private var open: [Open] = []
+    private var text: [UInt8] = []
+    private var collectingText = false
+
+    private var versionLocation = SourceLocation(line: 0, column: 0)
+    private var metaStack: [XMLNode] = []
+    private var image: ImageRecord?
+    private var track: TrackRecord?
+    private var shape: Shape?
+    private var element: Shape?
+    private var attribute: (name: String, location: SourceLocation)?
+
+    /// The root element's name, once seen.
+    public private(set) var rootName: String?
+
+    /// Counts, for the export summary.
+    public private(set) var imageCount = 0
+    public private(set) var trackCount = 0
+
+    /// Text longer than this (in one meta field or attribute value) is cut; the schema and rules see the cut text.
+    public var maximumTextLength = 1 << 20
+
+    public init(visitor: AnnotationVisitor, onDiagnostic: @escaping (XMLDiagnostic) -> Void) {
+        self.visitor = visitor
+        self.onDiagnostic = onDiagnostic
+    }
+
+    public func diagnostic(_ diagnostic: XMLDiagnostic) {
+        onDiagnostic(diagnostic)
+    }
+
+    public func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard collectingText, text.count < maximumTextLength else { return }
+        text.append(contentsOf: bytes.prefix(maximumTextLength - text.count))
+    }
+
+    private func takeText() -> String {
+        defer { text.removeAll(keepingCapacity: true) }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    private func copy(_ attributes: XMLAttributes) -> [XMLAttribute] {
+        (0..<attributes.count).map { XMLAttribute(name: attributes.name(at: $0), value: attributes.value(at: $0)) }
+    }
+
+    public func startElement(_ name: String, attributes: XMLAttributes, at location: SourceLocation) {
+        let kind = classify(name, attributes: attributes, at: location)
+        open.append(kind)
+        collectingText = kind == .version || kind == .meta || kind == .attribute
+        if collectingText { text.removeAll(keepingCapacity: true) }
+    }
+
+    private func classify(_ name: String, attributes: XMLAttributes, at location: SourceLocation) -> Open {
+        guard let parent = open.last else {
+            rootName = name
+            if name != "annotations" {
+                onDiagnostic(XMLDiagnostic(kind: .schema, message: "root element '\(name)' is not 'annotations'",
+                                           location: location, element: name, parent: nil, isFatal: false))
+            }
+            return .root
+        }
+        switch parent {
+        case .root:
+            switch name {
+            case "version":
+                versionLocation = location
+                return .version
+            case "meta":
+                metaStack = [XMLNode(name: name, xmlAttributes: copy(attributes), location: location)]
+                return .meta
+            case "image":
+                image = ImageRecord(xmlAttributes: copy(attributes), location: location)
+                return .image
+            case "track":
+                let header = TrackRecord(xmlAttributes: copy(attributes), location: location)
+                track = header
+                visitor.visitTrackStart(header)
+                return .track
+            default:
+                return .ignored
+            }
+        case .meta:
+            // Close the parent's text run: meta nodes keep only their own direct text.
+            if let last = metaStack.indices.last, metaStack[last].text.isEmpty {
+                metaStack[last].text = takeText()
+            }
+            metaStack.append(XMLNode(name: name, xmlAttributes: copy(attributes), location: location))
+            return .meta
+        case .image:
+            guard let kind = ShapeKind(rawValue: name) else { return .ignored }
+            let values = copy(attributes)
+            shape = Shape(kind: kind, label: values.first(where: { $0.name == "label" })?.value ?? "",
+                          xmlAttributes: values, location: location)
+            return .shape
+        case .track:
+            guard let kind = ShapeKind(rawValue: name), kind != .tag, let track else { return .ignored }
+            shape = Shape(kind: kind, label: track.label, xmlAttributes: copy(attributes), location: location)
+            return .shape
+        case .shape:
+            if name == "attribute" {
+                attribute = (attributes.valueOf("name") ?? "", location)
+                return .attribute
+            }
+            if name == "points", shape?.kind == .skeleton {
+                let values = copy(attributes)
+                element = Shape(kind: .points, label: values.first(where: { $0.name == "label" })?.value ?? "",
+                                xmlAttributes: values, location: location)
+                return .element
+            }
+            return .ignored
+        case .element:
+            if name == "attribute" {
+                attribute = (attributes.valueOf("name") ?? "", location)
+                return .attribute
+            }
+            return .ignored
+        case .version, .attribute, .ignored:
+            return .ignored
+        }
+    }
+
+    public func endElement(_ name: String) {
+        guard let kind = open.popLast() else { return }
+        switch kind {
+        case .version:
+            visitor.visitVersion(takeText().trimmingSpaces(), at: versionLocation)
+        case .meta:
+            guard var node = metaStack.popLast() else { break }
+            let trailing = takeText()
+            if node.children.isEmpty || node.text.isEmpty { node.text += trailing }
+            if metaStack.isEmpty {
+                visitor.visitMeta(ExportMeta(node: node))
+            } else {
+                metaStack[metaStack.count - 1].children.append(node)
+            }
+        case .image:
+            if let finished = image {
+                imageCount += 1
+                visitor.visitImage(finished)
+            }
+            image = nil
+        case .track:
+            if let finished = track {
+                trackCount += 1
+                visitor.visitTrackEnd(finished)
+            }
+            track = nil
+        case .shape:
+            if let finished = shape {
+                if image != nil {
+                    image?.shapes.append(finished)
+                } else if let track {
+                    visitor.visitTrackShape(finished, of: track)
+                }
+            }
+            shape = nil
+        case .element:
+            if let finished = element { shape?.elements.append(finished) }
+            element = nil
+        case .attribute:
+            if let (attributeName, location) = attribute {
+                let value = AttributeValue(name: attributeName, value: takeText(), location: location)
+                if element != nil {
+                    element?.attributes.append(value)
+                } else {
+                    shape?.attributes.append(value)
+                }
+            }
+            attribute = nil
+        case .root, .ignored:
+            break
+        }
+        collectingText = open.last == .meta
+    }
+}
+
+extension XMLAttributes {
+    /// The value of the attribute with this local name.
+    public func valueOf(_ name: String) -> String? {
+        for index in 0..<count where self.name(at: index) == name {
+            return value(at: index)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,339 @@
+import CLibXML2
+
+/// A position in a text file: 1-based line and column (column 0 when unknown).
+public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+}
+
+/// The XML attributes of one start tag, read in place from libxml2's buffers.
+///
+/// Values are decoded to `String` only when asked for, so elements whose attributes
+/// nobody reads cost no allocation.
+public struct XMLAttributes {
+    fileprivate let base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    public let count: Int
+
+    /// The attribute's local name at `index`.
+    public func name(at index: Int) -> String {
+        guard let base, let name = base[index * 5] else { return "" }
+        return String(cString: name)
+    }
+
+    /// The attribute's value at `index`.
+    public func value(at index: Int) -> String {
+        guard let base, let start = base[index * 5 + 3], let end = base[index * 5 + 4] else { return "" }
+        let length = end - start
+        return String(decoding: UnsafeBufferPointer(start: start, count: max(0, length)), as: UTF8.self)
+    }
+
+    /// Every attribute as (name, value), in document order.
+    public var all: [(name: String, value: String)] {
+        (0..<count).map { (name(at: $0), value(at: $0)) }
+    }
+}
+
+/// What the stream parser reports: well-formedness problems, forbidden constructs, schema violations.
+public struct XMLDiagnostic: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Not well-formed XML, or a construct we refuse (DOCTYPE, entities).
+        case xml
+        /// Breaks the XSD.
+        case schema
+    }
+
+    public var kind: Kind
+    /// libxml2's message, trimmed; `XMLMessages` turns it into words for people.
+    public var message: String
+    public var location: SourceLocation
+    /// The element the message is about, with its parent, when known.
+    public var element: String?
+    public var parent: String?
+    /// True when the parser cannot go on after this problem.
+    public var isFatal: Bool
+}
+
+/// Receives the stream, one event at a time.
+public protocol XMLStreamDelegate: AnyObject {
+    func startElement(_ name: String, attributes: XMLAttributes, at location: SourceLocation)
+    func endElement(_ name: String)
+    func characters(_ text: UnsafeBufferPointer<UInt8>)
+    func diagnostic(_ diagnostic: XMLDiagnostic)
+}
+
+/// A compiled XSD, shared by every parse in the process.
+public final class CompiledSchema: @unchecked Sendable {
+    fileprivate let schema: xmlSchemaPtr
+
+    /// Compiles XSD text; throws with libxml2's reason when the schema itself is broken.
+    public init(xsd: String) throws {
+        var errors: [String] = []
+        let compiled: xmlSchemaPtr? = xsd.withCString { text in
+            guard let parser = xmlSchemaNewMemParserCtxt(text, Int32(xsd.utf8.count)) else { return nil }
+            defer { xmlSchemaFreeParserCtxt(parser) }
+            return withUnsafeMutablePointer(to: &errors) { sink in
+                xmlSchemaSetParserStructuredErrors(parser, { context, error in
+                    guard let context, let error, let message = error.pointee.message else { return }
+                    context.assumingMemoryBound(to: [String].self).pointee
+                        .append("line \(error.pointee.line): " + String(cString: message).trimmingTrailingWhitespace())
+                }, sink)
+                return xmlSchemaParse(parser)
+            }
+        }
+        guard let compiled else {
+            throw SchemaCompileError(reasons: errors)
+        }
+        schema = compiled
+    }
+
+    deinit { xmlSchemaFree(schema) }
+}
+
+/// The XSD text could not be compiled.
+public struct SchemaCompileError: Error, CustomStringConvertible {
+    public var reasons: [String]
+    public var description: String { "the schema does not compile: " + reasons.joined(separator: "; ") }
+}
+
+/// A one-pass, push-fed libxml2 SAX parser with an optional XSD validator plugged into the same stream.
+///
+/// Safe by construction: no network, no entity substitution, no DTD loading, no XInclude.
+/// A DOCTYPE or an entity declaration is reported, never acted on.
+public final class XMLStreamParser {
+    private let delegate: XMLStreamDelegate
+    private var context: xmlParserCtxtPtr?
+    private var validation: xmlSchemaValidCtxtPtr?
+    private var plug: xmlSchemaSAXPlugPtr?
+    private var handler = xmlSAXHandler()
+    private var selfPointer: UnsafeMutableRawPointer?
+
+    /// Where the start tag most recently reported began, and whether an end tag came after it.
+    fileprivate var lastStart = SourceLocation(line: 1, column: 0)
+    fileprivate var elementStarts: [SourceLocation] = []
+    fileprivate var elementNames: [String] = []
+    fileprivate var lastEnded: (name: String, parent: String?, location: SourceLocation)?
+    fileprivate var lastEventWasEnd = false
+    /// Set once a fatal problem was reported: nothing more is fed.
+    public private(set) var stopped = false
+
+    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String) {
+        self.delegate = delegate
+        handler.initialized = XML_SAX2_MAGIC
+        handler.startElementNs = { user, localname, _, _, _, _, count, _, attributes in
+            guard let user, let localname else { return }
+            XMLStreamParser.from(user).handleStart(localname, attributes, Int(count))
+        }
+        handler.endElementNs = { user, localname, _, _ in
+            guard let user, let localname else { return }
+            XMLStreamParser.from(user).handleEnd(localname)
+        }
+        handler.characters = { user, bytes, length in
+            guard let user, let bytes, length > 0 else { return }
+            XMLStreamParser.from(user).delegate.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+        }
+        // The schema plug forwards CDATA sections to ignorableWhitespace; both are text to us.
+        handler.ignorableWhitespace = handler.characters
+        handler.cdataBlock = handler.characters
+        handler.internalSubset = { user, name, externalID, systemID in
+            guard let user else { return }
+            XMLStreamParser.from(user).handleDoctype(name, externalID, systemID)
+        }
+        handler.entityDecl = { user, name, _, _, _, _ in
+            guard let user else { return }
+            XMLStreamParser.from(user).handleEntityDeclaration(name)
+        }
+        // No getEntity / getParameterEntity / resolveEntity: nothing declared is ever looked up or loaded.
+        handler.serror = { _, error in
+            guard let error, let parser = error.pointee.ctxt else { return }
+            let context = parser.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let owner = context.pointee._private else { return }
+            XMLStreamParser.from(owner).handleParserError(error.pointee)
+        }
+
+        let unmanaged = Unmanaged.passUnretained(self).toOpaque()
+        selfPointer = unmanaged
+        context = fileName.withCString { name in
+            xmlCreatePushParserCtxt(&handler, unmanaged, nil, 0, name)
+        }
+        guard let context else { return }
+        context.pointee._private = unmanaged
+        // Options: no network; everything else that could load or expand stays off (no NOENT, DTDLOAD, XINCLUDE).
+        xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue))
+        if let schema {
+            validation = xmlSchemaNewValidCtxt(schema.schema)
+            if let validation {
+                xmlSchemaSetValidStructuredErrors(validation, { user, error in
+                    guard let user, let error else { return }
+                    XMLStreamParser.from(user).handleSchemaError(error.pointee)
+                }, unmanaged)
+                withUnsafeMutablePointer(to: &context.pointee.sax) { saxSlot in
+                    withUnsafeMutablePointer(to: &context.pointee.userData) { dataSlot in
+                        plug = xmlSchemaSAXPlug(validation, saxSlot, dataSlot)
+                    }
+                }
+                // The plug installs its own handler block; route parser errors from it to us as well.
+                context.pointee.sax.pointee.serror = handler.serror
+            }
+        }
+    }
+
+    deinit {
+        if let plug { xmlSchemaSAXUnplug(plug) }
+        if let validation { xmlSchemaFreeValidCtxt(validation) }
+        if let context {
+            context.pointee._private = nil
+            // The push parser may hold a document if anything built one; we never ask it to.
+            if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+            xmlFreeParserCtxt(context)
+        }
+    }
+
+    /// Feeds the next bytes of the document.
+    public func feed(_ bytes: UnsafeRawBufferPointer) {
+        guard !stopped, let context, bytes.count > 0 else { return }
+        var offset = 0
+        // libxml2 takes an Int32 length; feed very large buffers in slices.
+        while offset < bytes.count, !stopped {
+            let length = min(bytes.count - offset, 1 << 20)
+            let pointer = bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
+            let status = xmlParseChunk(context, pointer, Int32(length), 0)
+            if status != 0, context.pointee.disableSAX != 0 { stopped = true }
+            offset += length
+        }
+    }
+
+    /// Tells the parser the document is complete; reports a truncated document.
+    public func finish() {
+        guard let context else { return }
+        if !stopped { xmlParseChunk(context, nil, 0, 1) }
+        stopped = true
+    }
+
+    /// Whether libxml2 judged the document well-formed so far.
+    public var isWellFormed: Bool { (context?.pointee.wellFormed ?? 0) != 0 }
+
+    /// The parser could not even be created (out of memory).
+    public var isUsable: Bool { context != nil }
+
+    // MARK: - Callbacks
+
+    fileprivate static func from(_ pointer: UnsafeMutableRawPointer) -> XMLStreamParser {
+        Unmanaged<XMLStreamParser>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    private func handleStart(_ localname: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int) {
+        let name = String(cString: localname)
+        let location = startTagLocation()
+        lastStart = location
+        lastEventWasEnd = false
+        elementStarts.append(location)
+        elementNames.append(name)
+        delegate.startElement(name, attributes: XMLAttributes(base: attributes, count: count), at: location)
+    }
+
+    private func handleEnd(_ localname: UnsafePointer<xmlChar>) {
+        let name = elementNames.popLast() ?? String(cString: localname)
+        let start = elementStarts.popLast() ?? lastStart
+        lastEnded = (name, elementNames.last, start)
+        lastEventWasEnd = true
+        delegate.endElement(name)
+    }
+
+    private func handleDoctype(_ name: UnsafePointer<xmlChar>?, _ externalID: UnsafePointer<xmlChar>?, _ systemID: UnsafePointer<xmlChar>?) {
+        var message = "DOCTYPE declaration"
+        if let systemID { message += " referring to external DTD '\(String(cString: systemID))'" }
+        else if let externalID { message += " with public id '\(String(cString: externalID))'" }
+        report(.xml, message: message, at: currentLocation(), fatal: false)
+    }
+
+    private func handleEntityDeclaration(_ name: UnsafePointer<xmlChar>?) {
+        let entity = name.map { String(cString: $0) } ?? "?"
+        report(.xml, message: "entity declaration '\(entity)'", at: currentLocation(), fatal: false)
+    }
+
+    private func handleParserError(_ error: xmlError) {
+        let fatal = error.level == XML_ERR_FATAL
+        // Warnings (e.g. an undeclared entity in a document with a DTD) still mean the file is unusable for us.
+        let message = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        let location = SourceLocation(line: Int(max(error.line, 0)), column: Int(max(error.int2, 0)))
+        report(.xml, message: message, at: location, fatal: fatal)
+        if fatal { stopped = true }
+    }
+
+    private func handleSchemaError(_ error: xmlError) {
+        let message = error.message.map { String(cString: $0) } ?? "schema error \(error.code)"
+        if lastEventWasEnd, let ended = lastEnded {
+            delegateSchemaDiagnostic(message, at: ended.location, element: ended.name, parent: ended.parent)
+        } else {
+            let parent = elementNames.count >= 2 ? elementNames[elementNames.count - 2] : nil
+            delegateSchemaDiagnostic(message, at: lastStart, element: elementNames.last, parent: parent)
+        }
+    }
+
+    private func delegateSchemaDiagnostic(_ message: String, at location: SourceLocation, element: String?, parent: String?) {
+        delegate.diagnostic(XMLDiagnostic(kind: .schema, message: message.trimmingTrailingWhitespace(),
+                                          location: location, element: element, parent: parent, isFatal: false))
+    }
+
+    private func report(_ kind: XMLDiagnostic.Kind, message: String, at location: SourceLocation, fatal: Bool) {
+        delegate.diagnostic(XMLDiagnostic(kind: kind, message: message.trimmingTrailingWhitespace(), location: location,
+                                          element: elementNames.last, parent: nil, isFatal: fatal))
+    }
+
+    /// The parser's current position.
+    private func currentLocation() -> SourceLocation {
+        guard let input = context?.pointee.input else { return SourceLocation(line: 0, column: 0) }
+        return SourceLocation(line: Int(input.pointee.line), column: Int(input.pointee.col))
+    }
+
+    /// Where the start tag being reported began: libxml2 stands at its end (before `>` or `/>`),
+    /// so walk back to its `<` (a raw `<` cannot occur inside an attribute value).
+    private func startTagLocation() -> SourceLocation {
+        guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else {
+            return currentLocation()
+        }
+        let line = Int(input.pointee.line)
+        let column = Int(input.pointee.col)
+        var position = cur
+        var newlines = 0
+        var characters = 0
+        while position > base {
+            position -= 1
+            let byte = position.pointee
+            if byte == UInt8(ascii: "<") { break }
+            if byte == UInt8(ascii: "\n") { newlines += 1 }
+            if byte & 0xC0 != 0x80 { characters += 1 }
+        }
+        guard position.pointee == UInt8(ascii: "<") else { return SourceLocation(line: line, column: 0) }
+        if newlines == 0 {
+            return SourceLocation(line: line, column: max(1, column - characters - 1))
+        }
+        // The tag spans lines: count the characters between the previous newline and `<`.
+        var lineStart = position
+        var leading = 0
+        while lineStart > base, (lineStart - 1).pointee != UInt8(ascii: "\n") {
+            lineStart -= 1
+            if lineStart.pointee & 0xC0 != 0x80 { leading += 1 }
+        }
+        // Reaching the buffer's start is only the line's start when nothing was consumed before it.
+        let lineStartKnown = lineStart > base || input.pointee.consumed == 0
+        return SourceLocation(line: line - newlines, column: lineStartKnown ? leading + 1 : 0)
+    }
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var text = Substring(self)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+}

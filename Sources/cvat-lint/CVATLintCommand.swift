@@ -1,0 +1,112 @@
+import ArgumentParser
+import CVATLint
+import CVATLintRules
+import Foundation
+
+@main
+struct CVATLintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cvat-lint",
+        abstract: "Validate and lint CVAT exports (CVAT for images/video 1.1) before an import.",
+        version: ToolInfo.version,
+        subcommands: [Check.self, Schema.self],
+        defaultSubcommand: Check.self
+    )
+}
+
+/// Exit codes: 0 no errors, 1 errors found, 2 usage or unreadable input.
+enum ExitStatus {
+    static let findings = ExitCode(1)
+    static let unusableInput = ExitCode(2)
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Lint exports: a directory, the zip CVAT downloads, or a bare annotations.xml.")
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case cvat, encord
+    }
+
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    @Argument(help: "Exports to lint.")
+    var paths: [String]
+
+    @Option(help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: OutputFormat = .text
+
+    @Option(help: "The import target the export is checked for.")
+    var target: Target = .cvat
+
+    @Option(help: "List at most this many xml/schema findings per export; the rest are counted.")
+    var maxSchemaFindings: Int = 200
+
+    @Option(help: "Refuse a zip whose annotations.xml inflates past this many bytes.")
+    var maxInflatedSize: UInt64 = ZipLimits().maximumInflatedBytes
+
+    @Option(help: "Refuse a zip whose annotations.xml compresses better than this ratio (N:1).")
+    var maxZipRatio: UInt64 = ZipLimits().maximumRatio
+
+    @Option(help: "Color in text reports: auto (only on a terminal), always, never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        guard maxSchemaFindings >= 0 else { throw ValidationError("--max-schema-findings must be 0 or more") }
+    }
+
+    func run() throws {
+        let linter: Linter
+        do {
+            linter = try Linter(catalogue: .standard, options: CheckOptions(maximumSchemaFindings: maxSchemaFindings))
+        } catch {
+            printError("cvat-lint: internal error: \(error)")
+            throw ExitStatus.unusableInput
+        }
+        linter.zipLimits = ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio)
+        let outcome = linter.lint(paths: paths)
+        for error in outcome.inputErrors { printError("cvat-lint: \(error.message)") }
+
+        let reporter: Reporter
+        switch format {
+        case .json: reporter = JSONReporter()
+        case .text:
+            let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) != 0
+                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            reporter = TextReporter(useColor: useColor)
+        }
+        if !outcome.report.exports.isEmpty || outcome.inputErrors.isEmpty {
+            print(try reporter.render(outcome.report), terminator: "")
+        }
+        if !outcome.inputErrors.isEmpty { throw ExitStatus.unusableInput }
+        if outcome.report.summary.errors > 0 { throw ExitStatus.findings }
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the XSD cvat-lint validates annotations.xml against.")
+
+    enum Layout: String, ExpressibleByArgument, CaseIterable {
+        case any, images, video
+    }
+
+    @Option(help: "any (both layouts, as check uses), images (CVAT for images 1.1) or video (CVAT for video 1.1).")
+    var format: Layout = .any
+
+    func run() throws {
+        let layout = CVATSchema.Layout(rawValue: format.rawValue) ?? .any
+        print(CVATSchema.text(for: layout), terminator: "")
+    }
+}
