@@ -12,6 +12,20 @@ struct CVATLintCommand: ParsableCommand {
         subcommands: [Check.self, Schema.self],
         defaultSubcommand: Check.self
     )
+
+    /// Runs the command, mapping argument errors to exit code 2 (argument-parser's own is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(ExitStatus.unusableInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes: 0 no errors, 1 errors found, 2 usage or unreadable input.
@@ -69,12 +83,12 @@ struct Check: ParsableCommand {
     func run() throws {
         let linter: Linter
         do {
-            linter = try Linter(catalogue: .standard, options: CheckOptions(maximumSchemaFindings: maxSchemaFindings))
+            linter = try Linter(catalogue: .standard, options: CheckOptions(maximumSchemaFindings: maxSchemaFindings),
+                                zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
         } catch {
             printError("cvat-lint: internal error: \(error)")
             throw ExitStatus.unusableInput
         }
-        linter.zipLimits = ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio)
         let outcome = linter.lint(paths: paths)
         for error in outcome.inputErrors { printError("cvat-lint: \(error.message)") }
 

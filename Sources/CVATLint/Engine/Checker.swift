@@ -10,10 +10,10 @@ public struct CheckOptions: Sendable {
 
 /// Streams an export's `annotations.xml` once through libxml2 with the XSD attached, hands the
 /// typed records to the visitors, and turns parser and schema diagnostics into findings.
-public final class Checker {
+public final class Checker: Sendable {
     public let schema: CompiledSchema
     public let messages: XMLMessages
-    public var options: CheckOptions
+    public let options: CheckOptions
 
     public init(schema: CompiledSchema, messages: XMLMessages, options: CheckOptions = CheckOptions()) {
         self.schema = schema

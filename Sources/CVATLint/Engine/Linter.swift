@@ -18,14 +18,17 @@ public struct LintOutcome: Sendable {
 }
 
 /// Lints exports end to end: opens each path, checks it, collects the reports.
-public final class Linter {
+///
+/// Immutable once made, so one linter may serve several threads (each check has its own parser).
+public final class Linter: Sendable {
     private let checker: Checker
-    public var zipLimits = ZipLimits()
+    public let zipLimits: ZipLimits
 
-    public init(catalogue: Catalogue, options: CheckOptions = CheckOptions()) throws {
+    public init(catalogue: Catalogue, options: CheckOptions = CheckOptions(), zipLimits: ZipLimits = ZipLimits()) throws {
         let schema = try CompiledSchema(xsd: catalogue.schemaText)
         checker = Checker(schema: schema, messages: XMLMessages(patternDescriptions: catalogue.patternDescriptions),
                           options: options)
+        self.zipLimits = zipLimits
     }
 
     /// Lints one export given as a path.

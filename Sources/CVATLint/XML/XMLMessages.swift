@@ -137,7 +137,7 @@ public struct XMLMessages: Sendable {
         }
         if firstLine.hasPrefix("Entity '"), firstLine.hasSuffix("' not defined") {
             let name = firstLine.dropFirst("Entity '".count).dropLast("' not defined".count)
-            return "undefined entity &\(name); (write & as &amp;)"
+            return "entity &\(name); is not defined and never expanded (a literal & is written &amp;)"
         }
         if firstLine.hasPrefix("xmlParseEntityRef: no name") {
             return "a bare '&' in text; write it as &amp;"

@@ -60,6 +60,16 @@ public struct XMLDiagnostic: Sendable, Equatable {
     public var parent: String?
     /// True when the parser cannot go on after this problem.
     public var isFatal: Bool
+
+    public init(kind: Kind, message: String, location: SourceLocation, element: String? = nil, parent: String? = nil,
+                isFatal: Bool = false) {
+        self.kind = kind
+        self.message = message
+        self.location = location
+        self.element = element
+        self.parent = parent
+        self.isFatal = isFatal
+    }
 }
 
 /// Receives the stream, one event at a time.
@@ -74,18 +84,27 @@ public protocol XMLStreamDelegate: AnyObject {
 public final class CompiledSchema: @unchecked Sendable {
     fileprivate let schema: xmlSchemaPtr
 
+    /// libxml2 must be initialised once, before any thread uses it.
+    private static let initialised: Void = { xmlInitParser() }()
+
     /// Compiles XSD text; throws with libxml2's reason when the schema itself is broken.
     public init(xsd: String) throws {
+        _ = Self.initialised
         var errors: [String] = []
         let compiled: xmlSchemaPtr? = xsd.withCString { text in
             guard let parser = xmlSchemaNewMemParserCtxt(text, Int32(xsd.utf8.count)) else { return nil }
             defer { xmlSchemaFreeParserCtxt(parser) }
             return withUnsafeMutablePointer(to: &errors) { sink in
-                xmlSchemaSetParserStructuredErrors(parser, { context, error in
+                let collect: xmlStructuredErrorFunc = { context, error in
                     guard let context, let error, let message = error.pointee.message else { return }
                     context.assumingMemoryBound(to: [String].self).pointee
                         .append("line \(error.pointee.line): " + String(cString: message).trimmingTrailingWhitespace())
-                }, sink)
+                }
+                xmlSchemaSetParserStructuredErrors(parser, collect, sink)
+                // Reading the XSD document itself reports through the thread's handler: catch it too,
+                // so that nothing reaches stderr.
+                xmlSetStructuredErrorFunc(sink, collect)
+                defer { xmlSetStructuredErrorFunc(nil, nil) }
                 return xmlSchemaParse(parser)
             }
         }
@@ -122,6 +141,9 @@ public final class XMLStreamParser {
     fileprivate var elementNames: [String] = []
     fileprivate var lastEnded: (name: String, parent: String?, location: SourceLocation)?
     fileprivate var lastEventWasEnd = false
+    /// True while the parser is told the document is complete.
+    private var finishing = false
+    private var reportedTruncation = false
     /// Set once a fatal problem was reported: nothing more is fed.
     public private(set) var stopped = false
 
@@ -214,6 +236,7 @@ public final class XMLStreamParser {
     /// Tells the parser the document is complete; reports a truncated document.
     public func finish() {
         guard let context else { return }
+        finishing = true
         if !stopped { xmlParseChunk(context, nil, 0, 1) }
         stopped = true
     }
@@ -263,7 +286,14 @@ public final class XMLStreamParser {
     private func handleParserError(_ error: xmlError) {
         let fatal = error.level == XML_ERR_FATAL
         // Warnings (e.g. an undeclared entity in a document with a DTD) still mean the file is unusable for us.
-        let message = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        var message = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
+        // Errors raised at the end of input while elements are open all mean one thing: the file
+        // is truncated (libxml2's push parser may call it "extra content" or a broken tag). Say it once.
+        if finishing, let open = elementNames.last {
+            guard !reportedTruncation else { return }
+            reportedTruncation = true
+            message = "Premature end of data in tag \(open) line \(elementStarts.last?.line ?? 0)"
+        }
         let location = SourceLocation(line: Int(max(error.line, 0)), column: Int(max(error.int2, 0)))
         report(.xml, message: message, at: location, fatal: fatal)
         if fatal { stopped = true }

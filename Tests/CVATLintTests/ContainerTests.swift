@@ -1,0 +1,87 @@
+import CVATLint
+import Foundation
+import Testing
+
+@Suite("Directory, zip and bare XML give the same findings")
+struct ContainerTests {
+    @Test(arguments: ["task-images-every-shape", "broken-non-numeric-coordinate", "broken-truncated",
+                      "broken-unknown-element", "project-images-subsets"])
+    func sameFindings(fixture: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let zip = try zipFixture(fixture, into: directory)
+
+        let fromDirectory = try Shared.linter.lint(path: Paths.fixture(fixture))
+        let fromZip = try Shared.linter.lint(path: zip.path)
+        let fromXML = try Shared.linter.lint(path: Paths.fixture(fixture) + "/annotations.xml")
+
+        #expect(fromDirectory.1 == .directory)
+        #expect(fromZip.1 == .zip)
+        #expect(fromXML.1 == .xml)
+        #expect(fromDirectory.0.findings == fromZip.0.findings)
+        #expect(fromDirectory.0.findings == fromXML.0.findings)
+        #expect(fromDirectory.0.summary == fromZip.0.summary)
+        #expect(fromDirectory.0.format == fromZip.0.format && fromDirectory.0.level == fromXML.0.level)
+    }
+
+    @Test("The committed zip fixture lints like its directory")
+    func committedZip() throws {
+        let (zipReport, container) = try Shared.linter.lint(path: Paths.fixture("task-images-every-shape.zip"))
+        let directoryReport = try Shared.report(Paths.fixture("task-images-every-shape"))
+        #expect(container == .zip)
+        #expect(zipReport.findings == directoryReport.findings)
+        #expect(try ExportOpener.open(Paths.fixture("task-images-every-shape.zip")).mediaFiles()?.count == 2)
+    }
+
+    @Test("A zip of the export folder (one level down) is accepted")
+    func nestedZip() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let zip = directory.appendingPathComponent("nested.zip")
+        try FileManager.default.zipItem(at: Paths.fixtures.appendingPathComponent("job-images"), to: zip, shouldKeepParent: true)
+        let (report, container) = try Shared.linter.lint(path: zip.path)
+        #expect(container == .zip)
+        #expect(report.findings.isEmpty)
+        #expect(report.level == .job)
+    }
+
+    @Test("Media are listed from a directory and from a zip alike")
+    func mediaListing() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let zip = try zipFixture("project-images-subsets", into: directory)
+        let fromDirectory = try ExportOpener.open(Paths.fixture("project-images-subsets")).mediaFiles()
+        let fromZip = try ExportOpener.open(zip.path).mediaFiles()
+        #expect(fromDirectory?.map(\.path) == ["images/Train/a.png", "images/Validation/b.png"])
+        #expect(fromDirectory?.map(\.path) == fromZip?.map(\.path))
+        #expect(try ExportOpener.open(Paths.fixture("job-video")).mediaFiles() == nil)
+    }
+
+    @Test("Unusable inputs are a one-line InputError")
+    func unusableInputs() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let notZip = directory.appendingPathComponent("fake.zip")
+        try Data("hello".utf8).write(to: notZip)
+        let noAnnotations = directory.appendingPathComponent("empty-dir")
+        try FileManager.default.createDirectory(at: noAnnotations, withIntermediateDirectories: true)
+        let annotationsIsDirectory = directory.appendingPathComponent("odd")
+        try FileManager.default.createDirectory(at: annotationsIsDirectory.appendingPathComponent("annotations.xml"),
+                                                withIntermediateDirectories: true)
+        let picture = directory.appendingPathComponent("photo.png")
+        try Data([0x89, 0x50, 0x4E, 0x47]).write(to: picture)
+
+        let cases: [(String, String)] = [
+            (directory.appendingPathComponent("missing").path, "no such file"),
+            (notZip.path, "not a zip"),
+            (noAnnotations.path, "no annotations.xml"),
+            (annotationsIsDirectory.path, "is a directory"),
+            (picture.path, "not an export"),
+        ]
+        for (path, words) in cases {
+            let error = #expect(throws: InputError.self) { try ExportOpener.open(path) }
+            #expect(error?.message.contains(words) == true, "\(error?.message ?? "") should say \(words)")
+            #expect(error?.message.contains("\n") == false)
+        }
+    }
+}

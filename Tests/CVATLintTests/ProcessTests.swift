@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+@Suite("The cvat-lint executable: exit codes and streams")
+struct ProcessTests {
+    @Test("0 for a clean export")
+    func clean() throws {
+        let result = try runTool(["check", Paths.fixture("task-images-every-shape")])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("0 errors"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("1 when errors are found, with file:line:col in the text report")
+    func errors() throws {
+        let result = try runTool(["check", Paths.fixture("broken-non-numeric-coordinate")])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("annotations.xml:98:5: error: box: xtl 'abc' is not a number"))
+        #expect(!result.stdout.contains("\u{1B}["), "no color when not on a terminal")
+    }
+
+    @Test("2 with one line on stderr for unusable input", arguments: [
+        ["check", "/nonexistent/export"],
+        ["check", Paths.fixture("broken-wrong-root") + "/missing.zip"],
+    ])
+    func unusable(arguments: [String]) throws {
+        let result = try runTool(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.hasPrefix("cvat-lint: "))
+    }
+
+    @Test("2 for a usage error")
+    func usage() throws {
+        let result = try runTool(["check", "--format", "yaml", Paths.fixture("job-images")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("yaml"))
+        let missingPath = try runTool(["check"])
+        #expect(missingPath.status == 2)
+        let help = try runTool(["--help"])
+        #expect(help.status == 0)
+    }
+
+    @Test("Several exports: each reported, exit with the worst")
+    func several() throws {
+        let result = try runTool(["check", Paths.fixture("job-images"), Paths.fixture("broken-mask-rle")])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("in 2 exports"))
+        let withMissing = try runTool(["check", Paths.fixture("job-images"), "/nonexistent"])
+        #expect(withMissing.status == 2)
+        #expect(withMissing.stdout.contains("job-images"))
+    }
+
+    @Test("JSON output follows the contract")
+    func json() throws {
+        let result = try runTool(["check", "--format", "json", Paths.fixture("broken-track-without-shapes")])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let tool = try #require(object["tool"] as? [String: Any])
+        #expect(tool["name"] as? String == "cvat-lint")
+        #expect(tool["version"] is String)
+        let summary = try #require(object["summary"] as? [String: Int])
+        #expect(summary == ["errors": 1, "warnings": 0, "infos": 0])
+        let exports = try #require(object["exports"] as? [[String: Any]])
+        let export = try #require(exports.first)
+        #expect(export["format"] as? String == "video")
+        #expect(export["level"] as? String == "task")
+        #expect(export["mode"] as? String == "annotation")
+        #expect(export["path"] as? String == Paths.fixture("broken-track-without-shapes"))
+        let findings = try #require(export["findings"] as? [[String: Any]])
+        let finding = try #require(findings.first)
+        #expect(finding["rule"] as? String == "schema")
+        #expect(finding["severity"] as? String == "error")
+        let location = try #require(finding["location"] as? [String: Any])
+        #expect(location["file"] as? String == "annotations.xml")
+        #expect(location["line"] as? Int == 97)
+        #expect(location["column"] as? Int == 3)
+    }
+
+    @Test("JSON keeps level and mode as null when unknown")
+    func jsonNulls() throws {
+        let result = try runTool(["check", "--format", "json", Paths.fixture("trimmed-no-meta")])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"level\" : null"))
+        #expect(result.stdout.contains("\"mode\" : null"))
+    }
+
+    @Test("schema prints the XSD in use, per layout")
+    func schemaCommand() throws {
+        let images = try runTool(["schema", "--format", "images"])
+        #expect(images.status == 0)
+        #expect(images.stdout.contains("<xs:schema"))
+        #expect(images.stdout.contains("name=\"image\""))
+        #expect(!images.stdout.contains("<xs:element name=\"track\""))
+        let video = try runTool(["schema", "--format", "video"])
+        #expect(video.stdout.contains("<xs:element name=\"track\""))
+        #expect(!video.stdout.contains("<xs:element name=\"image\""))
+    }
+
+    @Test("The tool works from any directory (its schema is compiled in)")
+    func anyDirectory() throws {
+        let process = Process()
+        process.executableURL = Paths.executable
+        process.arguments = ["check", Paths.fixture("job-images")]
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}

@@ -1,0 +1,75 @@
+import CVATLint
+import CVATLintRules
+import Foundation
+import Testing
+import ZIPFoundation
+
+/// Paths the tests work with, found from this file's location.
+enum Paths {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let fixtures = packageRoot.appendingPathComponent("Fixtures")
+    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+
+    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+
+    /// The `cvat-lint` binary built beside the test bundle.
+    static var executable: URL {
+        let candidates = [
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("cvat-lint"),
+            Bundle.main.bundleURL.appendingPathComponent("cvat-lint"),
+            packageRoot.appendingPathComponent(".build/debug/cvat-lint"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// One shared linter (the schema compiles once).
+enum Shared {
+    static let linter: Linter = {
+        do { return try Linter(catalogue: .standard) } catch { fatalError("the shipped schema must compile: \(error)") }
+    }()
+
+    static func report(_ path: String) throws -> ExportReport {
+        try linter.lint(path: path).0
+    }
+}
+
+/// Zips a fixture directory's contents (as CVAT does: entries at the root).
+func zipFixture(_ name: String, into directory: URL) throws -> URL {
+    let destination = directory.appendingPathComponent("\(name).zip")
+    try FileManager.default.zipItem(at: Paths.fixtures.appendingPathComponent(name), to: destination, shouldKeepParent: false)
+    return destination
+}
+
+/// The result of running the built executable.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `cvat-lint` with arguments; never uses a shell.
+func runTool(_ arguments: [String]) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = Paths.executable
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit, "cvat-lint must never die by a signal")
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+}
