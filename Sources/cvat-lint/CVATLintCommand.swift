@@ -9,7 +9,7 @@ struct CVATLintCommand: ParsableCommand {
         commandName: "cvat-lint",
         abstract: "Validate and lint CVAT exports (CVAT for images/video 1.1) before an import.",
         version: ToolInfo.version,
-        subcommands: [Check.self, Schema.self],
+        subcommands: [Check.self, Rules.self, Explain.self, Schema.self],
         defaultSubcommand: Check.self
     )
 
@@ -122,5 +122,28 @@ struct Schema: ParsableCommand {
     func run() throws {
         let layout = CVATSchema.Layout(rawValue: format.rawValue) ?? .any
         print(CVATSchema.text(for: layout), terminator: "")
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the rules: id, default severity, category, summary.")
+
+    func run() throws {
+        print(RuleDocs.table(Catalogue.standard.descriptions), terminator: "")
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain one rule, with examples that trigger it and ones that do not.")
+
+    @Argument(help: "The rule's id (see `cvat-lint rules`).")
+    var id: String
+
+    func run() throws {
+        guard let rule = Catalogue.standard.descriptions.first(where: { $0.id == id }) else {
+            printError("cvat-lint: no rule '\(id)'; `cvat-lint rules` lists them")
+            throw ExitStatus.unusableInput
+        }
+        print(RuleDocs.explain(rule), terminator: "")
     }
 }

@@ -2,9 +2,12 @@
 public struct CheckOptions: Sendable {
     /// At most this many `xml` and `schema` findings are listed per export; the rest are counted.
     public var maximumSchemaFindings: Int
+    /// Rule ids not to run.
+    public var disabledRules: Set<String>
 
-    public init(maximumSchemaFindings: Int = 200) {
+    public init(maximumSchemaFindings: Int = 200, disabledRules: Set<String> = []) {
         self.maximumSchemaFindings = maximumSchemaFindings
+        self.disabledRules = disabledRules
     }
 }
 
@@ -13,18 +16,27 @@ public struct CheckOptions: Sendable {
 public final class Checker: Sendable {
     public let schema: CompiledSchema
     public let messages: XMLMessages
+    public let rules: [RuleEntry]
     public let options: CheckOptions
 
-    public init(schema: CompiledSchema, messages: XMLMessages, options: CheckOptions = CheckOptions()) {
+    public init(schema: CompiledSchema, messages: XMLMessages, rules: [RuleEntry] = [],
+                options: CheckOptions = CheckOptions()) {
         self.schema = schema
         self.messages = messages
+        self.rules = rules.filter { !options.disabledRules.contains($0.description.id) }
         self.options = options
     }
 
     /// Lints one export. Throws `InputError` only when the input cannot be read at all.
     public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = []) throws -> ExportReport {
         let summary = ExportShapeSummary()
-        let fanOut = VisitorFanOut([summary] + visitors)
+        let ruleFindings = FindingList()
+        let running: [Rule] = rules.map { entry in
+            entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,
+                                   annotationsPath: source.annotationsPath, container: source.container,
+                                   sink: ruleFindings.append))
+        }
+        let fanOut = VisitorFanOut([summary] + running + visitors)
         var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,
                                             limit: options.maximumSchemaFindings)
         let reader = AnnotationsReader(visitor: fanOut) { collector.add($0) }
@@ -40,19 +52,31 @@ public final class Checker: Sendable {
             parser.feed(chunk)
         }
         parser.finish()
+        // Whole-export conclusions drawn from a file cut short would mislead; the xml finding says why.
+        if parser.isWellFormed {
+            for rule in running { rule.finish() }
+        }
         if sniffer.sawNoBytes {
             collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
                                                      element: nil, parent: nil, isFatal: true), describedAs: "the file is empty")
         }
 
+        var counts = collector.counts
+        for finding in ruleFindings.findings { counts.add(finding.severity) }
         return ExportReport(
             path: source.path,
             format: summary.format,
             level: summary.meta?.level,
             mode: summary.mode,
-            summary: collector.counts,
-            findings: collector.findings + collector.overflowFindings)
+            summary: counts,
+            findings: collector.findings + collector.overflowFindings + ruleFindings.findings)
     }
+}
+
+/// The findings rules report during one check.
+final class FindingList {
+    private(set) var findings: [Finding] = []
+    func append(_ finding: Finding) { findings.append(finding) }
 }
 
 /// Collects the `xml` and `schema` findings of one parse, up to a cap.

@@ -1,14 +1,24 @@
-/// What the engine needs from a rule catalogue: the schema and the words for its types.
+/// What the engine needs from a rule catalogue: the schema, the words for its types, and the rules.
 public struct Catalogue: Sendable {
     /// The XSD that `annotations.xml` is validated against.
     public var schemaText: String
     /// XSD pattern text → what a value should look like, for readable schema findings.
     public var patternDescriptions: [String: String]
+    /// The rules run over the stream, in report order.
+    public var rules: [RuleEntry]
+    /// Documentation of the findings the engine itself makes (`xml`, `schema`).
+    public var builtinRules: [RuleDescription]
 
-    public init(schemaText: String, patternDescriptions: [String: String]) {
+    public init(schemaText: String, patternDescriptions: [String: String], rules: [RuleEntry] = [],
+                builtinRules: [RuleDescription] = []) {
         self.schemaText = schemaText
         self.patternDescriptions = patternDescriptions
+        self.rules = rules
+        self.builtinRules = builtinRules
     }
+
+    /// Every documented rule: the engine's own, then the catalogue's.
+    public var descriptions: [RuleDescription] { builtinRules + rules.map(\.description) }
 }
 
 /// The outcome of linting several paths: reports for the usable ones, one-line reasons for the rest.
@@ -27,7 +37,7 @@ public final class Linter: Sendable {
     public init(catalogue: Catalogue, options: CheckOptions = CheckOptions(), zipLimits: ZipLimits = ZipLimits()) throws {
         let schema = try CompiledSchema(xsd: catalogue.schemaText)
         checker = Checker(schema: schema, messages: XMLMessages(patternDescriptions: catalogue.patternDescriptions),
-                          options: options)
+                          rules: catalogue.rules, options: options)
         self.zipLimits = zipLimits
     }
 

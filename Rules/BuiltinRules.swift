@@ -1,0 +1,64 @@
+import CVATLint
+
+/// Documentation of the findings the engine makes itself, while it parses and validates.
+enum BuiltinRules {
+    static let xml = RuleDescription(
+        id: "xml",
+        defaultSeverity: .error,
+        category: .structure,
+        summary: "annotations.xml is not well-formed XML, or uses a construct cvat-lint refuses",
+        rationale: """
+            Every importer parses the file first; a truncated file, invalid UTF-8, UTF-16, an undefined \
+            entity or a DOCTYPE with entity declarations stops it (CVAT parses with defusedxml, Encord's SDK \
+            decodes strict UTF-8). cvat-lint never expands an entity, loads a DTD or fetches anything.
+            """,
+        triggering: [
+            RuleExample("the file ends inside an element", xml: "<annotations>\n  <image id=\"0\" name=\"a.jpg\">\n"),
+            RuleExample("an entity declaration", xml: "<!DOCTYPE a [<!ENTITY e \"x\">]>\n<annotations></annotations>\n"),
+        ],
+        nonTriggering: [
+            RuleExample("a minimal well-formed file", xml: "<annotations>\n  <version>1.1</version>\n</annotations>\n"),
+        ])
+
+    static let schema = RuleDescription(
+        id: "schema",
+        defaultSeverity: .error,
+        category: .structure,
+        summary: "annotations.xml breaks the CVAT 1.1 schema (see `cvat-lint schema`)",
+        rationale: """
+            CVAT's importer raises on missing geometry, non-numeric coordinates, malformed points and RLE \
+            lists, and silently drops unknown elements; the schema catches these at their line before any \
+            import runs. It accepts CVAT output of every era and level.
+            """,
+        triggering: [
+            RuleExample("a coordinate that is not a number", xml: """
+                <annotations>
+                  <image id="0" name="a.jpg" width="10" height="10">
+                    <box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>
+                  </image>
+                </annotations>
+
+                """),
+            RuleExample("an unknown shape element", xml: """
+                <annotations>
+                  <image id="0" name="a.jpg" width="10" height="10">
+                    <circle label="car"/>
+                  </image>
+                </annotations>
+
+                """),
+        ],
+        nonTriggering: [
+            RuleExample("a box as CVAT writes it", xml: """
+                <annotations>
+                  <image id="0" name="a.jpg" width="10" height="10">
+                    <box label="car" source="manual" occluded="0" xtl="1.00" ytl="1.00" xbr="5.00" ybr="5.00" z_order="0">
+                    </box>
+                  </image>
+                </annotations>
+
+                """),
+        ])
+
+    static let all = [xml, schema]
+}

@@ -1,0 +1,95 @@
+/// What part of an export a rule looks at.
+public enum RuleCategory: String, Sendable, Codable, CaseIterable {
+    case structure, format, labels, attributes, geometry, tracks, media, target
+}
+
+/// A small `annotations.xml` that shows a rule at work.
+public struct RuleExample: Sendable {
+    /// The whole file's text.
+    public var xml: String
+    /// Why it does (or does not) trigger.
+    public var note: String
+
+    public init(_ note: String, xml: String) {
+        self.note = note
+        self.xml = xml
+    }
+}
+
+/// A rule's documentation, declared beside its logic; `rules`, `explain` and the tests read it.
+public struct RuleDescription: Sendable {
+    /// kebab-case id, e.g. `label-multiple-shapes`.
+    public var id: String
+    public var defaultSeverity: Severity
+    public var category: RuleCategory
+    /// One line: what the rule finds.
+    public var summary: String
+    /// Why it matters: what goes wrong downstream.
+    public var rationale: String
+    /// Files that must trigger the rule.
+    public var triggering: [RuleExample]
+    /// Files that must not.
+    public var nonTriggering: [RuleExample]
+
+    public init(id: String, defaultSeverity: Severity, category: RuleCategory, summary: String, rationale: String,
+                triggering: [RuleExample], nonTriggering: [RuleExample]) {
+        self.id = id
+        self.defaultSeverity = defaultSeverity
+        self.category = category
+        self.summary = summary
+        self.rationale = rationale
+        self.triggering = triggering
+        self.nonTriggering = nonTriggering
+    }
+}
+
+/// A check over the stream. It sees meta, each image and each track as they pass, keeps only the
+/// state it needs (per label, per task; never the shapes), and concludes in `finish`.
+public protocol Rule: AnnotationVisitor, SendableMetatype {
+    static var description: RuleDescription { get }
+    init(context: RuleContext)
+    /// Whole-export conclusions, after the last record.
+    func finish()
+}
+
+extension Rule {
+    public func finish() {}
+}
+
+/// What a rule may know about the export, and where it reports.
+public final class RuleContext {
+    public let ruleID: String
+    public let severity: Severity
+    /// The annotations file's path inside the export, for locations.
+    public let annotationsPath: String
+    public let container: ExportContainer
+    private let sink: (Finding) -> Void
+
+    public init(ruleID: String, severity: Severity, annotationsPath: String, container: ExportContainer,
+                sink: @escaping (Finding) -> Void) {
+        self.ruleID = ruleID
+        self.severity = severity
+        self.annotationsPath = annotationsPath
+        self.container = container
+        self.sink = sink
+    }
+
+    /// Reports a finding at a place in `annotations.xml`, with the rule's severity unless told otherwise.
+    public func report(_ message: String, at location: SourceLocation?, severity: Severity? = nil,
+                       context: (inout FindingLocation) -> Void = { _ in }) {
+        var place = location.map { FindingLocation(file: annotationsPath, at: $0) } ?? FindingLocation(file: annotationsPath)
+        context(&place)
+        sink(Finding(rule: ruleID, severity: severity ?? self.severity, message: message, location: place))
+    }
+}
+
+/// A rule type, as the engine holds it.
+public struct RuleEntry: Sendable {
+    public let description: RuleDescription
+    public let make: @Sendable (RuleContext) -> Rule
+
+    public init<R: Rule>(_ type: R.Type) {
+        description = type.description
+        make = { R(context: $0) }
+    }
+}

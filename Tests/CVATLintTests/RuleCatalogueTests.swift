@@ -1,0 +1,90 @@
+import CVATLint
+import CVATLintRules
+import Foundation
+import Testing
+
+/// One example of one rule, as a test case.
+struct RuleExampleCase: CustomTestStringConvertible, Sendable {
+    var ruleID: String
+    var example: RuleExample
+    var triggers: Bool
+    var testDescription: String { "\(ruleID): \(example.note)" }
+
+    static let all: [RuleExampleCase] = Catalogue.standard.descriptions.flatMap { rule in
+        rule.triggering.map { RuleExampleCase(ruleID: rule.id, example: $0, triggers: true) }
+            + rule.nonTriggering.map { RuleExampleCase(ruleID: rule.id, example: $0, triggers: false) }
+    }
+}
+
+@Suite("The rule catalogue")
+struct RuleCatalogueTests {
+    @Test("Every rule's examples trigger it, or not, as declared", arguments: RuleExampleCase.all)
+    func examples(testCase: RuleExampleCase) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("annotations.xml")
+        try testCase.example.xml.write(to: file, atomically: true, encoding: .utf8)
+        let report = try Shared.report(file.path)
+        let hits = report.findings.filter { $0.rule == testCase.ruleID }
+        if testCase.triggers {
+            #expect(!hits.isEmpty, "expected \(testCase.ruleID); got \(report.findings.map(\.message))")
+            #expect(hits.allSatisfy { $0.location.line != nil }, "every finding has a line")
+        } else {
+            #expect(hits.isEmpty, "\(hits.map(\.message))")
+        }
+    }
+
+    @Test("Every rule is documented: kebab-case id, summary, rationale, examples both ways")
+    func documented() {
+        let rules = Catalogue.standard.descriptions
+        #expect(Set(rules.map(\.id)).count == rules.count, "ids are unique")
+        for rule in rules {
+            #expect(rule.id.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(rule.id) is kebab-case")
+            #expect(!rule.summary.isEmpty && !rule.summary.hasSuffix("."), "\(rule.id): one-line summary")
+            #expect(rule.rationale.count > 40, "\(rule.id): rationale")
+            #expect(!rule.triggering.isEmpty && !rule.nonTriggering.isEmpty, "\(rule.id): examples both ways")
+        }
+    }
+
+    @Test("Every rule declared under Rules/ is registered")
+    func registered() throws {
+        let folder = Paths.packageRoot.appendingPathComponent("Rules")
+        let registered = Set(Catalogue.standard.descriptions.map(\.id))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+        var declared: [String] = []
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("id: \"") {
+                guard let start = line.range(of: "id: \""), let end = line[start.upperBound...].firstIndex(of: "\"") else { continue }
+                declared.append(String(line[start.upperBound..<end]))
+            }
+        }
+        #expect(declared.count >= registered.count)
+        for id in declared { #expect(registered.contains(id), "rule \(id) is declared but not registered") }
+    }
+
+    @Test("rules and explain print from the same metadata")
+    func commands() throws {
+        let list = try runTool(["rules"])
+        #expect(list.status == 0)
+        for rule in Catalogue.standard.descriptions {
+            #expect(list.stdout.contains(rule.id) && list.stdout.contains(rule.summary))
+            let explained = try runTool(["explain", rule.id])
+            #expect(explained.status == 0)
+            #expect(explained.stdout == RuleDocs.explain(rule))
+        }
+        let unknown = try runTool(["explain", "no-such-rule"])
+        #expect(unknown.status == 2)
+    }
+
+    @Test("label-multiple-shapes names the items a label becomes, at the label's spec")
+    func labelMultipleShapesOnFixture() throws {
+        let report = try Shared.report(Paths.fixture("task-images-every-shape"))
+        let findings = report.findings.filter { $0.rule == "label-multiple-shapes" }
+        let messages = findings.map(\.message)
+        #expect(messages.contains { $0.contains("label 'car' is used as box, cuboid") })
+        #expect(messages.contains { $0.contains("'person'") && $0.contains("\"person (polygon)\"") })
+        #expect(!messages.contains { $0.contains("'head'") }, "skeleton elements are not uses of their own")
+        #expect(findings.allSatisfy { $0.severity == .warning && $0.location.line != nil })
+    }
+}
