@@ -31,32 +31,17 @@ enum BuiltinRules {
             import runs. It accepts CVAT output of every era and level.
             """,
         triggering: [
-            RuleExample("a coordinate that is not a number", xml: """
-                <annotations>
-                  <image id="0" name="a.jpg" width="10" height="10">
-                    <box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>
-                  </image>
-                </annotations>
-
+            RuleExample.inImage("a coordinate that is not a number", """
+                <box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>
                 """),
-            RuleExample("an unknown shape element", xml: """
-                <annotations>
-                  <image id="0" name="a.jpg" width="10" height="10">
-                    <circle label="car"/>
-                  </image>
-                </annotations>
-
+            RuleExample.inImage("an unknown shape element", """
+                <circle label="car"/>
                 """),
         ],
         nonTriggering: [
-            RuleExample("a box as CVAT writes it", xml: """
-                <annotations>
-                  <image id="0" name="a.jpg" width="10" height="10">
-                    <box label="car" source="manual" occluded="0" xtl="1.00" ytl="1.00" xbr="5.00" ybr="5.00" z_order="0">
-                    </box>
-                  </image>
-                </annotations>
-
+            RuleExample.inImage("a box as CVAT writes it", """
+                <box label="car" source="manual" occluded="0" xtl="1.00" ytl="1.00" xbr="5.00" ybr="5.00" z_order="0">
+                </box>
                 """),
         ])
 

@@ -15,35 +15,20 @@ final class LabelMultipleShapes: Rule {
             Tags count as a kind; skeleton elements are part of their skeleton, not uses of their own.
             """,
         triggering: [
-            RuleExample("person drawn as a box and as a polygon", xml: """
-                <annotations>
-                  <image id="0" name="a.jpg" width="10" height="10">
-                    <box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <polygon label="person" points="1,1;5,1;3,4"/>
-                  </image>
-                </annotations>
-
+            RuleExample.inImage("person drawn as a box and as a polygon", """
+                <box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <polygon label="person" points="1,1;5,1;3,4"/>
                 """),
         ],
         nonTriggering: [
-            RuleExample("each label with one kind", xml: """
-                <annotations>
-                  <image id="0" name="a.jpg" width="10" height="10">
-                    <box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <polygon label="person" points="1,1;5,1;3,4"/>
-                  </image>
-                </annotations>
-
+            RuleExample.inImage("each label with one kind", """
+                <box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <polygon label="person" points="1,1;5,1;3,4"/>
                 """),
-            RuleExample("skeleton elements are not uses of their sublabel", xml: """
-                <annotations>
-                  <image id="0" name="a.jpg" width="10" height="10">
-                    <skeleton label="pose">
-                      <points label="head" outside="0" occluded="0" points="1,1"/>
-                    </skeleton>
-                  </image>
-                </annotations>
-
+            RuleExample.inImage("skeleton elements are not uses of their sublabel", """
+                <skeleton label="pose">
+                  <points label="head" outside="0" occluded="0" points="1,1"/>
+                </skeleton>
                 """),
         ])
 

@@ -14,6 +14,13 @@ public struct RuleExample: Sendable {
         self.note = note
         self.xml = xml
     }
+
+    /// A file holding one 10×10 image named `a.jpg` with these shapes (one element per line).
+    public static func inImage(_ note: String, _ shapes: String) -> RuleExample {
+        let body = shapes.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        return RuleExample(note, xml: "<annotations>\n  <image id=\"0\" name=\"a.jpg\" width=\"10\" height=\"10\">\n"
+                           + body + "\n  </image>\n</annotations>\n")
+    }
 }
 
 /// A rule's documentation, declared beside its logic; `rules`, `explain` and the tests read it.
