@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // libxml2 from the system (Debian: libxml2-dev).
@@ -27,6 +28,7 @@ let package = Package(
             dependencies: [
                 "CLibXML2",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The rule catalogue: one file per rule, plus the XSDs and target profiles as data.

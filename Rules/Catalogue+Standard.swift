@@ -1,14 +1,24 @@
 import CVATLint
 
-/// Every rule of the catalogue, in report order. Adding a rule: one file under Rules/ and one line here.
+/// Every rule of the catalogue, in report order. Adding a rule: one file under Rules/ and one line here
+/// (a test fails when a rule declared under Rules/ is missing from this list).
 let registeredRules: [RuleEntry] = [
     RuleEntry(LabelMultipleShapes.self),
 ]
 
 extension Catalogue {
-    /// The catalogue cvat-lint ships: the CVAT 1.1 schema and the rules under `Rules/`.
+    /// The catalogue cvat-lint ships: the CVAT 1.1 schema, the rules under `Rules/`, the target profiles.
     public static var standard: Catalogue {
-        Catalogue(schemaText: CVATSchema.text(for: .any), patternDescriptions: CVATSchema.patternDescriptions,
-                  rules: registeredRules, builtinRules: BuiltinRules.all)
+        var profiles: [String: String] = [:]
+        for (path, text) in EmbeddedResources.files where path.hasPrefix("Profiles/") && path.hasSuffix(".yml") {
+            let name = String(path.dropFirst("Profiles/".count).dropLast(".yml".count))
+            profiles[name] = text
+        }
+        return Catalogue(schemaText: CVATSchema.text(for: .any), patternDescriptions: CVATSchema.patternDescriptions,
+                         rules: registeredRules, builtinRules: BuiltinRules.all, profileSources: profiles,
+                         defaultTarget: defaultTarget)
     }
+
+    /// The target `check` uses when none is named.
+    public static let defaultTarget = "encord"
 }

@@ -47,10 +47,6 @@ struct Check: ParsableCommand {
         case text, json
     }
 
-    enum Target: String, ExpressibleByArgument, CaseIterable {
-        case cvat, encord
-    }
-
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
         case auto, always, never
     }
@@ -61,8 +57,23 @@ struct Check: ParsableCommand {
     @Option(help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: OutputFormat = .text
 
-    @Option(help: "The import target the export is checked for.")
-    var target: Target = .cvat
+    @Option(help: "The import target: \(Catalogue.standard.targetNames.joined(separator: ", ")) (default: \(Catalogue.defaultTarget), or the configuration's).")
+    var target: String?
+
+    @Option(help: "A configuration file to use instead of the nearest .cvat-lint.yml.")
+    var config: String?
+
+    @Flag(help: "Do not read any .cvat-lint.yml.")
+    var noConfig = false
+
+    @Option(help: "Run only these rules (comma-separated ids).", transform: Check.ruleList)
+    var select: [String]?
+
+    @Option(help: "Do not run these rules (comma-separated ids).", transform: Check.ruleList)
+    var ignore: [String] = []
+
+    @Flag(inversion: .prefixedNo, help: "Count boxes as polygons (Encord's transform_bounding_boxes_to_polygons).")
+    var boxesAsPolygons: Bool?
 
     @Option(help: "List at most this many xml/schema findings per export; the rest are counted.")
     var maxSchemaFindings: Int = 200
@@ -76,20 +87,26 @@ struct Check: ParsableCommand {
     @Option(help: "Color in text reports: auto (only on a terminal), always, never.")
     var color: ColorChoice = .auto
 
+    static func ruleList(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     func validate() throws {
         guard maxSchemaFindings >= 0 else { throw ValidationError("--max-schema-findings must be 0 or more") }
     }
 
     func run() throws {
-        let linter: Linter
+        let choices = CommandLineChoices(target: target, select: select, ignore: ignore, boxesAsPolygons: boxesAsPolygons,
+                                         maximumSchemaFindings: maxSchemaFindings, configPath: config, noConfig: noConfig)
+        let session = LintSession(catalogue: .standard, choices: choices,
+                                  zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
+        let outcome: LintOutcome
         do {
-            linter = try Linter(catalogue: .standard, options: CheckOptions(maximumSchemaFindings: maxSchemaFindings),
-                                zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
+            outcome = try session.run(paths: paths)
         } catch {
-            printError("cvat-lint: internal error: \(error)")
+            printError("cvat-lint: \(error)")
             throw ExitStatus.unusableInput
         }
-        let outcome = linter.lint(paths: paths)
         for error in outcome.inputErrors { printError("cvat-lint: \(error.message)") }
 
         let reporter: Reporter

@@ -94,7 +94,7 @@ struct FixtureTests {
         xml += "</annotations>\n"
         let file = directory.appendingPathComponent("annotations.xml")
         try xml.write(to: file, atomically: true, encoding: .utf8)
-        let linter = try Linter(catalogue: .standard, options: CheckOptions(maximumSchemaFindings: 10))
+        let linter = Shared.makeLinter(target: "cvat", maximumSchemaFindings: 10)
         let report = try linter.lint(path: file.path).0
         #expect(report.summary.errors == 50)
         #expect(report.findings.count == 11)

@@ -27,8 +27,11 @@ struct SchemaTests {
 
     @Test("The images layout rejects tracks; the video layout rejects images")
     func layoutsAreStrict() throws {
+        let options = try LintSession(catalogue: .standard, choices: CommandLineChoices(target: "cvat", noConfig: true))
+            .options(for: nil)
         let imagesOnly = try Linter(catalogue: Catalogue(schemaText: CVATSchema.text(for: .images),
-                                                         patternDescriptions: CVATSchema.patternDescriptions))
+                                                         patternDescriptions: CVATSchema.patternDescriptions),
+                                    options: options)
         let video = try imagesOnly.lint(path: Paths.fixture("task-video-tracks")).0
         #expect(video.findings.contains { $0.rule == "schema" && $0.message.contains("<track> is not allowed") })
         let images = try imagesOnly.lint(path: Paths.fixture("task-images-every-shape")).0

@@ -31,14 +31,25 @@ enum Paths {
     }
 }
 
-/// One shared linter (the schema compiles once).
+/// Shared linters (the schema compiles once per target), reading no configuration files.
 enum Shared {
-    static let linter: Linter = {
-        do { return try Linter(catalogue: .standard) } catch { fatalError("the shipped schema must compile: \(error)") }
-    }()
+    static func makeLinter(target: String, boxesAsPolygons: Bool = false, maximumSchemaFindings: Int = 200) -> Linter {
+        let choices = CommandLineChoices(target: target, boxesAsPolygons: boxesAsPolygons,
+                                         maximumSchemaFindings: maximumSchemaFindings, noConfig: true)
+        do {
+            let session = LintSession(catalogue: .standard, choices: choices)
+            return try Linter(catalogue: .standard, options: session.options(for: nil))
+        } catch {
+            fatalError("the shipped schema and profiles must load: \(error)")
+        }
+    }
 
-    static func report(_ path: String) throws -> ExportReport {
-        try linter.lint(path: path).0
+    /// Target cvat: "would CVAT itself re-import this".
+    static let linter = makeLinter(target: "cvat")
+    static let encord = makeLinter(target: "encord")
+
+    static func report(_ path: String, target: String = "cvat") throws -> ExportReport {
+        try (target == "encord" ? encord : linter).lint(path: path).0
     }
 }
 

@@ -1,42 +1,68 @@
+import Foundation
+
 /// Options of one `check` run that the library acts on.
 public struct CheckOptions: Sendable {
     /// At most this many `xml` and `schema` findings are listed per export; the rest are counted.
     public var maximumSchemaFindings: Int
+    /// The import target.
+    public var target: TargetProfile
+    public var ruleOptions: RuleOptions
     /// Rule ids not to run.
     public var disabledRules: Set<String>
+    /// When set, only these rule ids run (`xml` and `schema` findings are kept only if named).
+    public var selectedRules: Set<String>?
+    /// Per-rule severity that replaces the rule's own.
+    public var severityOverrides: [String: Severity]
+    /// fnmatch patterns of media paths (inside the export, e.g. `images/*.txt`) that rules do not see.
+    public var mediaIgnore: [String]
 
-    public init(maximumSchemaFindings: Int = 200, disabledRules: Set<String> = []) {
+    public init(target: TargetProfile, maximumSchemaFindings: Int = 200, ruleOptions: RuleOptions = RuleOptions(),
+                disabledRules: Set<String> = [], selectedRules: Set<String>? = nil,
+                severityOverrides: [String: Severity] = [:], mediaIgnore: [String] = []) {
+        self.target = target
         self.maximumSchemaFindings = maximumSchemaFindings
+        self.ruleOptions = ruleOptions
         self.disabledRules = disabledRules
+        self.selectedRules = selectedRules
+        self.severityOverrides = severityOverrides
+        self.mediaIgnore = mediaIgnore
+    }
+
+    /// Whether findings of this rule are kept.
+    public func isEnabled(_ ruleID: String) -> Bool {
+        !disabledRules.contains(ruleID) && (selectedRules?.contains(ruleID) ?? true)
     }
 }
 
 /// Streams an export's `annotations.xml` once through libxml2 with the XSD attached, hands the
-/// typed records to the visitors, and turns parser and schema diagnostics into findings.
+/// typed records to the rules, and turns parser and schema diagnostics into findings.
 public final class Checker: Sendable {
     public let schema: CompiledSchema
     public let messages: XMLMessages
     public let rules: [RuleEntry]
     public let options: CheckOptions
 
-    public init(schema: CompiledSchema, messages: XMLMessages, rules: [RuleEntry] = [],
-                options: CheckOptions = CheckOptions()) {
+    public init(schema: CompiledSchema, messages: XMLMessages, rules: [RuleEntry] = [], options: CheckOptions) {
         self.schema = schema
         self.messages = messages
-        self.rules = rules.filter { !options.disabledRules.contains($0.description.id) }
+        self.rules = rules.filter { options.isEnabled($0.description.id) }
         self.options = options
     }
 
     /// Lints one export. Throws `InputError` only when the input cannot be read at all.
     public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = []) throws -> ExportReport {
-        let summary = ExportShapeSummary()
+        let facts = ExportFacts()
+        let media = try source.mediaFiles().map { files in
+            files.filter { file in !options.mediaIgnore.contains { fnmatch($0, file.path, 0) == 0 } }
+        }
         let ruleFindings = FindingList()
         let running: [Rule] = rules.map { entry in
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,
                                    annotationsPath: source.annotationsPath, container: source.container,
-                                   sink: ruleFindings.append))
+                                   target: options.target, options: options.ruleOptions, media: media,
+                                   facts: facts, sink: ruleFindings.append))
         }
-        let fanOut = VisitorFanOut([summary] + running + visitors)
+        let fanOut = VisitorFanOut([facts] + running + visitors)
         var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,
                                             limit: options.maximumSchemaFindings)
         let reader = AnnotationsReader(visitor: fanOut) { collector.add($0) }
@@ -46,8 +72,7 @@ public final class Checker: Sendable {
         var sniffer = EncodingSniffer()
         try source.streamAnnotations { chunk in
             if let problem = sniffer.inspect(chunk) {
-                collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1),
-                                            element: nil, parent: nil, isFatal: false))
+                collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
             }
             parser.feed(chunk)
         }
@@ -58,18 +83,40 @@ public final class Checker: Sendable {
         }
         if sniffer.sawNoBytes {
             collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
-                                                     element: nil, parent: nil, isFatal: true), describedAs: "the file is empty")
+                                                     isFatal: true), describedAs: "the file is empty")
         }
 
-        var counts = collector.counts
-        for finding in ruleFindings.findings { counts.add(finding.severity) }
+        var findings = (collector.findings + collector.overflowFindings).filter { options.isEnabled($0.rule) }
+        var counts = SeverityCounts()
+        if options.isEnabled("xml") || options.isEnabled("schema") {
+            // Counts include the structural findings past the listing cap.
+            counts = collector.counts(where: options.isEnabled)
+        }
+        for finding in ruleFindings.findings {
+            findings.append(finding)
+            counts.add(finding.severity)
+        }
+        findings = findings.map { finding in
+            guard let severity = options.severityOverrides[finding.rule], severity != finding.severity else { return finding }
+            var changed = finding
+            changed.severity = severity
+            return changed
+        }
+        if !options.severityOverrides.isEmpty {
+            counts = SeverityCounts()
+            for finding in findings { counts.add(finding.severity) }
+            counts.errors += collector.unlistedCount(where: options.isEnabled)
+        }
         return ExportReport(
             path: source.path,
-            format: summary.format,
-            level: summary.meta?.level,
-            mode: summary.mode,
+            format: facts.format,
+            level: facts.level,
+            mode: facts.mode,
+            target: options.target.target,
             summary: counts,
-            findings: collector.findings + collector.overflowFindings + ruleFindings.findings)
+            findings: findings,
+            issues: IssuesObject(findings: findings),
+            plan: PlanBuilder.build(facts: facts, target: options.target, options: options.ruleOptions, findings: findings))
     }
 }
 
@@ -117,6 +164,19 @@ struct DiagnosticCollector {
                             location: FindingLocation(file: file, at: diagnostic.location))]
         counts = SeverityCounts(errors: 1)
         unlisted = [:]
+    }
+
+    /// The error count of the structural rules that are enabled, listed or not.
+    func counts(where isEnabled: (String) -> Bool) -> SeverityCounts {
+        var result = SeverityCounts()
+        for finding in findings where isEnabled(finding.rule) { result.add(finding.severity) }
+        result.errors += unlistedCount(where: isEnabled)
+        return result
+    }
+
+    /// How many structural findings went unlisted past the cap.
+    func unlistedCount(where isEnabled: (String) -> Bool) -> Int {
+        unlisted.filter { isEnabled($0.key) }.values.reduce(0, +)
     }
 
     /// One finding per rule that went past the cap, saying how many were not listed.
@@ -171,31 +231,3 @@ final class VisitorFanOut: AnnotationVisitor {
     }
 }
 
-/// What the export is: its format from the elements seen, its level and mode from `<meta>`.
-final class ExportShapeSummary: AnnotationVisitor {
-    private(set) var meta: ExportMeta?
-    private var images = 0
-    private var tracks = 0
-
-    func visitMeta(_ meta: ExportMeta) { self.meta = meta }
-    func visitImage(_ image: ImageRecord) { images += 1 }
-    func visitTrackStart(_ track: TrackRecord) { tracks += 1 }
-
-    var format: ExportFormat {
-        switch (images > 0, tracks > 0) {
-        case (true, true): .mixed
-        case (false, true): .video
-        default: .images
-        }
-    }
-
-    var mode: ExportMode? {
-        let modes = meta?.modes ?? []
-        if modes.count > 1 { return .mixed }
-        switch modes.first {
-        case .annotation: return .annotation
-        case .interpolation: return .interpolation
-        case nil: return nil
-        }
-    }
-}

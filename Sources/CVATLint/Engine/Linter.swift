@@ -8,13 +8,31 @@ public struct Catalogue: Sendable {
     public var rules: [RuleEntry]
     /// Documentation of the findings the engine itself makes (`xml`, `schema`).
     public var builtinRules: [RuleDescription]
+    /// Target profiles as YAML text, by target name.
+    public var profileSources: [String: String]
+    /// The target used when neither the command line nor a configuration names one.
+    public var defaultTarget: String
 
     public init(schemaText: String, patternDescriptions: [String: String], rules: [RuleEntry] = [],
-                builtinRules: [RuleDescription] = []) {
+                builtinRules: [RuleDescription] = [], profileSources: [String: String] = [:],
+                defaultTarget: String = "cvat") {
         self.schemaText = schemaText
         self.patternDescriptions = patternDescriptions
         self.rules = rules
         self.builtinRules = builtinRules
+        self.profileSources = profileSources
+        self.defaultTarget = defaultTarget
+    }
+
+    /// The names `--target` takes.
+    public var targetNames: [String] { profileSources.keys.sorted() }
+
+    /// The profile of a target; throws when there is none or it does not read.
+    public func profile(named name: String) throws -> TargetProfile {
+        guard let yaml = profileSources[name] else {
+            throw ProfileError(message: "unknown target '\(name)' (known: \(targetNames.joined(separator: ", ")))")
+        }
+        return try TargetProfile.load(yaml: yaml, name: name)
     }
 
     /// Every documented rule: the engine's own, then the catalogue's.
@@ -34,7 +52,7 @@ public final class Linter: Sendable {
     private let checker: Checker
     public let zipLimits: ZipLimits
 
-    public init(catalogue: Catalogue, options: CheckOptions = CheckOptions(), zipLimits: ZipLimits = ZipLimits()) throws {
+    public init(catalogue: Catalogue, options: CheckOptions, zipLimits: ZipLimits = ZipLimits()) throws {
         let schema = try CompiledSchema(xsd: catalogue.schemaText)
         checker = Checker(schema: schema, messages: XMLMessages(patternDescriptions: catalogue.patternDescriptions),
                           rules: catalogue.rules, options: options)

@@ -66,27 +66,59 @@ extension Rule {
 /// What a rule may know about the export, and where it reports.
 public final class RuleContext {
     public let ruleID: String
+    /// The rule's default severity (a configured override is applied by the engine afterwards).
     public let severity: Severity
     /// The annotations file's path inside the export, for locations.
     public let annotationsPath: String
     public let container: ExportContainer
+    /// The import target the export is checked for.
+    public let target: TargetProfile
+    public let options: RuleOptions
+    /// The media files under `images/` (minus ignored ones); nil when there is no `images/` or no export folder.
+    public let media: [MediaFile]?
+    /// What the engine has learnt so far; complete by the time `finish` runs.
+    public let facts: ExportFacts
     private let sink: (Finding) -> Void
 
     public init(ruleID: String, severity: Severity, annotationsPath: String, container: ExportContainer,
-                sink: @escaping (Finding) -> Void) {
+                target: TargetProfile, options: RuleOptions = RuleOptions(), media: [MediaFile]? = nil,
+                facts: ExportFacts = ExportFacts(), sink: @escaping (Finding) -> Void) {
         self.ruleID = ruleID
         self.severity = severity
         self.annotationsPath = annotationsPath
         self.container = container
+        self.target = target
+        self.options = options
+        self.media = media
+        self.facts = facts
         self.sink = sink
     }
 
-    /// Reports a finding at a place in `annotations.xml`, with the rule's severity unless told otherwise.
+    /// Reports a finding at a place in `annotations.xml` (or another file of the export), with the rule's
+    /// severity unless told otherwise.
     public func report(_ message: String, at location: SourceLocation?, severity: Severity? = nil,
+                       issueType: String? = nil, action: ImportAction? = nil, file: String? = nil,
                        context: (inout FindingLocation) -> Void = { _ in }) {
-        var place = location.map { FindingLocation(file: annotationsPath, at: $0) } ?? FindingLocation(file: annotationsPath)
+        let path = file ?? annotationsPath
+        var place = location.map { FindingLocation(file: path, at: $0) } ?? FindingLocation(file: path)
         context(&place)
-        sink(Finding(rule: ruleID, severity: severity ?? self.severity, message: message, location: place))
+        sink(Finding(rule: ruleID, severity: severity ?? self.severity, message: message, location: place,
+                     issueType: issueType, action: action))
+    }
+}
+
+/// Options that change what rules conclude.
+public struct RuleOptions: Sendable {
+    /// Encord's `transform_bounding_boxes_to_polygons`: boxes count as polygons.
+    public var boxesAsPolygons: Bool
+
+    public init(boxesAsPolygons: Bool = false) {
+        self.boxesAsPolygons = boxesAsPolygons
+    }
+
+    /// The kind a shape arrives as, before the target's own mapping.
+    public func effectiveKind(_ kind: ShapeKind) -> ShapeKind {
+        boxesAsPolygons && kind == .box ? .polygon : kind
     }
 }
 

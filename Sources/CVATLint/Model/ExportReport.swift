@@ -15,22 +15,31 @@ public struct ExportReport: Sendable, Codable {
     public var format: ExportFormat
     public var level: ExportLevel?
     public var mode: ExportMode?
+    /// The import target the export was checked for.
+    public var target: String
     /// Counts of every finding, including those beyond a cap that are not listed.
     public var summary: SeverityCounts
     public var findings: [Finding]
+    /// The findings grouped as Encord's Issues object.
+    public var issues: IssuesObject
+    /// The ontology the import would create, and the actions an import stage should take.
+    public var plan: ImportPlan
 
-    public init(path: String, format: ExportFormat, level: ExportLevel?, mode: ExportMode?,
-                summary: SeverityCounts, findings: [Finding]) {
+    public init(path: String, format: ExportFormat, level: ExportLevel?, mode: ExportMode?, target: String,
+                summary: SeverityCounts, findings: [Finding], issues: IssuesObject, plan: ImportPlan) {
         self.path = path
         self.format = format
         self.level = level
         self.mode = mode
+        self.target = target
         self.summary = summary
         self.findings = findings
+        self.issues = issues
+        self.plan = plan
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, format, level, mode, summary, findings
+        case path, format, level, mode, target, summary, findings, issues, plan
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -40,7 +49,10 @@ public struct ExportReport: Sendable, Codable {
         // The contract names these keys always; null when unknown.
         try container.encode(level, forKey: .level)
         try container.encode(mode, forKey: .mode)
+        try container.encode(target, forKey: .target)
         try container.encode(summary, forKey: .summary)
         try container.encode(findings, forKey: .findings)
+        try container.encode(issues, forKey: .issues)
+        try container.encode(plan, forKey: .plan)
     }
 }

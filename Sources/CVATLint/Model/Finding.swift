@@ -67,12 +67,38 @@ public struct Finding: Sendable, Codable, Hashable {
     public var severity: Severity
     public var message: String
     public var location: FindingLocation
+    /// The Encord-style issue type (snake_case) this finding is grouped under.
+    public var issueType: String
+    /// What an import stage should do about it, when there is something to do.
+    public var action: ImportAction?
 
-    public init(rule: String, severity: Severity, message: String, location: FindingLocation) {
+    public init(rule: String, severity: Severity, message: String, location: FindingLocation,
+                issueType: String? = nil, action: ImportAction? = nil) {
         self.rule = rule
         self.severity = severity
         self.message = message
         self.location = location
+        self.issueType = issueType ?? rule.replacingHyphens()
+        self.action = action
+    }
+
+    /// A short string naming the place, for the Issues object's `instances`.
+    public var instance: String {
+        guard let line = location.line else { return message }
+        return "\(message) (\(location.file):\(line))"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rule, severity, message, location
+        case issueType = "issue_type"
+        case action
+    }
+}
+
+extension String {
+    /// `label-multiple-shapes` → `label_multiple_shapes`.
+    func replacingHyphens() -> String {
+        String(map { $0 == "-" ? "_" : $0 })
     }
 }
 

@@ -1,0 +1,66 @@
+/// What the engine learns about an export as it streams past, for every rule to read.
+///
+/// It keeps per-label and per-task state only, never shapes. It sees each record before any rule does.
+public final class ExportFacts: AnnotationVisitor {
+    public private(set) var meta: ExportMeta?
+    public private(set) var version: String?
+    public private(set) var imageCount = 0
+    public private(set) var trackCount = 0
+    /// Per top-level label: the shape kinds it is drawn with, and where each kind was first seen.
+    public private(set) var kindsByLabel: [String: [ShapeKind: SourceLocation]] = [:]
+    /// Labels in the order they were first used.
+    public private(set) var labelsInUseOrder: [String] = []
+
+    public init() {}
+
+    public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }
+    public func visitMeta(_ meta: ExportMeta) { self.meta = meta }
+
+    public func visitImage(_ image: ImageRecord) {
+        imageCount += 1
+        for shape in image.shapes { noteUse(of: shape.label, as: shape.kind, at: shape.location) }
+    }
+
+    public func visitTrackStart(_ track: TrackRecord) { trackCount += 1 }
+
+    public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        noteUse(of: track.label, as: shape.kind, at: shape.location)
+    }
+
+    private func noteUse(of label: String, as kind: ShapeKind, at location: SourceLocation) {
+        if kindsByLabel[label] == nil { labelsInUseOrder.append(label) }
+        if kindsByLabel[label, default: [:]][kind] == nil { kindsByLabel[label, default: [:]][kind] = location }
+    }
+
+    public var format: ExportFormat {
+        switch (imageCount > 0, trackCount > 0) {
+        case (true, true): .mixed
+        case (false, true): .video
+        default: .images
+        }
+    }
+
+    public var level: ExportLevel? { meta?.level }
+
+    public var mode: ExportMode? {
+        let modes = meta?.modes ?? []
+        if modes.count > 1 { return .mixed }
+        switch modes.first {
+        case .annotation: return .annotation
+        case .interpolation: return .interpolation
+        case nil: return nil
+        }
+    }
+
+    /// The top-level label spec with this name.
+    public func labelSpec(_ name: String) -> LabelSpec? {
+        meta?.labels.first { $0.name == name && $0.parent == nil }
+    }
+
+    /// The task (or job) a record belongs to: by `task_id` in project exports, else the only one.
+    public func task(id: Int?) -> TaskMeta? {
+        guard let tasks = meta?.tasks else { return nil }
+        if let id, let match = tasks.first(where: { $0.id == id }) { return match }
+        return tasks.count == 1 ? tasks.first : nil
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// What the command line chose; anything left nil falls back to the configuration, then to defaults.
+public struct CommandLineChoices: Sendable {
+    public var target: String?
+    /// `--select`: only these rules.
+    public var select: [String]?
+    /// `--ignore`: not these rules.
+    public var ignore: [String]
+    public var boxesAsPolygons: Bool?
+    public var maximumSchemaFindings: Int
+    /// `--config`: this file instead of the nearest `.cvat-lint.yml`.
+    public var configPath: String?
+    /// Do not look for `.cvat-lint.yml` files.
+    public var noConfig: Bool
+
+    public init(target: String? = nil, select: [String]? = nil, ignore: [String] = [], boxesAsPolygons: Bool? = nil,
+                maximumSchemaFindings: Int = 200, configPath: String? = nil, noConfig: Bool = false) {
+        self.target = target
+        self.select = select
+        self.ignore = ignore
+        self.boxesAsPolygons = boxesAsPolygons
+        self.maximumSchemaFindings = maximumSchemaFindings
+        self.configPath = configPath
+        self.noConfig = noConfig
+    }
+}
+
+/// One run over several exports: finds each export's configuration, resolves the options, lints.
+public struct LintSession {
+    public let catalogue: Catalogue
+    public let choices: CommandLineChoices
+    public let zipLimits: ZipLimits
+
+    public init(catalogue: Catalogue, choices: CommandLineChoices, zipLimits: ZipLimits = ZipLimits()) {
+        self.catalogue = catalogue
+        self.choices = choices
+        self.zipLimits = zipLimits
+    }
+
+    private var knownRules: Set<String> { Set(catalogue.descriptions.map(\.id)) }
+
+    /// Loads a configuration file, checked against this catalogue.
+    public func configuration(at path: String) throws -> Configuration {
+        try Configuration.load(path: path, knownRules: knownRules, knownTargets: Set(catalogue.targetNames))
+    }
+
+    /// The options for an export under a configuration (nil: none found).
+    public func options(for configuration: Configuration?) throws -> CheckOptions {
+        for id in (choices.select ?? []) + choices.ignore where !knownRules.contains(id) {
+            throw InputError("unknown rule '\(id)' in --select/--ignore; `cvat-lint rules` lists them")
+        }
+        let targetName = choices.target ?? configuration?.target ?? catalogue.defaultTarget
+        let target: TargetProfile
+        do { target = try catalogue.profile(named: targetName) } catch { throw InputError("\(error)") }
+        var disabled = Set(configuration?.disabledRules ?? []).union(choices.ignore)
+        var severities: [String: Severity] = [:]
+        for (rule, severity) in configuration?.severities ?? [:] {
+            if let severity { severities[rule] = severity } else { disabled.insert(rule) }
+        }
+        let selected = choices.select ?? configuration?.enabledRules
+        return CheckOptions(
+            target: target,
+            maximumSchemaFindings: choices.maximumSchemaFindings,
+            ruleOptions: RuleOptions(boxesAsPolygons: choices.boxesAsPolygons ?? configuration?.boxesAsPolygons ?? false),
+            disabledRules: disabled,
+            selectedRules: selected.map(Set.init),
+            severityOverrides: severities,
+            mediaIgnore: configuration?.mediaIgnore ?? [])
+    }
+
+    /// The configuration file that applies to an export path, if any.
+    public func configurationPath(for exportPath: String) -> String? {
+        if let explicit = choices.configPath { return explicit }
+        if choices.noConfig { return nil }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: exportPath, isDirectory: &isDirectory)
+        let start = exists && isDirectory.boolValue ? exportPath : (exportPath as NSString).deletingLastPathComponent
+        return Configuration.find(from: start.isEmpty ? "." : start)
+    }
+
+    /// Lints every path. A bad configuration or option stops the run (exit 2); an unusable export is noted.
+    public func run(paths: [String]) throws -> LintOutcome {
+        var linters: [String: Linter] = [:]
+        var exports: [ExportReport] = []
+        var containers: [ExportContainer] = []
+        var errors: [InputError] = []
+        for path in paths {
+            let configPath = configurationPath(for: path)
+            let key = configPath ?? ""
+            let linter: Linter
+            if let existing = linters[key] {
+                linter = existing
+            } else {
+                let configuration = try configPath.map(configuration(at:))
+                linter = try Linter(catalogue: catalogue, options: options(for: configuration), zipLimits: zipLimits)
+                linters[key] = linter
+            }
+            do {
+                let (report, container) = try linter.lint(path: path)
+                exports.append(report)
+                containers.append(container)
+            } catch let error as InputError {
+                errors.append(error)
+            }
+        }
+        return LintOutcome(report: RunReport(exports: exports, containers: containers), inputErrors: errors)
+    }
+}

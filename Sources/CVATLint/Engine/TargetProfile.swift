@@ -1,0 +1,111 @@
+import Yams
+
+/// How a target takes one CVAT feature.
+public enum SupportStatus: String, Sendable, Codable {
+    /// Arrives 1:1.
+    case supported
+    /// Arrives, but as another type or form.
+    case converted
+    /// Silently lost.
+    case dropped
+    /// Rejected, not imported, or breaks the import.
+    case unsupported
+}
+
+/// One row of a target profile: what happens to a feature, how much that matters, what becomes of it.
+public struct FeatureSupport: Sendable, Codable, Hashable {
+    public var status: SupportStatus
+    /// The severity of a finding about it; nil when there is nothing to say.
+    public var severity: Severity?
+    /// What it becomes in the target (a shape, an attribute type).
+    public var to: String?
+    /// The name an ontology item of this shape gets in the target, e.g. `bounding box`.
+    public var item: String?
+    /// One line for the user: why, and what to do.
+    public var note: String?
+
+    public init(status: SupportStatus, severity: Severity? = nil, to: String? = nil, item: String? = nil, note: String? = nil) {
+        self.status = status
+        self.severity = severity
+        self.to = to
+        self.item = item
+        self.note = note
+    }
+
+    static let supported = FeatureSupport(status: .supported)
+}
+
+/// What an import target accepts, as data (`Rules/Profiles/<target>.yml`).
+public struct TargetProfile: Sendable, Codable {
+    /// The target's id, as `--target` names it.
+    public var target: String
+    public var description: String
+    /// Export formats: `images`, `video`, `mixed`.
+    public var formats: [String: FeatureSupport]
+    /// Export levels: `task`, `job`, `project`.
+    public var levels: [String: FeatureSupport]
+    /// Shape kinds, by CVAT element name (`box`, …, `tag`).
+    public var shapes: [String: FeatureSupport]
+    /// Shape kinds in project exports, where they differ (CVAT's project import skips some).
+    public var projectShapes: [String: FeatureSupport]?
+    /// Attribute input types (`checkbox`, `radio`, `number`, `text`, `select`).
+    public var attributes: [String: FeatureSupport]
+    /// Built-in fields: occluded, z_order, group_id, source, outside, keyframe, rotation, mutable.
+    public var fields: [String: FeatureSupport]
+    /// Media expectations.
+    public var media: MediaExpectations
+
+    /// What the target needs of `images/`.
+    public struct MediaExpectations: Sendable, Codable {
+        /// Without `images/` the import fails ("save images" was off).
+        public var requiresImages: Bool
+        /// Project exports: only `images/default/` is read, and not recursively.
+        public var projectDefaultSubsetOnly: Bool
+        /// File extensions the target takes as images (lower case, no dot); empty = any.
+        public var imageExtensions: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case requiresImages = "requires_images"
+            case projectDefaultSubsetOnly = "project_default_subset_only"
+            case imageExtensions = "image_extensions"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case target, description, formats, levels, shapes
+        case projectShapes = "project_shapes"
+        case attributes, fields, media
+    }
+
+    /// Reads a profile from YAML; the error names the line when YAML can say it.
+    public static func load(yaml: String, name: String) throws -> TargetProfile {
+        do {
+            return try YAMLDecoder().decode(TargetProfile.self, from: yaml)
+        } catch {
+            throw ProfileError(message: "profile \(name): \(error)")
+        }
+    }
+
+    public func shape(_ kind: ShapeKind, level: ExportLevel?) -> FeatureSupport {
+        if level == .project, let special = projectShapes?[kind.rawValue] { return special }
+        return shapes[kind.rawValue] ?? .supported
+    }
+
+    public func attribute(_ inputType: String) -> FeatureSupport {
+        attributes[inputType] ?? FeatureSupport(status: .unsupported, severity: .warning,
+                                                note: "unknown input type '\(inputType)'")
+    }
+
+    public func field(_ name: String) -> FeatureSupport { fields[name] ?? .supported }
+    public func format(_ format: ExportFormat) -> FeatureSupport { formats[format.rawValue] ?? .supported }
+    public func level(_ level: ExportLevel) -> FeatureSupport { levels[level.rawValue] ?? .supported }
+
+    /// The name of an ontology item for a shape kind in this target (`bounding box` for `box` in Encord).
+    public func itemName(_ kind: ShapeKind) -> String { shapes[kind.rawValue]?.item ?? kind.rawValue }
+}
+
+/// A profile that does not read.
+public struct ProfileError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,95 @@
+/// What an import stage should do about a finding. Encoded as `{"type": "splitLabel", …fields}`.
+public enum ImportAction: Sendable, Hashable, Codable {
+    /// Make one target item per shape kind: `label` drawn as `shape` goes to item `into`.
+    case splitLabel(label: String, shape: String, into: String)
+    /// Turn `label`'s shapes of kind `from` into `to` (e.g. box → polygon).
+    case convertShape(label: String, from: String, to: String)
+    /// Turn an attribute of input type `from` into target type `to` (e.g. number → text).
+    case convertAttribute(label: String, attribute: String, from: String, to: String)
+    /// Leave an attribute out (the target cannot hold it, or the label does not declare it).
+    case dropAttribute(label: String, attribute: String)
+    /// Leave a built-in field out (occluded, z_order, group_id, source, …).
+    case dropField(label: String?, field: String)
+    /// Leave annotations of `label` drawn as `shape` out.
+    case dropAnnotation(label: String, shape: String)
+    /// Do not upload a media file.
+    case skipMedia(file: String)
+    /// Match a media file to the XML name it stands for.
+    case mapMediaName(file: String, name: String)
+    /// Export again from CVAT in another format or at another level.
+    case reexport(format: String, level: String?)
+
+    private enum Kind: String, Codable {
+        case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, skipMedia,
+             mapMediaName, reexport
+    }
+
+    private enum Keys: String, CodingKey {
+        case type, label, shape, into, from, to, attribute, field, file, name, format, level
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case let .splitLabel(label, shape, into):
+            try container.encode(Kind.splitLabel, forKey: .type)
+            try container.encode(label, forKey: .label)
+            try container.encode(shape, forKey: .shape)
+            try container.encode(into, forKey: .into)
+        case let .convertShape(label, from, to):
+            try container.encode(Kind.convertShape, forKey: .type)
+            try container.encode(label, forKey: .label)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+        case let .convertAttribute(label, attribute, from, to):
+            try container.encode(Kind.convertAttribute, forKey: .type)
+            try container.encode(label, forKey: .label)
+            try container.encode(attribute, forKey: .attribute)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+        case let .dropAttribute(label, attribute):
+            try container.encode(Kind.dropAttribute, forKey: .type)
+            try container.encode(label, forKey: .label)
+            try container.encode(attribute, forKey: .attribute)
+        case let .dropField(label, field):
+            try container.encode(Kind.dropField, forKey: .type)
+            try container.encodeIfPresent(label, forKey: .label)
+            try container.encode(field, forKey: .field)
+        case let .dropAnnotation(label, shape):
+            try container.encode(Kind.dropAnnotation, forKey: .type)
+            try container.encode(label, forKey: .label)
+            try container.encode(shape, forKey: .shape)
+        case let .skipMedia(file):
+            try container.encode(Kind.skipMedia, forKey: .type)
+            try container.encode(file, forKey: .file)
+        case let .mapMediaName(file, name):
+            try container.encode(Kind.mapMediaName, forKey: .type)
+            try container.encode(file, forKey: .file)
+            try container.encode(name, forKey: .name)
+        case let .reexport(format, level):
+            try container.encode(Kind.reexport, forKey: .type)
+            try container.encode(format, forKey: .format)
+            try container.encodeIfPresent(level, forKey: .level)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        func text(_ key: Keys) throws -> String { try container.decode(String.self, forKey: key) }
+        switch try container.decode(Kind.self, forKey: .type) {
+        case .splitLabel: self = .splitLabel(label: try text(.label), shape: try text(.shape), into: try text(.into))
+        case .convertShape: self = .convertShape(label: try text(.label), from: try text(.from), to: try text(.to))
+        case .convertAttribute:
+            self = .convertAttribute(label: try text(.label), attribute: try text(.attribute), from: try text(.from),
+                                     to: try text(.to))
+        case .dropAttribute: self = .dropAttribute(label: try text(.label), attribute: try text(.attribute))
+        case .dropField:
+            self = .dropField(label: try container.decodeIfPresent(String.self, forKey: .label), field: try text(.field))
+        case .dropAnnotation: self = .dropAnnotation(label: try text(.label), shape: try text(.shape))
+        case .skipMedia: self = .skipMedia(file: try text(.file))
+        case .mapMediaName: self = .mapMediaName(file: try text(.file), name: try text(.name))
+        case .reexport:
+            self = .reexport(format: try text(.format), level: try container.decodeIfPresent(String.self, forKey: .level))
+        }
+    }
+}
