@@ -3,7 +3,14 @@ import CVATLint
 /// Every rule of the catalogue, in report order. Adding a rule: one file under Rules/ and one line here
 /// (a test fails when a rule declared under Rules/ is missing from this list).
 let registeredRules: [RuleEntry] = [
+    RuleEntry(ExportLevelUnsupported.self),
+    RuleEntry(InterpolationLost.self),
     RuleEntry(LabelMultipleShapes.self),
+    RuleEntry(ShapeUnsupported.self),
+    RuleEntry(AttributeUnsupported.self),
+    RuleEntry(MediaMissing.self),
+    RuleEntry(MediaUnnamed.self),
+    RuleEntry(MediaUnreachable.self),
 ]
 
 extension Catalogue {

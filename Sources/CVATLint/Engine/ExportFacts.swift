@@ -10,8 +10,12 @@ public final class ExportFacts: AnnotationVisitor {
     public private(set) var kindsByLabel: [String: [ShapeKind: SourceLocation]] = [:]
     /// Labels in the order they were first used.
     public private(set) var labelsInUseOrder: [String] = []
+    /// The export's media, when it has an `images/` folder.
+    public let media: MediaIndex?
 
-    public init() {}
+    public init(media: [MediaFile]? = nil) {
+        self.media = media.map(MediaIndex.init(files:))
+    }
 
     public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }
     public func visitMeta(_ meta: ExportMeta) { self.meta = meta }

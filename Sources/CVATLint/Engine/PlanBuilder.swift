@@ -26,19 +26,30 @@ enum PlanBuilder {
                 return PlannedAttribute(name: attribute.name, inputType: attribute.inputType,
                                         target: kept ? (support.to ?? attribute.inputType) : nil, status: support.status)
             }
+            let split = sorted.count > 1 && target.labelsBindOneShape
             for kind in sorted {
                 let support = target.shape(kind, level: facts.level)
                 let kept = support.status == .supported || support.status == .converted
-                let name = sorted.count > 1 ? "\(label) (\(target.itemName(kind)))" : label
+                let name = split ? "\(label) (\(target.itemName(kind)))" : label
                 ontology.append(OntologyItem(label: label, kind: kind.rawValue, name: name,
                                              shape: kept ? (support.to ?? kind.rawValue) : nil, status: support.status,
                                              attributes: attributes))
             }
         }
 
+        // Splits first (they shape the ontology), then what the findings ask for, each once.
+        let splits = ontology.filter { $0.name != $0.label }
+            .map { ImportAction.splitLabel(label: $0.label, shape: $0.kind, into: $0.name) }
+        let conversions = ontology.filter { $0.status == .converted && $0.shape != nil && $0.shape != $0.kind }
+            .map { ImportAction.convertShape(label: $0.label, from: $0.kind, to: $0.shape ?? $0.kind) }
+        let boxConversions = options.boxesAsPolygons
+            ? facts.labelsInUseOrder.filter { facts.kindsByLabel[$0]?[.box] != nil }
+                .map { ImportAction.convertShape(label: $0, from: ShapeKind.box.rawValue, to: ShapeKind.polygon.rawValue) }
+            : []
         var actions: [ImportAction] = []
         var seen: Set<ImportAction> = []
-        for action in findings.compactMap(\.action) where seen.insert(action).inserted {
+        for action in boxConversions + splits + conversions + findings.compactMap(\.action)
+        where seen.insert(action).inserted {
             actions.append(action)
         }
         return ImportPlan(target: target.target, ontology: ontology, actions: actions)

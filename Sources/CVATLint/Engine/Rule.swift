@@ -3,23 +3,68 @@ public enum RuleCategory: String, Sendable, Codable, CaseIterable {
     case structure, format, labels, attributes, geometry, tracks, media, target
 }
 
-/// A small `annotations.xml` that shows a rule at work.
+/// A small `annotations.xml` (or a fixture export under `Fixtures/`) that shows a rule at work.
 public struct RuleExample: Sendable {
-    /// The whole file's text.
+    /// The whole file's text; empty when the example is a fixture.
     public var xml: String
+    /// The name of a fixture export under `Fixtures/`, for examples that need media beside the XML.
+    public var fixture: String?
     /// Why it does (or does not) trigger.
     public var note: String
+    /// The import target it is checked for; nil for the default target.
+    public var target: String?
 
-    public init(_ note: String, xml: String) {
+    public init(_ note: String, target: String? = nil, xml: String) {
         self.note = note
+        self.target = target
         self.xml = xml
+        fixture = nil
+    }
+
+    /// An example that is a whole export under `Fixtures/`.
+    public static func fixture(_ note: String, _ name: String, target: String? = nil) -> RuleExample {
+        var example = RuleExample(note, target: target, xml: "")
+        example.fixture = name
+        return example
     }
 
     /// A file holding one 10×10 image named `a.jpg` with these shapes (one element per line).
-    public static func inImage(_ note: String, _ shapes: String) -> RuleExample {
-        let body = shapes.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
-        return RuleExample(note, xml: "<annotations>\n  <image id=\"0\" name=\"a.jpg\" width=\"10\" height=\"10\">\n"
-                           + body + "\n  </image>\n</annotations>\n")
+    public static func inImage(_ note: String, target: String? = nil, _ shapes: String) -> RuleExample {
+        RuleExample(note, target: target, xml: document(meta: "", body: imageElement(shapes)))
+    }
+
+    /// A file with this `<meta>` content (e.g. a `<task>` section) and this body.
+    public static func document(meta: String, body: String) -> String {
+        var text = "<annotations>\n  <version>1.1</version>\n"
+        if !meta.isEmpty { text += "  <meta>\n" + indent(meta, by: 4) + "\n  </meta>\n" }
+        return text + body + "</annotations>\n"
+    }
+
+    /// `<image id="0" name="a.jpg" width="10" height="10">` holding these shapes.
+    public static func imageElement(_ shapes: String, name: String = "a.jpg") -> String {
+        "  <image id=\"0\" name=\"\(name)\" width=\"10\" height=\"10\">\n" + indent(shapes, by: 4) + "\n  </image>\n"
+    }
+
+    /// A `<task>` meta section with this mode and these labels (`name` or `name:input_type:attribute`).
+    public static func task(mode: String = "annotation", labels: [String]) -> String {
+        let specs = labels.map { label -> String in
+            let parts = label.split(separator: ":").map(String.init)
+            var spec = "<label>\n  <name>\(parts.first ?? label)</name>\n  <attributes>\n"
+            if parts.count == 3 {
+                spec += "    <attribute>\n      <name>\(parts[2])</name>\n      <mutable>False</mutable>\n"
+                spec += "      <input_type>\(parts[1])</input_type>\n      <default_value></default_value>\n"
+                spec += "      <values></values>\n    </attribute>\n"
+            }
+            return spec + "  </attributes>\n</label>"
+        }
+        return "<task>\n  <id>1</id>\n  <name>t</name>\n  <size>1</size>\n  <mode>\(mode)</mode>\n"
+            + "  <labels>\n" + indent(specs.joined(separator: "\n"), by: 4) + "\n  </labels>\n</task>"
+    }
+
+    private static func indent(_ text: String, by spaces: Int) -> String {
+        let pad = String(repeating: " ", count: spaces)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }
+            .joined(separator: "\n")
     }
 }
 

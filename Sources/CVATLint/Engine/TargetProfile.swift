@@ -39,6 +39,8 @@ public struct FeatureSupport: Sendable, Codable, Hashable {
 public struct TargetProfile: Sendable, Codable {
     /// The target's id, as `--target` names it.
     public var target: String
+    /// How messages name the target (`Encord`).
+    public var name: String
     public var description: String
     /// Export formats: `images`, `video`, `mixed`.
     public var formats: [String: FeatureSupport]
@@ -54,6 +56,8 @@ public struct TargetProfile: Sendable, Codable {
     public var fields: [String: FeatureSupport]
     /// Media expectations.
     public var media: MediaExpectations
+    /// One ontology item holds one shape, so a label drawn as several kinds is split.
+    public var labelsBindOneShape: Bool
 
     /// What the target needs of `images/`.
     public struct MediaExpectations: Sendable, Codable {
@@ -63,18 +67,31 @@ public struct TargetProfile: Sendable, Codable {
         public var projectDefaultSubsetOnly: Bool
         /// File extensions the target takes as images (lower case, no dot); empty = any.
         public var imageExtensions: [String]
+        /// Severity of an XML image with no file (nil: not worth a finding for this target).
+        public var missing: Severity?
+        /// Severity of a name that matches its file only without the extension.
+        public var mapped: Severity?
+        /// Severity of a file no image names.
+        public var unnamed: Severity?
+        /// Severity of junk files (.DS_Store, Thumbs.db, ._*).
+        public var junk: Severity?
+        /// Severity of an export with no `images/` folder.
+        public var noImages: Severity?
 
         enum CodingKeys: String, CodingKey {
             case requiresImages = "requires_images"
             case projectDefaultSubsetOnly = "project_default_subset_only"
             case imageExtensions = "image_extensions"
+            case missing, mapped, unnamed, junk
+            case noImages = "no_images"
         }
     }
 
     enum CodingKeys: String, CodingKey {
-        case target, description, formats, levels, shapes
+        case target, name, description, formats, levels, shapes
         case projectShapes = "project_shapes"
         case attributes, fields, media
+        case labelsBindOneShape = "labels_bind_one_shape"
     }
 
     /// Reads a profile from YAML; the error names the line when YAML can say it.

@@ -18,7 +18,11 @@ public enum RuleDocs {
         where !examples.isEmpty {
             out += "\n\(title):\n"
             for example in examples {
-                out += "\n  # \(example.note)\n"
+                out += "\n  # \(example.note)" + (example.target.map { " (target \($0))" } ?? "") + "\n"
+                if let fixture = example.fixture {
+                    out += "  see the export Fixtures/\(fixture)\n"
+                    continue
+                }
                 out += example.xml.split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
                 if !out.hasSuffix("\n") { out += "\n" }

@@ -1,0 +1,177 @@
+import CVATLint
+
+/// Attributes and built-in fields the target cannot take as they are: converted, dropped, or unknown
+/// to the label (CVAT drops those silently).
+final class AttributeUnsupported: Rule {
+    static let description = RuleDescription(
+        id: "attribute-unsupported",
+        defaultSeverity: .warning,
+        category: .attributes,
+        summary: "an attribute or built-in field the target converts, drops, or does not know",
+        rationale: """
+            Targets differ in what an annotation can carry. Encord turns numbers into text (losing min, max \
+            and step) and selects into radios, and has no occluded, z_order, group or source fields; an \
+            Encord classification holds exactly one attribute, so a tag with several loses some. In every \
+            target, an <attribute> whose name the label does not declare is dropped without a word (CVAT's \
+            importer does so). Each finding carries the action an import stage should take.
+            """,
+        triggering: [
+            RuleExample("a number attribute, for Encord", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:number:speed"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="speed">3</attribute></box>"#))),
+            RuleExample("an attribute the label does not declare", target: "cvat", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="color">red</attribute></box>"#))),
+            RuleExample("occluded shapes, for Encord", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car"]),
+                body: RuleExample.imageElement(#"<box label="car" occluded="1" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
+        ],
+        nonTriggering: [
+            RuleExample("a text attribute, declared, for Encord", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:text:plate"]),
+                body: RuleExample.imageElement(#"<box label="car" occluded="0" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="plate">AB1</attribute></box>"#))),
+            RuleExample("a number attribute, for CVAT itself", target: "cvat", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:number:speed"]),
+                body: RuleExample.imageElement(#"<box label="car" occluded="1" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="speed">3</attribute></box>"#))),
+        ])
+
+    /// The built-in fields worth a word when a shape uses them, and what "uses" means for each.
+    private static let fieldUses: [(field: String, isUsed: @Sendable (Shape) -> Bool)] = [
+        ("occluded", { $0.flag("occluded") == true }),
+        ("z_order", { ($0.zOrder ?? 0) != 0 }),
+        ("group_id", { ($0.groupID ?? 0) != 0 }),
+        ("rotation", { ($0.rotation ?? 0) != 0 }),
+        ("source", { $0.source != nil }),
+    ]
+
+    private struct Use {
+        var count = 0
+        var first: SourceLocation
+    }
+
+    private let context: RuleContext
+    /// field → uses (over all labels), for fields the target does not keep.
+    private var fieldUses: [String: Use] = [:]
+    /// field → the labels using it, in first-use order.
+    private var fieldLabels: [String: [String]] = [:]
+    /// (label, attribute name) → uses of attributes the label does not declare.
+    private var undeclared: [String: [String: Use]] = [:]
+    /// Tag labels → uses of tags with more than one attribute.
+    private var crowdedTags: [String: Use] = [:]
+    /// Declared attribute names per label key (parent/name for skeleton sublabels).
+    private var declared: [String: Set<String>] = [:]
+    private var labelOrder: [String] = []
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitMeta(_ meta: ExportMeta) {
+        let target = context.target
+        for label in meta.labels {
+            declared[Self.key(label.name, parent: label.parent)] = Set(label.attributes.map(\.name))
+            for attribute in label.attributes {
+                let support = target.attribute(attribute.inputType)
+                switch support.status {
+                case .supported:
+                    break
+                case .converted:
+                    let to = support.to ?? attribute.inputType
+                    context.report("label '\(label.name)': attribute '\(attribute.name)' is \(attribute.inputType); "
+                                   + "\(target.name) takes it as \(to)" + (support.note.map { " (\($0))" } ?? ""),
+                                   at: attribute.location, severity: support.severity, issueType: "attribute_type_converted",
+                                   action: .convertAttribute(label: label.name, attribute: attribute.name,
+                                                             from: attribute.inputType, to: to)) {
+                        $0.label = label.name
+                        $0.attribute = attribute.name
+                    }
+                case .dropped, .unsupported:
+                    context.report("label '\(label.name)': attribute '\(attribute.name)' (\(attribute.inputType)) cannot be "
+                                   + "kept by \(target.name)" + (support.note.map { ": \($0)" } ?? ""),
+                                   at: attribute.location, severity: support.severity, issueType: "attribute_type_unsupported",
+                                   action: .dropAttribute(label: label.name, attribute: attribute.name)) {
+                        $0.label = label.name
+                        $0.attribute = attribute.name
+                    }
+                }
+                if attribute.mutable == true {
+                    let mutable = target.field("mutable")
+                    if mutable.status != .supported {
+                        context.report("label '\(label.name)': attribute '\(attribute.name)' is mutable (per frame); "
+                                       + (mutable.note ?? "the target does not keep that"),
+                                       at: attribute.location, severity: mutable.severity ?? .info,
+                                       issueType: "mutable_attribute_dropped",
+                                       action: .dropField(label: label.name, field: "mutable")) {
+                            $0.label = label.name
+                            $0.attribute = attribute.name
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func key(_ name: String, parent: String?) -> String {
+        parent.map { "\($0)/\(name)" } ?? name
+    }
+
+    func visitImage(_ image: ImageRecord) {
+        for shape in image.shapes { inspect(shape, label: shape.label) }
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        inspect(shape, label: track.label)
+    }
+
+    private func inspect(_ shape: Shape, label: String) {
+        if labelOrder.last != label, !labelOrder.contains(label) { labelOrder.append(label) }
+        for (field, isUsed) in Self.fieldUses where isUsed(shape) && context.target.field(field).status != .supported {
+            fieldUses[field, default: Use(first: shape.location)].count += 1
+            if fieldLabels[field]?.contains(label) != true { fieldLabels[field, default: []].append(label) }
+        }
+        if shape.kind == .tag, shape.attributes.count > 1, context.target.labelsBindOneShape {
+            crowdedTags[label, default: Use(first: shape.location)].count += 1
+        }
+        checkDeclared(shape.attributes, labelKey: label, label: label)
+        for element in shape.elements {
+            checkDeclared(element.attributes, labelKey: Self.key(element.label, parent: label), label: element.label)
+        }
+    }
+
+    private func checkDeclared(_ attributes: [AttributeValue], labelKey: String, label: String) {
+        guard !attributes.isEmpty, let names = declared[labelKey] else { return }
+        for attribute in attributes where !names.contains(attribute.name) {
+            undeclared[label, default: [:]][attribute.name, default: Use(first: attribute.location)].count += 1
+        }
+    }
+
+    func finish() {
+        let target = context.target
+        for (field, use) in fieldUses.sorted(by: { $0.key < $1.key }) {
+            let support = target.field(field)
+            guard let severity = support.severity else { continue }
+            let verb = support.status == .converted ? "converted" : "dropped"
+            let labels = fieldLabels[field] ?? []
+            let named = labels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (labels.count > 5 ? ", …" : "")
+            context.report("\(use.count) shape(s) of \(labels.count) label(s) (\(named)) use \(field); \(verb) by "
+                           + target.name + (support.note.map { " (\($0))" } ?? ""),
+                           at: use.first, severity: severity, issueType: "\(field)_\(verb)",
+                           action: support.status == .converted ? nil : .dropField(label: nil, field: field)) {
+                $0.label = labels.count == 1 ? labels.first : nil
+            }
+        }
+        for label in labelOrder {
+            for (name, use) in (undeclared[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                context.report("label '\(label)' does not declare attribute '\(name)' (\(use.count) use(s)); importers "
+                               + "drop it without a word", at: use.first, issueType: "attribute_not_declared",
+                               action: .dropAttribute(label: label, attribute: name)) {
+                    $0.label = label
+                    $0.attribute = name
+                }
+            }
+            if let use = crowdedTags[label] {
+                context.report("label '\(label)': \(use.count) tag(s) carry several attributes; a \(target.name) "
+                               + "classification holds exactly one, so the others may be lost",
+                               at: use.first, issueType: "tag_with_several_attributes") { $0.label = label }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import CVATLint
+
+/// The level the export was made at (task, job, project) is one the target cannot take.
+final class ExportLevelUnsupported: Rule {
+    static let description = RuleDescription(
+        id: "export-level",
+        defaultSeverity: .error,
+        category: .target,
+        summary: "the export was made at a level (job, task, project) the target does not take",
+        rationale: """
+            CVAT exports tasks, jobs and projects, and job exports are common. Encord's SDK reads only \
+            <meta><task> or <meta><project> and stops on a job export with "Neither the 'project' nor the \
+            'task' field was found". Export the task (or the project) instead.
+            """,
+        triggering: [
+            RuleExample("a job export, for Encord", xml: RuleExample.document(
+                meta: "<job>\n  <id>4</id>\n  <size>1</size>\n  <mode>annotation</mode>\n</job>",
+                body: RuleExample.imageElement(""))),
+        ],
+        nonTriggering: [
+            RuleExample("a task export, for Encord", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car"]), body: RuleExample.imageElement(""))),
+            RuleExample("a job export, for CVAT itself", target: "cvat", xml: RuleExample.document(
+                meta: "<job>\n  <id>4</id>\n  <size>1</size>\n  <mode>annotation</mode>\n</job>",
+                body: RuleExample.imageElement(""))),
+        ])
+
+    private let context: RuleContext
+
+    init(context: RuleContext) { self.context = context }
+
+    func finish() {
+        guard let level = context.facts.level, let section = context.facts.meta?.section else { return }
+        let support = context.target.level(level)
+        guard support.status == .unsupported || support.status == .dropped else { return }
+        let suggested: String? = level == .job ? "task" : nil
+        context.report("this is a \(level.rawValue) export; " + (support.note ?? "the target does not take it"),
+                       at: section.location, severity: support.severity,
+                       issueType: "\(level.rawValue)_export_unsupported",
+                       action: .reexport(format: "CVAT for images 1.1", level: suggested))
+    }
+}

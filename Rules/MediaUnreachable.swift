@@ -1,0 +1,66 @@
+import CVATLint
+
+/// Project media the target's uploader never reads: subsets other than `default`, and nested names.
+final class MediaUnreachable: Rule {
+    static let description = RuleDescription(
+        id: "media-unreachable",
+        defaultSeverity: .error,
+        category: .media,
+        summary: "project images the target never uploads: subsets other than default, or names with folders",
+        rationale: """
+            For a project export Encord's SDK lists images/default/ only, and not recursively: images of \
+            tasks in subsets such as Train or Validation (images/Train/…) are never uploaded, and a nested \
+            name (default/a/b.jpg) makes the uploader open a folder and fail. Move such tasks to the default \
+            subset, or export them as tasks.
+            """,
+        triggering: [
+            RuleExample("a project image in subset Train, for Encord", xml: RuleExample.document(
+                meta: "<project>\n  <id>1</id>\n  <name>p</name>\n</project>",
+                body: #"  <image id="0" name="a.jpg" subset="Train" task_id="2" width="10" height="10">"# + "\n  </image>\n")),
+        ],
+        nonTriggering: [
+            RuleExample("a project image in the default subset, for Encord", xml: RuleExample.document(
+                meta: "<project>\n  <id>1</id>\n  <name>p</name>\n</project>",
+                body: #"  <image id="0" name="a.jpg" subset="default" task_id="2" width="10" height="10">"# + "\n  </image>\n")),
+            RuleExample("a project image in subset Train, for CVAT itself", target: "cvat", xml: RuleExample.document(
+                meta: "<project>\n  <id>1</id>\n  <name>p</name>\n</project>",
+                body: #"  <image id="0" name="a.jpg" subset="Train" task_id="2" width="10" height="10">"# + "\n  </image>\n")),
+        ])
+
+    private struct Tally {
+        var count = 0
+        var first: SourceLocation
+        var example: String
+    }
+
+    private let context: RuleContext
+    private var bySubset: [String: Tally] = [:]
+    private var nested: Tally?
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        guard context.target.media.projectDefaultSubsetOnly, context.facts.level == .project else { return }
+        let subset = (image.subset?.isEmpty ?? true) ? "default" : image.subset ?? "default"
+        if subset != "default" {
+            bySubset[subset, default: Tally(first: image.location, example: image.name)].count += 1
+        } else if image.name.contains("/") {
+            if nested == nil { nested = Tally(first: image.location, example: image.name) }
+            nested?.count += 1
+        }
+    }
+
+    func finish() {
+        let target = context.target.name
+        for (subset, tally) in bySubset.sorted(by: { $0.key < $1.key }) {
+            context.report("\(tally.count) image(s) of subset '\(subset)' (e.g. \(tally.example)) are under images/\(subset)/, "
+                           + "which \(target) never uploads: only images/default/ is read",
+                           at: tally.first, issueType: "media_outside_default_subset") { $0.subset = subset }
+        }
+        if let nested {
+            context.report("\(nested.count) image name(s) in the default subset contain folders (e.g. \(nested.example)); "
+                           + "\(target) reads images/default/ without descending, and the upload fails",
+                           at: nested.first, issueType: "media_nested_name") { $0.subset = "default" }
+        }
+    }
+}
