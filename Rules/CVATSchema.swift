@@ -13,6 +13,11 @@ public enum CVATSchema {
         case video
     }
 
+    /// The JSON Schema of `check --format json`, as published under `Rules/Schemas/`.
+    public static var reportSchema: String {
+        EmbeddedResources.files["Schemas/cvat-lint-report.schema.json"] ?? ""
+    }
+
     /// The schema source as written under `Rules/Schemas/`.
     public static var source: String {
         EmbeddedResources.files["Schemas/cvat-1.1.xsd"] ?? ""

@@ -136,7 +136,14 @@ struct Schema: ParsableCommand {
     @Option(help: "any (both layouts, as check uses), images (CVAT for images 1.1) or video (CVAT for video 1.1).")
     var format: Layout = .any
 
+    @Flag(help: "Print the JSON Schema of `check --format json` instead.")
+    var report = false
+
     func run() throws {
+        if report {
+            print(CVATSchema.reportSchema)
+            return
+        }
         let layout = CVATSchema.Layout(rawValue: format.rawValue) ?? .any
         print(CVATSchema.text(for: layout), terminator: "")
     }

@@ -55,6 +55,7 @@ struct ProcessTests {
     func json() throws {
         let result = try runTool(["check", "--target", "cvat", "--format", "json", Paths.fixture("broken-track-without-shapes")])
         #expect(result.status == 1)
+        #expect(try validateAgainstReportSchema([result.stdout]).isEmpty)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let tool = try #require(object["tool"] as? [String: Any])
         #expect(tool["name"] as? String == "cvat-lint")
@@ -81,6 +82,7 @@ struct ProcessTests {
     func jsonNulls() throws {
         let result = try runTool(["check", "--target", "cvat", "--format", "json", Paths.fixture("trimmed-no-meta")])
         #expect(result.status == 0)
+        #expect(try validateAgainstReportSchema([result.stdout]).isEmpty)
         #expect(result.stdout.contains("\"level\" : null"))
         #expect(result.stdout.contains("\"mode\" : null"))
     }

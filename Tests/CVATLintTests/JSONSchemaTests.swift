@@ -1,0 +1,80 @@
+import CVATLint
+import CVATLintRules
+import Foundation
+import Testing
+
+/// Validates JSON documents against the published report schema with Python's `jsonschema`
+/// (`.ci/run` installs it when missing), all in one process.
+func validateAgainstReportSchema(_ documents: [String]) throws -> [String] {
+    let directory = try Paths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let schema = directory.appendingPathComponent("schema.json")
+    try CVATSchema.reportSchema.write(to: schema, atomically: true, encoding: .utf8)
+    var files: [String] = []
+    for (index, document) in documents.enumerated() {
+        let file = directory.appendingPathComponent("report-\(index).json")
+        try document.write(to: file, atomically: true, encoding: .utf8)
+        files.append(file.path)
+    }
+    let script = """
+        import json, sys
+        import jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft7Validator.check_schema(schema)
+        validator = jsonschema.Draft7Validator(schema)
+        for path in sys.argv[2:]:
+            for error in validator.iter_errors(json.load(open(path))):
+                print(path + ": " + "/".join(map(str, error.absolute_path)) + ": " + error.message)
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, schema.path] + files
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    if process.terminationStatus != 0 { return ["validator failed: \(text)"] }
+    return text.split(separator: "\n").map(String.init)
+}
+
+@Suite("The published JSON Schema of --format json")
+struct JSONSchemaTests {
+    @Test("Every fixture and corpus report, for every target, validates against it")
+    func everyReportValidates() throws {
+        var paths = try FileManager.default.contentsOfDirectory(atPath: Paths.fixtures.path).sorted()
+            .map(Paths.fixture)
+        paths += CorpusEntry.all.map(\.path)
+        var documents: [String] = []
+        for target in Catalogue.standard.targetNames {
+            let linter = Shared.makeLinter(target: target)
+            var exports: [ExportReport] = []
+            var containers: [ExportContainer] = []
+            for path in paths {
+                let (report, container) = try linter.lint(path: path)
+                exports.append(report)
+                containers.append(container)
+            }
+            documents.append(try JSONReporter().render(RunReport(exports: exports, containers: containers)))
+        }
+        let problems = try validateAgainstReportSchema(documents)
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+    }
+
+    @Test("The schema rejects what breaks the contract")
+    func schemaIsNotVacuous() throws {
+        let broken = #"{"tool": {"name": "cvat-lint", "version": "1"}, "summary": {"errors": 0, "warnings": 0}, "exports": []}"#
+        #expect(!(try validateAgainstReportSchema([broken])).isEmpty)
+        let badAction = try JSONReporter().render(RunReport(exports: [], containers: []))
+            .replacingOccurrences(of: "\"exports\" : [\n\n  ]", with: "\"exports\" : [1]")
+        #expect(!(try validateAgainstReportSchema([badAction])).isEmpty)
+    }
+
+    @Test("schema --report prints the published schema")
+    func printed() throws {
+        let result = try runTool(["schema", "--report"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"title\": \"cvat-lint --format json report\""))
+    }
+}

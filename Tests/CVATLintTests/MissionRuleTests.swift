@@ -1,0 +1,109 @@
+import CVATLint
+import CVATLintRules
+import Foundation
+import Testing
+
+/// The four rules the mission names, on the real corpus and on fixtures.
+@Suite("Mission rules on real exports")
+struct MissionRuleTests {
+    func corpus(_ number: String, target: String = "encord") throws -> ExportReport {
+        try Shared.report(Paths.corpus.appendingPathComponent(number).path, target: target)
+    }
+
+    @Test("A video task exported as images has lost its tracks (corpus 018), for either target",
+          arguments: ["cvat", "encord"])
+    func videoTaskAsImages(target: String) throws {
+        let report = try corpus("018", target: target)
+        let lost = report.findings.filter { $0.issueType == "interpolation_lost" }
+        #expect(lost.count == 1)
+        #expect(lost.first?.message.contains("task 1131461") == true || lost.first?.location.taskID != nil)
+        #expect(report.issues.warnings.contains { $0.issueType == "interpolation_lost" && $0.instances.count == 1 })
+    }
+
+    @Test("A CVAT for video export is an error for Encord and fine for CVAT (corpus 005, 020)")
+    func videoFormat() throws {
+        for number in ["005", "020"] {
+            let encord = try corpus(number)
+            let video = try #require(encord.findings.first { $0.issueType == "video_format_unsupported" })
+            #expect(video.severity == .error)
+            #expect(video.action == .reexport(format: "CVAT for images 1.1", level: nil))
+            #expect(try corpus(number, target: "cvat").findings.allSatisfy { $0.rule != "interpolation-lost" })
+        }
+    }
+
+    @Test("Labels used with several shapes are split, with splitLabel actions in the plan (corpus 010)")
+    func splits() throws {
+        let report = try corpus("010")
+        let split = report.findings.filter { $0.rule == "label-multiple-shapes" }
+        #expect(split.count == 2)
+        #expect(report.plan.actions.contains(.splitLabel(label: "square_structure", shape: "ellipse",
+                                                         into: "square_structure (ellipse)")))
+        #expect(report.plan.ontology.filter { $0.label == "square_structure" }.map(\.name)
+                == ["square_structure (bounding box)", "square_structure (polygon)", "square_structure (ellipse)"])
+        #expect(try corpus("010", target: "cvat").findings.allSatisfy { $0.rule != "label-multiple-shapes" })
+    }
+
+    @Test("--boxes-as-polygons merges box and polygon uses of a label")
+    func boxesAsPolygons() throws {
+        let linter = Shared.makeLinter(target: "encord", boxesAsPolygons: true)
+        let report = try linter.lint(path: Paths.corpus.appendingPathComponent("001").path).0
+        let messages = report.findings.filter { $0.rule == "label-multiple-shapes" }.map(\.message)
+        #expect(!messages.contains { $0.contains("'label1'") }, "label1 is box + polygon: one kind once boxes are polygons")
+        #expect(messages.contains { $0.contains("'label2'") })
+        #expect(report.plan.actions.contains(.convertShape(label: "label1", from: "box", to: "polygon")))
+    }
+
+    @Test("Job exports are refused by Encord (corpus 041, 043, 049)", arguments: ["041", "043", "049"])
+    func jobExports(number: String) throws {
+        let report = try corpus(number)
+        #expect(report.findings.contains { $0.rule == "export-level" && $0.severity == .error })
+        #expect(try corpus(number, target: "cvat").summary.errors == 0)
+    }
+
+    @Test("Number and select attributes are converted for Encord (corpus 009, 032)")
+    func attributes() throws {
+        let numbers = try corpus("009")
+        #expect(numbers.findings.contains { $0.action == .convertAttribute(label: "pen", attribute: "id", from: "number", to: "text") })
+        let selects = try corpus("032")
+        #expect(selects.findings.contains { $0.issueType == "attribute_type_converted" && $0.message.contains("is select") })
+        #expect(selects.plan.ontology.allSatisfy { item in item.attributes.allSatisfy { $0.target != nil } })
+    }
+
+    @Test("Media: missing files, unnamed and junk files, no images/, per target")
+    func media() throws {
+        let missing = try Shared.report(Paths.fixture("media-missing-file"), target: "encord")
+        let gone = try #require(missing.findings.first { $0.issueType == "media_missing" })
+        #expect(gone.severity == .error && gone.location.image == "park.png" && gone.location.line != nil)
+        #expect(try Shared.report(Paths.fixture("media-no-images-folder"), target: "encord").findings
+                    .contains { $0.issueType == "media_not_saved" && $0.severity == .error })
+        #expect(try Shared.report(Paths.fixture("media-no-images-folder"), target: "cvat").findings
+                    .allSatisfy { $0.issueType != "media_not_saved" })
+        let video = try Shared.report(Paths.fixture("task-video-tracks"), target: "encord")
+        #expect(video.findings.contains { $0.action == .mapMediaName(file: "images/frame_000000.PNG", name: "frame_000000") })
+        #expect(!video.findings.contains { $0.rule == "media-unnamed" }, "every frame of the range is named")
+        let project = try Shared.report(Paths.fixture("project-images-subsets"), target: "encord")
+        #expect(project.findings.filter { $0.issueType == "media_outside_default_subset" }.count == 2)
+        #expect(!project.findings.contains { $0.issueType == "media_missing" })
+    }
+
+    @Test("Media findings are the same from a zip as from the directory")
+    func mediaInZip() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for fixture in ["media-missing-file", "media-unnamed-files", "project-images-subsets"] {
+            let zip = try zipFixture(fixture, into: directory)
+            let fromZip = try Shared.encord.lint(path: zip.path).0
+            let fromDirectory = try Shared.encord.lint(path: Paths.fixture(fixture)).0
+            #expect(fromZip.findings == fromDirectory.findings, "\(fixture)")
+        }
+    }
+
+    @Test("The Issues object groups findings by issue type, like Encord's")
+    func issuesObject() throws {
+        let report = try corpus("010")
+        let total = report.issues.errors.count + report.issues.warnings.count + report.issues.infos.count
+        #expect(total == Set(report.findings.map { "\($0.severity)/\($0.issueType)" }).count)
+        let instances = report.issues.warnings.flatMap(\.instances).count
+        #expect(instances == report.findings.filter { $0.severity == .warning }.count)
+    }
+}
