@@ -12,7 +12,8 @@ final class LabelMultipleShapes: Rule {
             In CVAT one label may be drawn as a box, a polygon and a tag. Encord binds each ontology item \
             to one shape, so its importer creates one item per shape kind ("person (bounding box)", \
             "person (polygon)") and warns. Downstream code that expects one class per label then breaks. \
-            Tags count as a kind; skeleton elements are part of their skeleton, not uses of their own. \
+            Tags count as a kind; skeleton elements are part of their skeleton, not uses of their own; \
+            kinds the target does not take at all make no item (shape-unsupported reports them). \
             With --boxes-as-polygons (Encord's transform_bounding_boxes_to_polygons) boxes count as polygons. \
             CVAT itself keeps such labels whole, so target cvat reports nothing.
             """,
@@ -54,6 +55,8 @@ final class LabelMultipleShapes: Rule {
             var firstUse: [ShapeKind: SourceLocation] = [:]
             for (kind, location) in uses {
                 let effective = context.options.effectiveKind(kind)
+                // Only kinds the target takes become items (shape-unsupported reports the others).
+                guard context.target.shape(effective, level: facts.level).isKept else { continue }
                 firstUse[effective] = min(firstUse[effective] ?? location, location)
             }
             guard firstUse.count > 1 else { continue }

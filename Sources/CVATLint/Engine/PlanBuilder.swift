@@ -22,15 +22,16 @@ enum PlanBuilder {
             let sorted = kinds.sorted()
             let attributes = (spec?.attributes ?? []).map { attribute -> PlannedAttribute in
                 let support = target.attribute(attribute.inputType)
-                let kept = support.status == .supported || support.status == .converted
                 return PlannedAttribute(name: attribute.name, inputType: attribute.inputType,
-                                        target: kept ? (support.to ?? attribute.inputType) : nil, status: support.status)
+                                        target: support.isKept ? (support.to ?? attribute.inputType) : nil,
+                                        status: support.status)
             }
-            let split = sorted.count > 1 && target.labelsBindOneShape
+            let keptKinds = sorted.filter { target.shape($0, level: facts.level).isKept }
+            let split = keptKinds.count > 1 && target.labelsBindOneShape
             for kind in sorted {
                 let support = target.shape(kind, level: facts.level)
-                let kept = support.status == .supported || support.status == .converted
-                let name = split ? "\(label) (\(target.itemName(kind)))" : label
+                let kept = support.isKept
+                let name = split && kept ? "\(label) (\(target.itemName(kind)))" : label
                 ontology.append(OntologyItem(label: label, kind: kind.rawValue, name: name,
                                              shape: kept ? (support.to ?? kind.rawValue) : nil, status: support.status,
                                              attributes: attributes))
@@ -38,7 +39,7 @@ enum PlanBuilder {
         }
 
         // Splits first (they shape the ontology), then what the findings ask for, each once.
-        let splits = ontology.filter { $0.name != $0.label }
+        let splits = ontology.filter { $0.name != $0.label && $0.shape != nil }
             .map { ImportAction.splitLabel(label: $0.label, shape: $0.kind, into: $0.name) }
         let conversions = ontology.filter { $0.status == .converted && $0.shape != nil && $0.shape != $0.kind }
             .map { ImportAction.convertShape(label: $0.label, from: $0.kind, to: $0.shape ?? $0.kind) }

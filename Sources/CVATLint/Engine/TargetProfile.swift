@@ -33,6 +33,9 @@ public struct FeatureSupport: Sendable, Codable, Hashable {
     }
 
     static let supported = FeatureSupport(status: .supported)
+
+    /// Whether the feature arrives in the target at all (as it is or converted).
+    public var isKept: Bool { status == .supported || status == .converted }
 }
 
 /// What an import target accepts, as data (`Rules/Profiles/<target>.yml`).
