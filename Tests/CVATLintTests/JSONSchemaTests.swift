@@ -78,3 +78,24 @@ struct JSONSchemaTests {
         #expect(result.stdout.contains("\"title\": \"cvat-lint --format json report\""))
     }
 }
+
+@Suite("Import actions")
+struct ImportActionTests {
+    @Test("Every action encodes with its type and decodes back", arguments: [
+        ImportAction.splitLabel(label: "p", shape: "box", into: "p (bounding box)"),
+        .convertShape(label: "p", from: "box", to: "polygon"),
+        .convertAttribute(label: "p", attribute: "a", from: "number", to: "text"),
+        .dropAttribute(label: "p", attribute: "a"),
+        .dropField(label: nil, field: "occluded"),
+        .dropAnnotation(label: "p", shape: "ellipse"),
+        .skipMedia(file: "images/x.jpg"),
+        .mapMediaName(file: "images/frame_000001.PNG", name: "frame_000001"),
+        .reexport(format: "CVAT for images 1.1", level: "task"),
+    ])
+    func roundTrip(action: ImportAction) throws {
+        let data = try JSONEncoder().encode(action)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["type"] is String)
+        #expect(try JSONDecoder().decode(ImportAction.self, from: data) == action)
+    }
+}

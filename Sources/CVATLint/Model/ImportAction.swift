@@ -28,54 +28,33 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case type, label, shape, into, from, to, attribute, field, file, name, format, level
     }
 
+    /// The action's type and its fields, in order; nil values are left out.
+    private var parts: (Kind, [(Keys, String?)]) {
+        switch self {
+        case let .splitLabel(label, shape, into): (.splitLabel, [(.label, label), (.shape, shape), (.into, into)])
+        case let .convertShape(label, from, to): (.convertShape, [(.label, label), (.from, from), (.to, to)])
+        case let .convertAttribute(label, attribute, from, to):
+            (.convertAttribute, [(.label, label), (.attribute, attribute), (.from, from), (.to, to)])
+        case let .dropAttribute(label, attribute): (.dropAttribute, [(.label, label), (.attribute, attribute)])
+        case let .dropField(label, field): (.dropField, [(.label, label), (.field, field)])
+        case let .dropAnnotation(label, shape): (.dropAnnotation, [(.label, label), (.shape, shape)])
+        case let .skipMedia(file): (.skipMedia, [(.file, file)])
+        case let .mapMediaName(file, name): (.mapMediaName, [(.file, file), (.name, name)])
+        case let .reexport(format, level): (.reexport, [(.format, format), (.level, level)])
+        }
+    }
+
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
-        switch self {
-        case let .splitLabel(label, shape, into):
-            try container.encode(Kind.splitLabel, forKey: .type)
-            try container.encode(label, forKey: .label)
-            try container.encode(shape, forKey: .shape)
-            try container.encode(into, forKey: .into)
-        case let .convertShape(label, from, to):
-            try container.encode(Kind.convertShape, forKey: .type)
-            try container.encode(label, forKey: .label)
-            try container.encode(from, forKey: .from)
-            try container.encode(to, forKey: .to)
-        case let .convertAttribute(label, attribute, from, to):
-            try container.encode(Kind.convertAttribute, forKey: .type)
-            try container.encode(label, forKey: .label)
-            try container.encode(attribute, forKey: .attribute)
-            try container.encode(from, forKey: .from)
-            try container.encode(to, forKey: .to)
-        case let .dropAttribute(label, attribute):
-            try container.encode(Kind.dropAttribute, forKey: .type)
-            try container.encode(label, forKey: .label)
-            try container.encode(attribute, forKey: .attribute)
-        case let .dropField(label, field):
-            try container.encode(Kind.dropField, forKey: .type)
-            try container.encodeIfPresent(label, forKey: .label)
-            try container.encode(field, forKey: .field)
-        case let .dropAnnotation(label, shape):
-            try container.encode(Kind.dropAnnotation, forKey: .type)
-            try container.encode(label, forKey: .label)
-            try container.encode(shape, forKey: .shape)
-        case let .skipMedia(file):
-            try container.encode(Kind.skipMedia, forKey: .type)
-            try container.encode(file, forKey: .file)
-        case let .mapMediaName(file, name):
-            try container.encode(Kind.mapMediaName, forKey: .type)
-            try container.encode(file, forKey: .file)
-            try container.encode(name, forKey: .name)
-        case let .reexport(format, level):
-            try container.encode(Kind.reexport, forKey: .type)
-            try container.encode(format, forKey: .format)
-            try container.encodeIfPresent(level, forKey: .level)
-        }
+        let (kind, fields) = parts
+        try container.encode(kind, forKey: .type)
+        for (key, value) in fields { try container.encodeIfPresent(value, forKey: key) }
     }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         func text(_ key: Keys) throws -> String { try container.decode(String.self, forKey: key) }
+        func optional(_ key: Keys) throws -> String? { try container.decodeIfPresent(String.self, forKey: key) }
         switch try container.decode(Kind.self, forKey: .type) {
         case .splitLabel: self = .splitLabel(label: try text(.label), shape: try text(.shape), into: try text(.into))
         case .convertShape: self = .convertShape(label: try text(.label), from: try text(.from), to: try text(.to))
@@ -83,13 +62,11 @@ public enum ImportAction: Sendable, Hashable, Codable {
             self = .convertAttribute(label: try text(.label), attribute: try text(.attribute), from: try text(.from),
                                      to: try text(.to))
         case .dropAttribute: self = .dropAttribute(label: try text(.label), attribute: try text(.attribute))
-        case .dropField:
-            self = .dropField(label: try container.decodeIfPresent(String.self, forKey: .label), field: try text(.field))
+        case .dropField: self = .dropField(label: try optional(.label), field: try text(.field))
         case .dropAnnotation: self = .dropAnnotation(label: try text(.label), shape: try text(.shape))
         case .skipMedia: self = .skipMedia(file: try text(.file))
         case .mapMediaName: self = .mapMediaName(file: try text(.file), name: try text(.name))
-        case .reexport:
-            self = .reexport(format: try text(.format), level: try container.decodeIfPresent(String.self, forKey: .level))
+        case .reexport: self = .reexport(format: try text(.format), level: try optional(.level))
         }
     }
 }
