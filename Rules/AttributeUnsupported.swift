@@ -58,8 +58,6 @@ final class AttributeUnsupported: Rule {
     private var undeclared: [String: [String: Use]] = [:]
     /// Tag labels → uses of tags with more than one attribute.
     private var crowdedTags: [String: Use] = [:]
-    /// Declared attribute names per label key (parent/name for skeleton sublabels).
-    private var declared: [String: Set<String>] = [:]
     private var labelOrder: [String] = []
 
     init(context: RuleContext) { self.context = context }
@@ -67,7 +65,6 @@ final class AttributeUnsupported: Rule {
     func visitMeta(_ meta: ExportMeta) {
         let target = context.target
         for label in meta.labels {
-            declared[Self.key(label.name, parent: label.parent)] = Set(label.attributes.map(\.name))
             for attribute in label.attributes {
                 let support = target.attribute(attribute.inputType)
                 switch support.status {
@@ -109,10 +106,6 @@ final class AttributeUnsupported: Rule {
         }
     }
 
-    private static func key(_ name: String, parent: String?) -> String {
-        parent.map { "\($0)/\(name)" } ?? name
-    }
-
     func visitImage(_ image: ImageRecord) {
         for shape in image.shapes { inspect(shape, label: shape.label) }
     }
@@ -130,15 +123,15 @@ final class AttributeUnsupported: Rule {
         if shape.kind == .tag, shape.attributes.count > 1, context.target.labelsBindOneShape {
             crowdedTags[label, default: Use(first: shape.location)].count += 1
         }
-        checkDeclared(shape.attributes, labelKey: label, label: label)
+        checkDeclared(shape.attributes, spec: context.facts.label(label), label: label)
         for element in shape.elements {
-            checkDeclared(element.attributes, labelKey: Self.key(element.label, parent: label), label: element.label)
+            checkDeclared(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)
         }
     }
 
-    private func checkDeclared(_ attributes: [AttributeValue], labelKey: String, label: String) {
-        guard !attributes.isEmpty, let names = declared[labelKey] else { return }
-        for attribute in attributes where !names.contains(attribute.name) {
+    private func checkDeclared(_ attributes: [AttributeValue], spec: LabelSpec?, label: String) {
+        guard !attributes.isEmpty, let spec else { return }
+        for attribute in attributes where !spec.attributes.contains(where: { $0.name == attribute.name }) {
             undeclared[label, default: [:]][attribute.name, default: Use(first: attribute.location)].count += 1
         }
     }

@@ -18,7 +18,28 @@ public final class ExportFacts: AnnotationVisitor {
     }
 
     public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }
-    public func visitMeta(_ meta: ExportMeta) { self.meta = meta }
+    /// Label specs by key: `name` for top-level labels, `parent/name` for skeleton sublabels.
+    public private(set) var labelsByKey: [String: LabelSpec] = [:]
+
+    public func visitMeta(_ meta: ExportMeta) {
+        self.meta = meta
+        for label in meta.labels where labelsByKey[Self.labelKey(label.name, parent: label.parent)] == nil {
+            labelsByKey[Self.labelKey(label.name, parent: label.parent)] = label
+        }
+    }
+
+    /// The key of a label: sublabels resolve by (parent, name).
+    public static func labelKey(_ name: String, parent: String?) -> String {
+        parent.map { "\($0)/\(name)" } ?? name
+    }
+
+    /// Whether `<meta>` declares labels at all (trimmed files may not: then nothing can be resolved).
+    public var declaresLabels: Bool { !(meta?.labels.isEmpty ?? true) }
+
+    /// The spec of a top-level label, or of a sublabel of `parent`.
+    public func label(_ name: String, parent: String? = nil) -> LabelSpec? {
+        labelsByKey[Self.labelKey(name, parent: parent)]
+    }
 
     public func visitImage(_ image: ImageRecord) {
         imageCount += 1
@@ -57,9 +78,7 @@ public final class ExportFacts: AnnotationVisitor {
     }
 
     /// The top-level label spec with this name.
-    public func labelSpec(_ name: String) -> LabelSpec? {
-        meta?.labels.first { $0.name == name && $0.parent == nil }
-    }
+    public func labelSpec(_ name: String) -> LabelSpec? { label(name) }
 
     /// The task (or job) a record belongs to: by `task_id` in project exports, else the only one.
     public func task(id: Int?) -> TaskMeta? {

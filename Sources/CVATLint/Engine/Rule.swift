@@ -1,3 +1,5 @@
+import Foundation
+
 /// What part of an export a rule looks at.
 public enum RuleCategory: String, Sendable, Codable, CaseIterable {
     case structure, format, labels, attributes, geometry, tracks, media, target
@@ -45,17 +47,26 @@ public struct RuleExample: Sendable {
         "  <image id=\"0\" name=\"\(name)\" width=\"10\" height=\"10\">\n" + indent(shapes, by: 4) + "\n  </image>\n"
     }
 
-    /// A `<task>` meta section with this mode and these labels (`name` or `name:input_type:attribute`).
+    /// A `<task>` meta section with this mode and these labels: `name`, `name^parent` for a skeleton
+    /// sublabel, `name#type` for a label type, and `name:input_type:attribute[:values]` (values `|`-separated).
     public static func task(mode: String = "annotation", labels: [String]) -> String {
         let specs = labels.map { label -> String in
-            let parts = label.split(separator: ":").map(String.init)
-            var spec = "<label>\n  <name>\(parts.first ?? label)</name>\n  <attributes>\n"
-            if parts.count == 3 {
+            let parts = label.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let head = parts.first ?? label
+            let typed = head.split(separator: "#").map(String.init)
+            let named = (typed.first ?? head).split(separator: "^").map(String.init)
+            var spec = "<label>\n  <name>\(named.first ?? head)</name>\n"
+            if typed.count == 2 { spec += "  <type>\(typed[1])</type>\n" }
+            spec += "  <attributes>\n"
+            if parts.count >= 3 {
+                let values = parts.count >= 4 ? parts[3].replacingOccurrences(of: "|", with: "\n") : ""
                 spec += "    <attribute>\n      <name>\(parts[2])</name>\n      <mutable>False</mutable>\n"
                 spec += "      <input_type>\(parts[1])</input_type>\n      <default_value></default_value>\n"
-                spec += "      <values></values>\n    </attribute>\n"
+                spec += "      <values>\(values)</values>\n    </attribute>\n"
             }
-            return spec + "  </attributes>\n</label>"
+            spec += "  </attributes>\n"
+            if named.count == 2 { spec += "  <parent>\(named[1])</parent>\n" }
+            return spec + "</label>"
         }
         return "<task>\n  <id>1</id>\n  <name>t</name>\n  <size>1</size>\n  <mode>\(mode)</mode>\n"
             + "  <labels>\n" + indent(specs.joined(separator: "\n"), by: 4) + "\n  </labels>\n</task>"
@@ -123,11 +134,15 @@ public final class RuleContext {
     public let media: [MediaFile]?
     /// What the engine has learnt so far; complete by the time `finish` runs.
     public let facts: ExportFacts
+    /// Reads the header of a media file of the export (only its first bytes).
+    public let mediaHeader: (MediaFile) throws -> ImageHeader
     private let sink: (Finding) -> Void
 
     public init(ruleID: String, severity: Severity, annotationsPath: String, container: ExportContainer,
                 target: TargetProfile, options: RuleOptions = RuleOptions(), media: [MediaFile]? = nil,
-                facts: ExportFacts = ExportFacts(), sink: @escaping (Finding) -> Void) {
+                facts: ExportFacts = ExportFacts(),
+                mediaHeader: @escaping (MediaFile) throws -> ImageHeader = { _ in .notImage },
+                sink: @escaping (Finding) -> Void) {
         self.ruleID = ruleID
         self.severity = severity
         self.annotationsPath = annotationsPath
@@ -136,6 +151,7 @@ public final class RuleContext {
         self.options = options
         self.media = media
         self.facts = facts
+        self.mediaHeader = mediaHeader
         self.sink = sink
     }
 

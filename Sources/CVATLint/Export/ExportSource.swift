@@ -41,6 +41,23 @@ public protocol ExportSource {
     func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws
     /// The media files under `images/`; nil when the export has no `images/` folder (or is a bare file).
     func mediaFiles() throws -> [MediaFile]?
+    /// The first bytes of a media file (at most `count`); a symbolic link is never followed.
+    func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8]
+}
+
+extension ExportSource {
+    /// The header of a media file, reading only as far as the header needs.
+    public func mediaHeader(_ file: MediaFile) throws -> ImageHeader {
+        var wanted = 4096
+        while true {
+            let bytes = try mediaPrefix(file, count: wanted)
+            let header = ImageHeader.parse(bytes)
+            guard case let .needMore(format, more) = header else { return header }
+            // The file ended before its header did, or the header lies further in than we read.
+            if bytes.count < wanted || more <= wanted { return .unreadable(format: format) }
+            wanted = more
+        }
+    }
 }
 
 /// Opens what the user named as an export.
@@ -125,6 +142,10 @@ public struct BareXMLExport: ExportSource {
     }
 
     public func mediaFiles() throws -> [MediaFile]? { nil }
+
+    public func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] {
+        throw InputError("\(path): a bare annotations file has no media")
+    }
 }
 
 /// An unpacked export folder: `annotations.xml` and, with "save images", `images/`.
@@ -174,4 +195,29 @@ public struct DirectoryExport: ExportSource {
         }
         return files.sorted { $0.path < $1.path }
     }
+
+    public func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] {
+        try readPrefix(of: (path as NSString).appendingPathComponent(file.path), count: count)
+    }
+}
+
+/// Reads at most `count` bytes from the start of a file, refusing to follow a symbolic link.
+func readPrefix(of path: String, count: Int) throws -> [UInt8] {
+    let descriptor = Foundation.open(path, O_RDONLY | O_NOFOLLOW)
+    guard descriptor >= 0 else {
+        throw InputError("\(path): cannot be read (\(String(cString: strerror(errno))))")
+    }
+    defer { close(descriptor) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+        let got = bytes.withUnsafeMutableBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            return read(descriptor, base.advanced(by: filled), count - filled)
+        }
+        if got < 0, errno == EINTR { continue }
+        if got <= 0 { break }
+        filled += got
+    }
+    return Array(bytes.prefix(filled))
 }

@@ -79,6 +79,24 @@ public final class ZipExport: ExportSource {
         }
     }
 
+    public func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] {
+        guard let entry = archive[root + file.path], entry.type == .file else {
+            throw InputError("\(path): \(file.path) is not a file in the zip")
+        }
+        var bytes: [UInt8] = []
+        struct Enough: Error {}
+        do {
+            _ = try archive.extract(entry, bufferSize: min(max(count, 512), 1 << 16), skipCRC32: true) { data in
+                bytes.append(contentsOf: data.prefix(count - bytes.count))
+                if bytes.count >= count { throw Enough() }
+            }
+        } catch is Enough {
+        } catch {
+            throw InputError("\(path): cannot inflate \(file.path) (\(error))")
+        }
+        return bytes
+    }
+
     public func mediaFiles() throws -> [MediaFile]? {
         let prefix = root + "images/"
         var files: [MediaFile] = []

@@ -1,0 +1,78 @@
+import CVATLint
+import Foundation
+
+/// Attribute specs that cannot work: radio/select with no values, malformed number specs, defaults
+/// outside the values.
+final class AttributeSpecInvalid: Rule {
+    static let description = RuleDescription(
+        id: "attribute-spec",
+        defaultSeverity: .warning,
+        category: .attributes,
+        summary: "an attribute spec is malformed (no radio/select values, a bad number spec, a default outside the values)",
+        rationale: """
+            A radio or select needs at least one value; a number spec is three newline-separated values, \
+            min, max and step, with min < max and step > 0 (the UI's "min;max;step" is stored that way). \
+            Servers before 2023 hardly validated specs, so old exports hold odd ones; targets that build \
+            their ontology from the spec trip on them.
+            """,
+        triggering: [
+            RuleExample("a select with no values", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:select:color"]), body: "")),
+            RuleExample("a number spec with min above max", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:number:speed:10|1|1"]), body: "")),
+        ],
+        nonTriggering: [
+            RuleExample("a well-formed number spec", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:number:speed:0|100|1"]), body: "")),
+        ])
+
+    private let context: RuleContext
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitMeta(_ meta: ExportMeta) {
+        for label in meta.labels {
+            for attribute in label.attributes {
+                guard let problem = Self.problem(with: attribute) else { continue }
+                context.report("label '\(label.name)': attribute '\(attribute.name)' \(problem)", at: attribute.location,
+                               issueType: "attribute_spec_invalid") {
+                    $0.label = label.name
+                    $0.attribute = attribute.name
+                }
+            }
+        }
+    }
+
+    static func problem(with attribute: AttributeSpec) -> String? {
+        // Datumaro's writer separates values by spaces on one line; CVAT never does.
+        if ["radio", "select", "number"].contains(attribute.inputType), attribute.values.count == 1,
+           let only = attribute.values.first, only.contains(" ") {
+            return "lists its values on one line separated by spaces ('\(only)'), as Datumaro writes them; CVAT separates them by newlines"
+        }
+        switch attribute.inputType {
+        case "radio", "select":
+            let values = attribute.values.filter { !$0.isEmpty }
+            if values.isEmpty { return "is a \(attribute.inputType) with no values" }
+            if let value = attribute.defaultValue?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty,
+               !values.contains(value) {
+                return "has default '\(value)', which is not one of its values"
+            }
+        case "number":
+            guard attribute.values.count == 3 else {
+                return "is a number but its spec has \(attribute.values.count) line(s); expected min, max and step"
+            }
+            guard let spec = NumberSpec(attribute.values) else { return "is a number but its min, max or step is not a number" }
+            if spec.minimum >= spec.maximum { return "has min \(spec.minimum.clean) ≥ max \(spec.maximum.clean)" }
+            if spec.step <= 0 { return "has a step of \(spec.step.clean); it must be > 0" }
+            if spec.step > spec.maximum - spec.minimum { return "has a step larger than max − min" }
+        case "checkbox":
+            if let value = attribute.defaultValue?.trimmingCharacters(in: .whitespaces).lowercased(), !value.isEmpty,
+               value != "true", value != "false" {
+                return "is a checkbox with default '\(value)'; expected true or false"
+            }
+        default:
+            break
+        }
+        return nil
+    }
+}

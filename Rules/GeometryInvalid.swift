@@ -1,0 +1,135 @@
+import CVATLint
+import Foundation
+
+/// Geometry no importer can use: non-finite numbers, inverted boxes, too few points, radii ≤ 0,
+/// rotation outside [0, 360], inside-out cuboids, skeleton elements without exactly one point.
+final class GeometryInvalid: Rule {
+    static let description = RuleDescription(
+        id: "geometry-invalid",
+        defaultSeverity: .error,
+        category: .geometry,
+        summary: "a shape's geometry is unusable: non-finite numbers, inverted box, too few points, radius ≤ 0, bad rotation",
+        rationale: """
+            CVAT's serializer rejects polygons with fewer than 3 points, polylines with fewer than 2 and \
+            rotations outside [0, 360]; it does not check that xtl < xbr, so inverted and empty boxes pass \
+            CVAT and break targets that compute a width. Numbers such as 1e400 parse as infinity. A skeleton \
+            element holds exactly one point.
+            """,
+        triggering: [
+            RuleExample.inImage("a box whose right edge is left of its left edge", #"<box label="a" xtl="9" ytl="1" xbr="2" ybr="5"/>"#),
+            RuleExample.inImage("a polygon of two points", #"<polygon label="a" points="1,1;5,5"/>"#),
+            RuleExample.inImage("an ellipse with radius 0", #"<ellipse label="a" cx="5" cy="5" rx="0" ry="2"/>"#),
+            RuleExample.inImage("a coordinate that overflows to infinity", #"<box label="a" xtl="1e400" ytl="1" xbr="2" ybr="5"/>"#),
+        ],
+        nonTriggering: [
+            RuleExample.inImage("sound shapes", """
+                <box label="a" xtl="1" ytl="1" xbr="5" ybr="5" rotation="359.99"/>
+                <polygon label="a" points="1,1;5,1;3,4"/>
+                <polyline label="a" points="1,1;5,1"/>
+                """),
+        ])
+
+    private let context: RuleContext
+    /// At most this many findings are listed per kind of problem; the rest are counted.
+    private let listLimit = 50
+    private var listed: [String: Int] = [:]
+    private var unlisted = Occurrences<String>()
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        for shape in image.shapes { inspect(shape, label: shape.label) }
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        inspect(shape, label: track.label)
+    }
+
+    private func inspect(_ shape: Shape, label: String) {
+        for problem in Self.problems(of: shape) { report(problem, shape: shape, label: label) }
+        for element in shape.elements {
+            if let points = element.points, points.count != 1 {
+                report(("skeleton_element_points", "skeleton element '\(element.label)' has \(points.count) points; it holds exactly one"),
+                       shape: element, label: label)
+            }
+            for problem in Self.problems(of: element) { report(problem, shape: element, label: label) }
+        }
+    }
+
+    /// The problems of one shape: (issue type, message).
+    static func problems(of shape: Shape) -> [(String, String)] {
+        var problems: [(String, String)] = []
+        let kind = shape.kind.rawValue
+        for name in shape.numericAttributeNames {
+            if let value = shape.number(name), !value.isFinite {
+                problems.append(("number_not_finite", "\(kind): \(name) '\(shape[name] ?? "")' is not a finite number"))
+            }
+        }
+        if let points = shape.points, points.contains(where: { !$0.x.isFinite || !$0.y.isFinite }) {
+            problems.append(("number_not_finite", "\(kind): points hold a number that is not finite"))
+        }
+        if let rotation = shape.rotation, rotation.isFinite, rotation < 0 || rotation > 360 {
+            problems.append(("rotation_out_of_range", "\(kind): rotation \(rotation) is outside [0, 360]"))
+        }
+        switch shape.kind {
+        case .box:
+            if let xtl = shape.number("xtl"), let xbr = shape.number("xbr"), xtl >= xbr {
+                problems.append(("box_inverted", "box: xtl \(xtl) is not left of xbr \(xbr)"))
+            }
+            if let ytl = shape.number("ytl"), let ybr = shape.number("ybr"), ytl >= ybr {
+                problems.append(("box_inverted", "box: ytl \(ytl) is not above ybr \(ybr)"))
+            }
+        case .polygon:
+            if let count = shape.points?.count, count < 3 {
+                problems.append(("too_few_points", "polygon has \(count) point\(count == 1 ? "" : "s"); it needs at least 3"))
+            }
+        case .polyline:
+            if let count = shape.points?.count, count < 2 {
+                problems.append(("too_few_points", "polyline has \(count) point; it needs at least 2"))
+            }
+        case .ellipse:
+            for radius in ["rx", "ry"] {
+                if let value = shape.number(radius), value <= 0 {
+                    problems.append(("ellipse_radius", "ellipse: \(radius) \(value) is not > 0"))
+                }
+            }
+        case .cuboid:
+            // Each face: top edge above bottom edge, left edge left of right edge.
+            for face in ["1", "2"] {
+                if let top = shape.number("ytl" + face), let bottom = shape.number("ybl" + face), top >= bottom {
+                    problems.append(("cuboid_inside_out", "cuboid: face \(face) has its top (ytl\(face) \(top)) below its bottom (ybl\(face) \(bottom))"))
+                }
+                if let left = shape.number("xtl" + face), let right = shape.number("xtr" + face), left >= right {
+                    problems.append(("cuboid_inside_out", "cuboid: face \(face) has its left edge (xtl\(face) \(left)) right of its right edge (xtr\(face) \(right))"))
+                }
+            }
+        case .skeleton:
+            if shape.elements.isEmpty {
+                problems.append(("skeleton_empty", "skeleton has no elements; CVAT needs at least one"))
+            }
+        default:
+            break
+        }
+        return problems
+    }
+
+    private func report(_ problem: (String, String), shape: Shape, label: String) {
+        let (issueType, message) = problem
+        guard listed[issueType, default: 0] < listLimit else {
+            unlisted.note(issueType, at: shape.location)
+            return
+        }
+        listed[issueType, default: 0] += 1
+        context.report("label '\(label)': \(message)", at: shape.location, issueType: issueType) {
+            $0.label = label
+            $0.frame = shape.frame
+        }
+    }
+
+    func finish() {
+        for (issueType, entry) in unlisted.all {
+            context.report("… and \(entry.count) more \(issueType.replacingOccurrences(of: "_", with: " ")) problem(s) not listed",
+                           at: entry.first, issueType: issueType)
+        }
+    }
+}

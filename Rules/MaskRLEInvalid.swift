@@ -1,0 +1,64 @@
+import CVATLint
+
+/// Mask run lengths that do not cover the mask's box, and mask boxes outside their image.
+final class MaskRLEInvalid: Rule {
+    static let description = RuleDescription(
+        id: "mask-rle",
+        defaultSeverity: .error,
+        category: .geometry,
+        summary: "a mask's run lengths do not add up to width × height, or its box lies outside the image",
+        rationale: """
+            CVAT's mask RLE runs over the width × height box row by row, starting with background; the runs \
+            must add up to exactly width × height (true of every real mask checked). A shorter or longer \
+            list decodes into a shifted or truncated mask, and CVAT does not check it on import. A mask box \
+            that leaves the image cannot be placed.
+            """,
+        triggering: [
+            RuleExample.inImage("runs that add up to 5 for a 2 × 2 mask", #"<mask label="a" rle="1, 3, 1" left="0" top="0" width="2" height="2"/>"#),
+        ],
+        nonTriggering: [
+            RuleExample.inImage("runs that cover the 3 × 2 box", #"<mask label="a" rle="0, 2, 1, 3" left="2" top="3" width="3" height="2"/>"#),
+        ])
+
+    private let context: RuleContext
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        for shape in image.shapes where shape.kind == .mask {
+            check(shape, label: shape.label, imageWidth: image.width, imageHeight: image.height)
+        }
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        if shape.kind == .mask { check(shape, label: track.label, imageWidth: nil, imageHeight: nil) }
+    }
+
+    private func check(_ shape: Shape, label: String, imageWidth: Int?, imageHeight: Int?) {
+        guard let runs = shape.runLengths, let left = shape.integer("left"), let top = shape.integer("top"),
+              let width = shape.integer("width"), let height = shape.integer("height") else { return }
+        if width <= 0 || height <= 0 {
+            context.report("label '\(label)': mask box is \(width) × \(height); both must be ≥ 1", at: shape.location,
+                           issueType: "mask_box_empty") { $0.label = label }
+            return
+        }
+        let (area, overflow) = width.multipliedReportingOverflow(by: height)
+        var total = 0
+        var totalOverflow = false
+        for run in runs {
+            let (sum, over) = total.addingReportingOverflow(run)
+            total = sum
+            totalOverflow = totalOverflow || over
+        }
+        if overflow || totalOverflow || total != area {
+            context.report("label '\(label)': mask runs add up to \(totalOverflow ? "more than Int.max" : String(total)), "
+                           + "not width × height = \(overflow ? "more than Int.max" : String(area))",
+                           at: shape.location, issueType: "mask_rle_sum") { $0.label = label }
+        }
+        if let imageWidth, let imageHeight,
+           left < 0 || top < 0 || left + width > imageWidth || top + height > imageHeight {
+            context.report("label '\(label)': mask box \(left),\(top) \(width) × \(height) leaves the \(imageWidth) × \(imageHeight) image",
+                           at: shape.location, severity: .warning, issueType: "mask_outside_image") { $0.label = label }
+        }
+    }
+}

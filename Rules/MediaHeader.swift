@@ -1,0 +1,99 @@
+import CVATLint
+
+/// Media whose header disagrees with the XML: another pixel size, an empty file, not an image at all.
+final class MediaHeaderMismatch: Rule {
+    static let description = RuleDescription(
+        id: "media-header",
+        defaultSeverity: .error,
+        category: .media,
+        summary: "a media file's pixel size differs from the declared width and height, or it is empty or not an image",
+        rationale: """
+            Coordinates are pixels of the image CVAT had; targets normalise them by the image size (Encord \
+            stores fractions). If the file's real size differs from <image width height> (or from the \
+            video's original_size), every coordinate on it is suspect. Only headers are read (PNG, JPEG, GIF, \
+            BMP, WebP, TIFF), never whole images; symbolic links are never followed.
+            """,
+        triggering: [
+            RuleExample.fixture("an image that is 64 × 48 where the XML says 640 × 480", "media-header-size-mismatch"),
+        ],
+        nonTriggering: [
+            RuleExample.fixture("every image as large as declared", "task-images-every-shape"),
+        ])
+
+    private struct Mismatch: Hashable {
+        var declared: String
+        var actual: String
+    }
+
+    private let context: RuleContext
+    private var mismatches = Occurrences<Mismatch>()
+    private var checkedFrames: Set<String> = []
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        guard let media = context.facts.media else { return }
+        let file: MediaFile
+        switch media.resolve(name: image.name, subset: image.subset, level: context.facts.level) {
+        case let .exact(found), let .mapped(found): file = found
+        case .missing: return
+        }
+        check(file, width: image.width, height: image.height, at: image.location) {
+            $0.image = image.name
+            $0.imageID = image.id
+        }
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        guard let media = context.facts.media, let frame = shape.frame,
+              checkedFrames.insert("\(track.subset ?? "")/\(frame)").inserted else { return }
+        switch media.markFrame(frame, subset: track.subset, level: context.facts.level) {
+        case let .exact(file), let .mapped(file): checkFrame(file, taskID: track.taskID, at: shape.location, frame: frame)
+        case .missing: break
+        }
+    }
+
+    private func checkFrame(_ file: MediaFile, taskID: Int?, at location: SourceLocation, frame: Int) {
+        let node = context.facts.task(id: taskID)?.node.child("original_size") ?? context.facts.meta?.node.child("original_size")
+        check(file, width: node?.integer("width"), height: node?.integer("height"), at: location) { $0.frame = frame }
+    }
+
+    private func check(_ file: MediaFile, width: Int?, height: Int?, at location: SourceLocation,
+                       context place: (inout FindingLocation) -> Void) {
+        guard !file.isSymlink else { return }
+        if file.size == 0 {
+            context.report("\(file.path) is an empty file", at: location, issueType: "media_empty", context: place)
+            return
+        }
+        let header: ImageHeader
+        do {
+            header = try context.mediaHeader(file)
+        } catch {
+            context.report("\(file.path) cannot be read: \(error)", at: location, severity: .warning,
+                           issueType: "media_unreadable", context: place)
+            return
+        }
+        switch header {
+        case let .image(format, actualWidth, actualHeight):
+            guard let width, let height, width != actualWidth || height != actualHeight else { return }
+            let swapped = width == actualHeight && height == actualWidth
+            mismatches.note(Mismatch(declared: "\(width) × \(height)",
+                                     actual: "\(actualWidth) × \(actualHeight) (\(format))" + (swapped ? ", width and height swapped (EXIF orientation?)" : "")),
+                            at: location, example: file.path)
+        case .notImage:
+            context.report("\(file.path) is not an image (no PNG, JPEG, GIF, BMP, WebP or TIFF signature)", at: location,
+                           issueType: "media_not_image", context: place)
+        case let .unreadable(format), let .needMore(format, _):
+            context.report("\(file.path) looks like \(format) but its size cannot be read from its header", at: location,
+                           severity: .warning, issueType: "media_header_unreadable", context: place)
+        }
+    }
+
+    func finish() {
+        for (mismatch, entry) in mismatches.all {
+            let more = entry.count > 1 ? " (\(counted(entry.count, "file")) alike)" : ""
+            context.report("\(entry.example ?? "a file") is \(mismatch.actual) but the XML says \(mismatch.declared)\(more); "
+                           + "every coordinate on it is suspect", at: entry.first, issueType: "media_size_mismatch")
+        }
+    }
+}

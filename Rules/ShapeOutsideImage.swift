@@ -1,0 +1,75 @@
+import CVATLint
+import Foundation
+
+/// Shapes that reach outside their image by more than a small tolerance.
+final class ShapeOutsideImage: Rule {
+    static let description = RuleDescription(
+        id: "shape-outside-image",
+        defaultSeverity: .warning,
+        category: .geometry,
+        summary: "a shape reaches outside its image by more than 2 pixels",
+        rationale: """
+            CVAT does not clamp coordinates (its code carries a FIXME for it), so shapes beyond the image \
+            border are common. Targets that normalise coordinates by the image size (Encord) then get values \
+            below 0 or above 1, which they clamp, reject or mis-draw. Reported per label with the worst overhang.
+            """,
+        triggering: [
+            RuleExample.inImage("a box 20 px past the right edge of a 10 px image", #"<box label="a" xtl="1" ytl="1" xbr="30" ybr="5"/>"#),
+        ],
+        nonTriggering: [
+            RuleExample.inImage("a box inside, and one within 2 pixels of the edge", """
+                <box label="a" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box label="a" xtl="0" ytl="0" xbr="11.5" ybr="10"/>
+                """),
+        ])
+
+    /// Overhangs up to this many pixels are rounding and brush slack, not errors (real exports show up to ~1.5 px).
+    static let tolerance = 2.0
+
+    private let context: RuleContext
+    private var outside = Occurrences<String>()
+    private var worst: [String: Double] = [:]
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        guard let width = image.width, let height = image.height, width > 0, height > 0 else { return }
+        for shape in image.shapes { check(shape, label: shape.label, width: Double(width), height: Double(height)) }
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        guard !shape.outside, let size = frameSize(taskID: track.taskID) else { return }
+        check(shape, label: track.label, width: size.width, height: size.height)
+    }
+
+    /// A video task's frame size, from `original_size` in its meta (or at meta level in job exports).
+    private func frameSize(taskID: Int?) -> (width: Double, height: Double)? {
+        let facts = context.facts
+        let node = facts.task(id: taskID)?.node.child("original_size") ?? facts.meta?.node.child("original_size")
+        guard let width = node?.integer("width"), let height = node?.integer("height"), width > 0, height > 0 else { return nil }
+        return (Double(width), Double(height))
+    }
+
+    private func check(_ shape: Shape, label: String, width: Double, height: Double) {
+        guard let outline = shape.outline, let extent = Extent(outline) else { return }
+        let overhang = extent.overhang(width: width, height: height)
+        guard overhang.isFinite, overhang > Self.tolerance else { return }
+        outside.note(label, at: shape.location)
+        worst[label] = max(worst[label] ?? 0, overhang)
+    }
+
+    func finish() {
+        for (label, entry) in outside.all {
+            let distance = (worst[label] ?? 0).rounded(toPlaces: 2)
+            context.report("label '\(label)': \(counted(entry.count, "shape")) \(entry.count == 1 ? "reaches" : "reach") outside the image, by up to \(distance) px",
+                           at: entry.first, issueType: "shape_outside_image") { $0.label = label }
+        }
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let factor = pow(10, Double(places))
+        return (self * factor).rounded() / factor
+    }
+}

@@ -1,0 +1,57 @@
+import CVATLint
+
+/// Tracks with no keyframe: CVAT's importer crashes on them.
+final class TrackKeyframe: Rule {
+    static let description = RuleDescription(
+        id: "track-keyframe",
+        defaultSeverity: .error,
+        category: .tracks,
+        summary: "a track has no keyframe",
+        rationale: """
+            CVAT imports only the keyframe shapes of a track and indexes the first one: a track without a \
+            keyframe fails the whole import (IndexError). Exports always start a track on a keyframe.
+            """,
+        triggering: [
+            RuleExample("a track of interpolated frames only", xml: RuleExample.document(meta: "", body: """
+                  <track id="0" label="car">
+                    <box frame="0" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                  </track>
+
+                """)),
+        ],
+        nonTriggering: [
+            RuleExample("a track that starts on a keyframe", xml: RuleExample.document(meta: "", body: """
+                  <track id="0" label="car">
+                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                    <box frame="1" keyframe="0" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                  </track>
+
+                """)),
+        ])
+
+    private let context: RuleContext
+    private var sawKeyframe = false
+    private var sawShape = false
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitTrackStart(_ track: TrackRecord) {
+        sawKeyframe = false
+        sawShape = false
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        sawShape = true
+        if shape.keyframe == true { sawKeyframe = true }
+    }
+
+    func visitTrackEnd(_ track: TrackRecord) {
+        // A track with no shapes at all is the schema's finding.
+        guard sawShape, !sawKeyframe else { return }
+        context.report("track \(track.id.map(String.init) ?? "?") ('\(track.label)') has no keyframe; CVAT's importer fails on it",
+                       at: track.location, issueType: "track_without_keyframe") {
+            $0.trackID = track.id
+            $0.label = track.label
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// An axis-aligned rectangle in image coordinates.
+public struct Extent: Sendable, Equatable {
+    public var minX: Double
+    public var minY: Double
+    public var maxX: Double
+    public var maxY: Double
+
+    /// The smallest extent holding these points; nil for none.
+    public init?(_ points: [Point]) {
+        guard let first = points.first else { return nil }
+        minX = first.x
+        maxX = first.x
+        minY = first.y
+        maxY = first.y
+        for point in points.dropFirst() {
+            minX = min(minX, point.x)
+            maxX = max(maxX, point.x)
+            minY = min(minY, point.y)
+            maxY = max(maxY, point.y)
+        }
+    }
+
+    /// How far the extent reaches outside `0…width × 0…height`, in pixels (0 when inside).
+    public func overhang(width: Double, height: Double) -> Double {
+        max(0, -minX, -minY, maxX - width, maxY - height)
+    }
+}
+
+/// The 16 cuboid coordinate names, front face then back face.
+public let cuboidCoordinates = ["xtl1", "ytl1", "xbl1", "ybl1", "xtr1", "ytr1", "xbr1", "ybr1",
+                                "xtl2", "ytl2", "xbl2", "ybl2", "xtr2", "ytr2", "xbr2", "ybr2"]
+
+extension Shape {
+    /// The XML attributes that carry numbers for this kind of shape.
+    public var numericAttributeNames: [String] {
+        switch kind {
+        case .box: ["xtl", "ytl", "xbr", "ybr", "rotation"]
+        case .ellipse: ["cx", "cy", "rx", "ry", "rotation"]
+        case .cuboid: cuboidCoordinates
+        case .mask: ["left", "top", "width", "height"]
+        default: []
+        }
+    }
+
+    /// The points that outline the shape (corners of a rotated box, the bounding corners of an ellipse),
+    /// nil when its numbers do not parse.
+    public var outline: [Point]? {
+        switch kind {
+        case .box:
+            guard let xtl = number("xtl"), let ytl = number("ytl"), let xbr = number("xbr"), let ybr = number("ybr") else { return nil }
+            let corners = [Point(x: xtl, y: ytl), Point(x: xbr, y: ytl), Point(x: xbr, y: ybr), Point(x: xtl, y: ybr)]
+            return rotated(corners, about: Point(x: (xtl + xbr) / 2, y: (ytl + ybr) / 2))
+        case .ellipse:
+            guard let cx = number("cx"), let cy = number("cy"), let rx = number("rx"), let ry = number("ry") else { return nil }
+            // The extent of a rotated ellipse: half-widths from the rotation angle.
+            let angle = (rotation ?? 0) * .pi / 180
+            let halfWidth = (pow(rx * cos(angle), 2) + pow(ry * sin(angle), 2)).squareRoot()
+            let halfHeight = (pow(rx * sin(angle), 2) + pow(ry * cos(angle), 2)).squareRoot()
+            return [Point(x: cx - halfWidth, y: cy - halfHeight), Point(x: cx + halfWidth, y: cy + halfHeight)]
+        case .cuboid:
+            let values = cuboidCoordinates.map { number($0) }
+            guard values.allSatisfy({ $0 != nil }) else { return nil }
+            let numbers = values.compactMap { $0 }
+            return stride(from: 0, to: numbers.count, by: 2).map { Point(x: numbers[$0], y: numbers[$0 + 1]) }
+        case .mask:
+            guard let left = number("left"), let top = number("top"), let width = number("width"),
+                  let height = number("height") else { return nil }
+            return [Point(x: left, y: top), Point(x: left + width, y: top + height)]
+        case .polygon, .polyline, .points:
+            return points
+        case .skeleton:
+            let elementPoints = elements.compactMap(\.points).flatMap { $0 }
+            return elementPoints.isEmpty ? nil : elementPoints
+        case .tag:
+            return nil
+        }
+    }
+
+    private func rotated(_ points: [Point], about center: Point) -> [Point] {
+        guard let degrees = rotation, degrees != 0 else { return points }
+        let angle = degrees * .pi / 180
+        return points.map { point in
+            let dx = point.x - center.x
+            let dy = point.y - center.y
+            return Point(x: center.x + dx * cos(angle) - dy * sin(angle), y: center.y + dx * sin(angle) + dy * cos(angle))
+        }
+    }
+}
