@@ -82,6 +82,11 @@ final class AttributeValueInvalid: Rule {
             return ("is a checkbox but the value is not true or false", .error)
         case "radio", "select":
             guard !spec.values.isEmpty, !spec.values.contains(value) else { return nil }
+            // Datumaro lists values on one line separated by spaces (attribute-spec reports that); judge the
+            // value against those words rather than report one cause twice.
+            if spec.values.count == 1, let only = spec.values.first, only.split(separator: " ").contains(Substring(value)) {
+                return nil
+            }
             return ("is not one of its \(spec.inputType) values (\(spec.values.prefix(6).joined(separator: ", "))"
                     + (spec.values.count > 6 ? ", …" : "") + ")", .error)
         case "number":
