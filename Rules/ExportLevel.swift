@@ -6,13 +6,15 @@ final class ExportLevelUnsupported: Rule {
         id: "export-level",
         defaultSeverity: .error,
         category: .target,
-        summary: "the export was made at a level (job, task, project) the target does not take",
+        summary: "the export was made at a level (job, task, project) the target does not take, or has no <meta>",
         rationale: """
             CVAT exports tasks, jobs and projects, and job exports are common. Encord's SDK reads only \
             <meta><task> or <meta><project> and stops on a job export with "Neither the 'project' nor the \
-            'task' field was found". Export the task (or the project) instead.
+            'task' field was found". Export the task (or the project) instead. A file with no <meta> at all \
+            (trimmed or generated) has no level: Encord refuses it, and CVAT's project import needs <meta>.
             """,
         triggering: [
+            RuleExample.inImage("no <meta>, for CVAT (a warning: its project import needs <meta>)", target: "cvat", ""),
             RuleExample("a job export, for Encord", xml: RuleExample.document(
                 meta: "<job>\n  <id>4</id>\n  <size>1</size>\n  <mode>annotation</mode>\n</job>",
                 body: RuleExample.imageElement(""))),
@@ -30,7 +32,10 @@ final class ExportLevelUnsupported: Rule {
     init(context: RuleContext) { self.context = context }
 
     func finish() {
-        guard let level = context.facts.level, let section = context.facts.meta?.section else { return }
+        guard let level = context.facts.level, let section = context.facts.meta?.section else {
+            reportMissingMeta()
+            return
+        }
         let support = context.target.level(level)
         guard support.status == .unsupported || support.status == .dropped else { return }
         let suggested: String? = level == .job ? "task" : nil
@@ -38,5 +43,14 @@ final class ExportLevelUnsupported: Rule {
                        at: section.location, severity: support.severity,
                        issueType: "\(level.rawValue)_export_unsupported",
                        action: .reexport(format: "CVAT for images 1.1", level: suggested))
+    }
+
+    private func reportMissingMeta() {
+        guard let support = context.target.levels["none"], support.status != .supported,
+              let severity = support.severity else { return }
+        let what = context.facts.meta == nil ? "the file has no <meta>" : "<meta> has no <task>, <job> or <project>"
+        context.report(what + "; " + (support.note ?? "the target needs one"),
+                       at: context.facts.meta?.node.location ?? SourceLocation(line: 1, column: 1), severity: severity,
+                       issueType: "meta_missing", action: .reexport(format: "CVAT for images 1.1", level: "task"))
     }
 }
