@@ -1,7 +1,7 @@
 import CVATLint
 
 /// Declared attributes that a shape leaves out.
-final class AttributeMissing: Rule {
+final class AttributeMissing: ShapeRule {
     static let description = RuleDescription(
         id: "attribute-missing",
         defaultSeverity: .info,
@@ -33,15 +33,7 @@ final class AttributeMissing: Rule {
 
     init(context: RuleContext) { self.context = context }
 
-    func visitImage(_ image: ImageRecord) {
-        for shape in image.shapes { check(shape, label: shape.label) }
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        check(shape, label: track.label)
-    }
-
-    private func check(_ shape: Shape, label: String) {
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard let spec = context.facts.label(label), !spec.attributes.isEmpty else { return }
         for attribute in spec.attributes where !shape.attributes.contains(where: { $0.name == attribute.name }) {
             missing.note(Key(label: label, attribute: attribute.name), at: shape.location)

@@ -2,7 +2,7 @@ import CVATLint
 
 /// Attributes and built-in fields the target cannot take as they are: converted, dropped, or unknown
 /// to the label (CVAT drops those silently).
-final class AttributeUnsupported: Rule {
+final class AttributeUnsupported: ShapeRule {
     static let description = RuleDescription(
         id: "attribute-unsupported",
         defaultSeverity: .warning,
@@ -106,15 +106,7 @@ final class AttributeUnsupported: Rule {
         }
     }
 
-    func visitImage(_ image: ImageRecord) {
-        for shape in image.shapes { inspect(shape, label: shape.label) }
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        inspect(shape, label: track.label)
-    }
-
-    private func inspect(_ shape: Shape, label: String) {
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         if labelOrder.last != label, !labelOrder.contains(label) { labelOrder.append(label) }
         for (field, isUsed) in Self.fieldUses where isUsed(shape) && context.target.field(field).status != .supported {
             fieldUses[field, default: Use(first: shape.location)].count += 1

@@ -3,7 +3,7 @@ import Foundation
 
 /// Attribute values that do not fit their spec: checkbox not true/false, radio/select outside the list,
 /// numbers that are not numbers, out of range or off the step.
-final class AttributeValueInvalid: Rule {
+final class AttributeValueInvalid: ShapeRule {
     static let description = RuleDescription(
         id: "attribute-value",
         defaultSeverity: .error,
@@ -44,15 +44,7 @@ final class AttributeValueInvalid: Rule {
 
     init(context: RuleContext) { self.context = context }
 
-    func visitImage(_ image: ImageRecord) {
-        for shape in image.shapes { inspect(shape, label: shape.label) }
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        inspect(shape, label: track.label)
-    }
-
-    private func inspect(_ shape: Shape, label: String) {
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         check(shape.attributes, spec: context.facts.label(label), label: label)
         for element in shape.elements {
             check(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)

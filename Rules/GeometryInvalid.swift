@@ -3,7 +3,7 @@ import Foundation
 
 /// Geometry no importer can use: non-finite numbers, inverted boxes, too few points, radii ≤ 0,
 /// rotation outside [0, 360], inside-out cuboids, skeleton elements without exactly one point.
-final class GeometryInvalid: Rule {
+final class GeometryInvalid: ShapeRule {
     static let description = RuleDescription(
         id: "geometry-invalid",
         defaultSeverity: .error,
@@ -37,15 +37,7 @@ final class GeometryInvalid: Rule {
 
     init(context: RuleContext) { self.context = context }
 
-    func visitImage(_ image: ImageRecord) {
-        for shape in image.shapes { inspect(shape, label: shape.label) }
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        inspect(shape, label: track.label)
-    }
-
-    private func inspect(_ shape: Shape, label: String) {
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         for problem in Self.problems(of: shape) { report(problem, shape: shape, label: label) }
         for element in shape.elements {
             if let points = element.points, points.count != 1 {

@@ -20,27 +20,16 @@ final class InterpolationLost: Rule {
             RuleExample("a video (interpolation) task exported as CVAT for images", target: "cvat", xml: RuleExample.document(
                 meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
                 body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#, name: "frame_000000"))),
-            RuleExample("a CVAT for video export, for Encord", xml: RuleExample.document(
-                meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
-                body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("a CVAT for video export, for Encord", meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
+                                #"<box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
         ],
         nonTriggering: [
             RuleExample("an image task exported as CVAT for images", xml: RuleExample.document(
                 meta: RuleExample.task(mode: "annotation", labels: ["car"]),
                 body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
-            RuleExample("a video task exported as CVAT for video, for CVAT itself", target: "cvat", xml: RuleExample.document(
-                meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
-                body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("a video task exported as CVAT for video, for CVAT itself", target: "cvat",
+                                meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
+                                #"<box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
         ])
 
     private let context: RuleContext

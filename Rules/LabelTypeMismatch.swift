@@ -1,7 +1,7 @@
 import CVATLint
 
 /// Shapes drawn with a label whose declared type is another kind.
-final class LabelTypeMismatch: Rule {
+final class LabelTypeMismatch: ShapeRule {
     static let description = RuleDescription(
         id: "label-type-mismatch",
         defaultSeverity: .info,
@@ -27,12 +27,6 @@ final class LabelTypeMismatch: Rule {
                     """))),
         ])
 
-    /// The shape kind each specific label type stands for.
-    static let kindOfType: [String: ShapeKind] = [
-        "rectangle": .box, "bbox": .box, "polygon": .polygon, "polyline": .polyline, "points": .points,
-        "ellipse": .ellipse, "cuboid": .cuboid, "cuboid_3d": .cuboid, "mask": .mask, "skeleton": .skeleton, "tag": .tag,
-    ]
-
     private struct Key: Hashable {
         var label: String
         var type: String
@@ -44,19 +38,11 @@ final class LabelTypeMismatch: Rule {
 
     init(context: RuleContext) { self.context = context }
 
-    func visitImage(_ image: ImageRecord) {
-        for shape in image.shapes { check(shape.label, shape.kind, shape.location) }
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        check(track.label, shape.kind, shape.location)
-    }
-
-    private func check(_ label: String, _ kind: ShapeKind, _ location: SourceLocation) {
-        guard let type = context.facts.label(label)?.type, let expected = Self.kindOfType[type], expected != kind else {
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
+        guard let type = context.facts.label(label)?.type, let expected = ShapeKind(labelType: type), expected != shape.kind else {
             return
         }
-        mismatches.note(Key(label: label, type: type, kind: kind), at: location)
+        mismatches.note(Key(label: label, type: type, kind: shape.kind), at: shape.location)
     }
 
     func finish() {

@@ -14,29 +14,19 @@ final class TrackFrames: Rule {
             task and job exports only.
             """,
         triggering: [
-            RuleExample("frames that go back", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="3" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="2" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
-                  </track>
-
-                """)),
-            RuleExample("a frame past the end of a 1-frame task", xml: RuleExample.document(
-                meta: RuleExample.task(mode: "interpolation", labels: ["car"]), body: """
-                  <track id="0" label="car">
-                    <box frame="5" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("frames that go back", """
+                <box frame="3" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="2" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                """),
+            RuleExample.inTrack("a frame past the end of a 1-frame task",
+                                meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
+                                #"<box frame="5" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
         ],
         nonTriggering: [
-            RuleExample("increasing frames", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="1" keyframe="0" outside="1" xtl="2" ytl="1" xbr="6" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("increasing frames", """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="0" outside="1" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                """),
         ])
 
     private let context: RuleContext

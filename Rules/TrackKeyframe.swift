@@ -12,21 +12,15 @@ final class TrackKeyframe: Rule {
             keyframe fails the whole import (IndexError). Exports always start a track on a keyframe.
             """,
         triggering: [
-            RuleExample("a track of interpolated frames only", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("a track of interpolated frames only", """
+                <box frame="0" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                """),
         ],
         nonTriggering: [
-            RuleExample("a track that starts on a keyframe", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="1" keyframe="0" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("a track that starts on a keyframe", """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="0" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                """),
         ])
 
     private let context: RuleContext

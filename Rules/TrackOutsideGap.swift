@@ -13,24 +13,18 @@ final class TrackOutsideGap: Rule {
             only, so they are lost: the object stays hidden until the next keyframe.
             """,
         triggering: [
-            RuleExample("an interpolated frame after the object left", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="2" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("an interpolated frame after the object left", """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="2" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                """),
         ],
         nonTriggering: [
-            RuleExample("the object comes back on a keyframe", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="4" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("the object comes back on a keyframe", """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="4" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                """),
         ])
 
     private let context: RuleContext

@@ -12,22 +12,16 @@ final class TrackShapeKind: Rule {
             when two frames of a track differ in kind.
             """,
         triggering: [
-            RuleExample("a box frame then a polygon frame", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <polygon frame="1" keyframe="1" outside="0" points="1,1;5,1;3,4"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("a box frame then a polygon frame", """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <polygon frame="1" keyframe="1" outside="0" points="1,1;5,1;3,4"/>
+                """),
         ],
         nonTriggering: [
-            RuleExample("boxes throughout", xml: RuleExample.document(meta: "", body: """
-                  <track id="0" label="car">
-                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                    <box frame="1" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
-                  </track>
-
-                """)),
+            RuleExample.inTrack("boxes throughout", """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                """),
         ])
 
     private let context: RuleContext

@@ -1,12 +1,6 @@
 /// Derives the import plan (the ontology the target would create, and the ordered actions) from what
 /// the export holds, the target profile and the findings.
 enum PlanBuilder {
-    /// Label types that name one shape kind (`any` names none).
-    private static let kindOfLabelType: [String: ShapeKind] = [
-        "rectangle": .box, "bbox": .box, "polygon": .polygon, "polyline": .polyline, "points": .points,
-        "ellipse": .ellipse, "cuboid": .cuboid, "cuboid_3d": .cuboid, "mask": .mask, "skeleton": .skeleton, "tag": .tag,
-    ]
-
     static func build(facts: ExportFacts, target: TargetProfile, options: RuleOptions, findings: [Finding]) -> ImportPlan {
         let declared = (facts.meta?.labels ?? []).filter { $0.parent == nil }
         var order = declared.map(\.name)
@@ -16,7 +10,7 @@ enum PlanBuilder {
         for label in order {
             let spec = declared.first { $0.name == label }
             var kinds = Set((facts.kindsByLabel[label] ?? [:]).keys.map(options.effectiveKind))
-            if kinds.isEmpty, let type = spec?.type, let kind = kindOfLabelType[type] {
+            if kinds.isEmpty, let type = spec?.type, let kind = ShapeKind(labelType: type) {
                 kinds = [options.effectiveKind(kind)]
             }
             let sorted = kinds.sorted()

@@ -35,6 +35,13 @@ public struct RuleExample: Sendable {
         RuleExample(note, target: target, xml: document(meta: "", body: imageElement(shapes)))
     }
 
+    /// A file holding one track of `label` with these frame shapes (one element per line).
+    public static func inTrack(_ note: String, target: String? = nil, label: String = "car", meta: String = "",
+                               _ shapes: String) -> RuleExample {
+        RuleExample(note, target: target, xml: document(
+            meta: meta, body: "  <track id=\"0\" label=\"\(label)\">\n" + indent(shapes, by: 4) + "\n  </track>\n"))
+    }
+
     /// A file with this `<meta>` content (e.g. a `<task>` section) and this body.
     public static func document(meta: String, body: String) -> String {
         var text = "<annotations>\n  <version>1.1</version>\n"
@@ -117,6 +124,22 @@ public protocol Rule: AnnotationVisitor, SendableMetatype {
 
 extension Rule {
     public func finish() {}
+}
+
+/// A rule that looks at every annotation alike, whether it sits in an image or on a track frame.
+public protocol ShapeRule: Rule {
+    /// One shape or tag of an image (`track` nil), or one frame of a track; `label` is the label it carries.
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?)
+}
+
+extension ShapeRule {
+    public func visitImage(_ image: ImageRecord) {
+        for shape in image.shapes { visitShape(shape, label: shape.label, track: nil) }
+    }
+
+    public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        visitShape(shape, label: track.label, track: track)
+    }
 }
 
 /// What a rule may know about the export, and where it reports.

@@ -7,6 +7,18 @@ public enum ShapeKind: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
+extension ShapeKind {
+    /// The kind a specific label type stands for (`rectangle` → box); nil for `any` and unknown types.
+    public init?(labelType: String) {
+        switch labelType {
+        case "rectangle", "bbox": self = .box
+        case "cuboid_3d": self = .cuboid
+        case "any": return nil
+        default: self.init(rawValue: labelType)
+        }
+    }
+}
+
 /// One XML attribute as written: name and raw value.
 public struct XMLAttribute: Sendable, Hashable {
     public var name: String
