@@ -58,8 +58,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CVATLintTests",
-            dependencies: ["CVATLint", "CVATLintRules", "cvat-lint"],
-            resources: []
+            dependencies: ["CVATLint", "CVATLintRules", "cvat-lint", .product(name: "Yams", package: "Yams")],
+            // Golden reports are read by path, not bundled.
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -59,7 +59,7 @@ final class AttributeSpecInvalid: Rule {
             }
         case "number":
             guard attribute.values.count == 3 else {
-                return "is a number but its spec has \(attribute.values.count) line(s); expected min, max and step"
+                return "is a number but its spec has \(counted(attribute.values.count, "line")); expected min, max and step"
             }
             guard let spec = NumberSpec(attribute.values) else { return "is a number but its min, max or step is not a number" }
             if spec.minimum >= spec.maximum { return "has min \(spec.minimum.clean) ≥ max \(spec.maximum.clean)" }

@@ -136,7 +136,8 @@ final class AttributeUnsupported: ShapeRule {
             let verb = support.status == .converted ? "converted" : "dropped"
             let labels = fieldLabels[field] ?? []
             let named = labels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (labels.count > 5 ? ", …" : "")
-            context.report("\(use.count) shape(s) of \(labels.count) label(s) (\(named)) use \(field); \(verb) by "
+            let whose = labels.count == 1 ? "label \(named)" : "\(labels.count) labels (\(named))"
+            context.report("\(counted(use.count, "shape")) of \(whose) \(use.count == 1 ? "uses" : "use") \(field); \(verb) by "
                            + target.name + (support.note.map { " (\($0))" } ?? ""),
                            at: use.first, severity: severity, issueType: "\(field)_\(verb)",
                            action: support.status == .converted ? nil : .dropField(label: nil, field: field)) {
@@ -145,7 +146,7 @@ final class AttributeUnsupported: ShapeRule {
         }
         for label in labelOrder {
             for (name, use) in (undeclared[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                context.report("label '\(label)' does not declare attribute '\(name)' (\(use.count) use(s)); importers "
+                context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); importers "
                                + "drop it without a word", at: use.first, issueType: "attribute_not_declared",
                                action: .dropAttribute(label: label, attribute: name)) {
                     $0.label = label
@@ -153,7 +154,7 @@ final class AttributeUnsupported: ShapeRule {
                 }
             }
             if let use = crowdedTags[label] {
-                context.report("label '\(label)': \(use.count) tag(s) carry several attributes; a \(target.name) "
+                context.report("label '\(label)': \(counted(use.count, "tag")) \(use.count == 1 ? "carries" : "carry") several attributes; a \(target.name) "
                                + "classification holds exactly one, so the others may be lost",
                                at: use.first, issueType: "tag_with_several_attributes") { $0.label = label }
             }

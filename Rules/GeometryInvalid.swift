@@ -120,7 +120,7 @@ final class GeometryInvalid: ShapeRule {
 
     func finish() {
         for (issueType, entry) in unlisted.all {
-            context.report("… and \(entry.count) more \(issueType.replacingOccurrences(of: "_", with: " ")) problem(s) not listed",
+            context.report("… and \(entry.count) more \(issueType.replacingOccurrences(of: "_", with: " ")) \(entry.count == 1 ? "problem" : "problems") not listed",
                            at: entry.first, issueType: issueType)
         }
     }

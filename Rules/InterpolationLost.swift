@@ -64,7 +64,7 @@ final class InterpolationLost: Rule {
                                at: task.location, issueType: "interpolation_lost") { $0.taskID = task.id; $0.subset = task.subset }
             }
             if tasks.isEmpty, frameNamedImages > 0 {
-                context.report("\(frameNamedImages) image(s) are named like video frames (frame_NNNNNN) and there is no "
+                context.report("\(counted(frameNamedImages, "image")) \(frameNamedImages == 1 ? "is" : "are") named like video frames (frame_NNNNNN) and there is no "
                                + "<meta> to tell: if they come from a video task, its tracks were flattened",
                                at: firstFrameNamedImage, severity: .info, issueType: "interpolation_possibly_lost")
             }

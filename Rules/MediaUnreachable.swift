@@ -53,12 +53,12 @@ final class MediaUnreachable: Rule {
     func finish() {
         let target = context.target.name
         for (subset, tally) in bySubset.sorted(by: { $0.key < $1.key }) {
-            context.report("\(tally.count) image(s) of subset '\(subset)' (e.g. \(tally.example)) are under images/\(subset)/, "
+            context.report("\(counted(tally.count, "image")) of subset '\(subset)' (e.g. \(tally.example)) \(tally.count == 1 ? "is" : "are") under images/\(subset)/, "
                            + "which \(target) never uploads: only images/default/ is read",
                            at: tally.first, issueType: "media_outside_default_subset") { $0.subset = subset }
         }
         if let nested {
-            context.report("\(nested.count) image name(s) in the default subset contain folders (e.g. \(nested.example)); "
+            context.report("\(counted(nested.count, "image name")) in the default subset \(nested.count == 1 ? "contains" : "contain") folders (e.g. \(nested.example)); "
                            + "\(target) reads images/default/ without descending, and the upload fails",
                            at: nested.first, issueType: "media_nested_name") { $0.subset = "default" }
         }

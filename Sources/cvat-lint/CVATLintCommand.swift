@@ -43,10 +43,6 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Lint exports: a directory, the zip CVAT downloads, or a bare annotations.xml.")
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
-
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
         case auto, always, never
     }
@@ -54,8 +50,12 @@ struct Check: ParsableCommand {
     @Argument(help: "Exports to lint.")
     var paths: [String]
 
-    @Option(help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: OutputFormat = .text
+    @Option(help: "Report format on standard output: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: ReportFormat = .text
+
+    @Option(name: .customLong("output"), help: ArgumentHelp(
+        "Also write a report in FORMAT to PATH (repeatable), e.g. sarif=cvat-lint.sarif.", valueName: "FORMAT=PATH"))
+    var outputs: [String] = []
 
     @Option(help: "The import target: \(Catalogue.standard.targetNames.joined(separator: ", ")) (default: \(Catalogue.defaultTarget), or the configuration's).")
     var target: String?
@@ -75,6 +75,27 @@ struct Check: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Count boxes as polygons (Encord's transform_bounding_boxes_to_polygons).")
     var boxesAsPolygons: Bool?
 
+    @Option(help: "Fail (exit 1) on findings of this severity or worse: error, warning or info.")
+    var failOn: Severity = .error
+
+    @Option(help: "Fail (exit 1) when there are more warnings than this.")
+    var maxWarnings: Int?
+
+    @Option(help: "Accept the findings recorded in this baseline file; only new ones count.")
+    var baseline: String?
+
+    @Option(help: "Record every finding of this run in a baseline file.")
+    var writeBaseline: String?
+
+    @Option(help: "Group text findings by rule, file or image.")
+    var groupBy: TextReporter.Grouping = .rule
+
+    @Flag(help: "Text report: errors only.")
+    var quiet = false
+
+    @Flag(help: "Text report: only the table of counts per rule and severity.")
+    var statistics = false
+
     @Option(help: "List at most this many xml/schema findings per export; the rest are counted.")
     var maxSchemaFindings: Int = 200
 
@@ -93,59 +114,92 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         guard maxSchemaFindings >= 0 else { throw ValidationError("--max-schema-findings must be 0 or more") }
+        if let maxWarnings, maxWarnings < 0 { throw ValidationError("--max-warnings must be 0 or more") }
+        for output in outputs where ReportFormat.output(output) == nil {
+            throw ValidationError("--output takes FORMAT=PATH with FORMAT one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")); got '\(output)'")
+        }
     }
 
     func run() throws {
+        let wantsText = format == .text || outputs.contains { $0.hasPrefix("text=") }
         let choices = CommandLineChoices(target: target, select: select, ignore: ignore, boxesAsPolygons: boxesAsPolygons,
-                                         maximumSchemaFindings: maxSchemaFindings, configPath: config, noConfig: noConfig)
+                                         maximumSchemaFindings: maxSchemaFindings, configPath: config, noConfig: noConfig,
+                                         excerpts: wantsText && !statistics)
         let session = LintSession(catalogue: .standard, choices: choices,
                                   zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
+        let progress = ProgressBar.forStandardError()
         let outcome: LintOutcome
         do {
-            outcome = try session.run(paths: paths)
+            let known = try baseline.map(Baseline.load(path:))
+            outcome = try session.run(paths: paths, progress: progress?.update).applying(known)
         } catch {
+            progress?.clear()
             printError("cvat-lint: \(error)")
             throw ExitStatus.unusableInput
         }
+        progress?.clear()
         for error in outcome.inputErrors { printError("cvat-lint: \(error.message)") }
 
-        let reporter: Reporter
-        switch format {
-        case .json: reporter = JSONReporter()
-        case .text:
-            let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) != 0
-                && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-            reporter = TextReporter(useColor: useColor)
+        let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) != 0
+            && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        let context = ReportFormat.Context(
+            rules: Catalogue.standard.descriptions,
+            paths: ReportPaths(base: FileManager.default.currentDirectoryPath),
+            text: TextReporter(useColor: useColor, grouping: groupBy, quiet: quiet, statisticsOnly: statistics))
+        do {
+            if let writeBaseline {
+                try Baseline(report: outcome.report).encoded().write(to: URL(fileURLWithPath: writeBaseline))
+            }
+            for output in outputs {
+                guard let (outputFormat, path) = ReportFormat.output(output) else { continue }
+                var fileContext = context
+                fileContext.text.useColor = false
+                try Data(outputFormat.reporter(fileContext).render(outcome.report).utf8).write(to: URL(fileURLWithPath: path))
+            }
+        } catch {
+            printError("cvat-lint: cannot write a report: \(error)")
+            throw ExitStatus.unusableInput
         }
         if !outcome.report.exports.isEmpty || outcome.inputErrors.isEmpty {
-            print(try reporter.render(outcome.report), terminator: "")
+            print(try format.reporter(context).render(outcome.report), terminator: "")
         }
         if !outcome.inputErrors.isEmpty { throw ExitStatus.unusableInput }
-        if outcome.report.summary.errors > 0 { throw ExitStatus.findings }
+        if Gate(failOn: failOn, maximumWarnings: maxWarnings).verdict(outcome.report.summary) != nil {
+            throw ExitStatus.findings
+        }
     }
 }
 
-struct Schema: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Print the XSD cvat-lint validates annotations.xml against.")
+extension ReportFormat: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}
+extension TextReporter.Grouping: ExpressibleByArgument {}
 
-    enum Layout: String, ExpressibleByArgument, CaseIterable {
-        case any, images, video
+/// A one-line progress bar on standard error, for large inputs on a terminal.
+final class ProgressBar {
+    /// Inputs smaller than this finish before a bar would help.
+    static let threshold: UInt64 = 64 << 20
+    private var shown = false
+
+    /// A bar when standard error is a terminal, else nil.
+    static func forStandardError() -> ProgressBar? {
+        isatty(STDERR_FILENO) != 0 ? ProgressBar() : nil
     }
 
-    @Option(help: "any (both layouts, as check uses), images (CVAT for images 1.1) or video (CVAT for video 1.1).")
-    var format: Layout = .any
+    func update(path: String, done: UInt64, total: UInt64?) {
+        guard let total, total >= Self.threshold else { return }
+        let fraction = min(1, Double(done) / Double(max(total, 1)))
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let name = (path as NSString).lastPathComponent
+        FileHandle.standardError.write(Data("\r\(bar) \(Int(fraction * 100))% \(name) (\(done >> 20)/\(total >> 20) MB)".utf8))
+        shown = true
+    }
 
-    @Flag(help: "Print the JSON Schema of `check --format json` instead.")
-    var report = false
-
-    func run() throws {
-        if report {
-            print(CVATSchema.reportSchema)
-            return
-        }
-        let layout = CVATSchema.Layout(rawValue: format.rawValue) ?? .any
-        print(CVATSchema.text(for: layout), terminator: "")
+    func clear() {
+        guard shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        shown = false
     }
 }
 
@@ -169,5 +223,29 @@ struct Explain: ParsableCommand {
             throw ExitStatus.unusableInput
         }
         print(RuleDocs.explain(rule), terminator: "")
+    }
+}
+
+struct Schema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the XSD cvat-lint validates annotations.xml against, or the JSON Schema of its reports.")
+
+    enum Layout: String, ExpressibleByArgument, CaseIterable {
+        case any, images, video
+    }
+
+    @Option(help: "any (both layouts, as check uses), images (CVAT for images 1.1) or video (CVAT for video 1.1).")
+    var format: Layout = .any
+
+    @Flag(help: "Print the JSON Schema of `check --format json` instead.")
+    var report = false
+
+    func run() throws {
+        if report {
+            print(CVATSchema.reportSchema)
+            return
+        }
+        let layout = CVATSchema.Layout(rawValue: format.rawValue) ?? .any
+        print(CVATSchema.text(for: layout), terminator: "")
     }
 }

@@ -3,13 +3,18 @@ import CVATLintRules
 import Foundation
 import Testing
 
-/// Validates JSON documents against the published report schema with Python's `jsonschema`
-/// (`.ci/run` installs it when missing), all in one process.
+/// Validates JSON documents against the published report schema.
 func validateAgainstReportSchema(_ documents: [String]) throws -> [String] {
+    try validateJSON(documents, schema: CVATSchema.reportSchema)
+}
+
+/// Validates JSON documents against a JSON Schema with Python's `jsonschema` (`.ci/run` installs it when
+/// missing), all in one process; the schema's own `$schema` picks the draft.
+func validateJSON(_ documents: [String], schema schemaText: String) throws -> [String] {
     let directory = try Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let schema = directory.appendingPathComponent("schema.json")
-    try CVATSchema.reportSchema.write(to: schema, atomically: true, encoding: .utf8)
+    try schemaText.write(to: schema, atomically: true, encoding: .utf8)
     var files: [String] = []
     for (index, document) in documents.enumerated() {
         let file = directory.appendingPathComponent("report-\(index).json")
@@ -20,8 +25,9 @@ func validateAgainstReportSchema(_ documents: [String]) throws -> [String] {
         import json, sys
         import jsonschema
         schema = json.load(open(sys.argv[1]))
-        jsonschema.Draft7Validator.check_schema(schema)
-        validator = jsonschema.Draft7Validator(schema)
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        validator = cls(schema)
         for path in sys.argv[2:]:
             for error in validator.iter_errors(json.load(open(path))):
                 print(path + ": " + "/".join(map(str, error.absolute_path)) + ": " + error.message)

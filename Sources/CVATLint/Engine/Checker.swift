@@ -50,7 +50,8 @@ public final class Checker: Sendable {
     }
 
     /// Lints one export. Throws `InputError` only when the input cannot be read at all.
-    public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = []) throws -> ExportReport {
+    public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = [],
+                      progress: ((UInt64, UInt64?) -> Void)? = nil) throws -> ExportReport {
         let media = try source.mediaFiles().map { files in
             files.filter { file in !options.mediaIgnore.contains { fnmatch($0, file.path, 0) == 0 } }
         }
@@ -70,13 +71,22 @@ public final class Checker: Sendable {
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
 
         var sniffer = EncodingSniffer()
+        let total = source.annotationsSize
+        var done: UInt64 = 0
+        var reported: UInt64 = 0
         try source.streamAnnotations { chunk in
+            done += UInt64(chunk.count)
+            if let progress, done - reported >= 8 << 20 {
+                reported = done
+                progress(done, total)
+            }
             if let problem = sniffer.inspect(chunk) {
                 collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
             }
             parser.feed(chunk)
         }
         parser.finish()
+        progress?(done, total)
         // Whole-export conclusions drawn from a file cut short would mislead; the xml finding says why.
         if parser.isWellFormed {
             for rule in running { rule.finish() }
@@ -148,8 +158,12 @@ struct DiagnosticCollector {
             unlisted[rule, default: 0] += 1
             return
         }
-        let finding = Finding(rule: rule, severity: .error, message: messages.describe(diagnostic),
-                              location: FindingLocation(file: file, at: diagnostic.location))
+        var place = FindingLocation(file: file, at: diagnostic.location)
+        place.image = diagnostic.image
+        place.imageID = diagnostic.imageID
+        place.trackID = diagnostic.trackID
+        place.frame = diagnostic.frame
+        let finding = Finding(rule: rule, severity: .error, message: messages.describe(diagnostic), location: place)
         // libxml2 can say the same thing twice at one place (e.g. a facet and then the type); keep one.
         if let last = findings.last, last.location == finding.location, last.rule == finding.rule,
            last.message == finding.message {

@@ -13,9 +13,12 @@ public struct CommandLineChoices: Sendable {
     public var configPath: String?
     /// Do not look for `.cvat-lint.yml` files.
     public var noConfig: Bool
+    /// Fetch the lines findings point at (for the text report).
+    public var excerpts: Bool
 
     public init(target: String? = nil, select: [String]? = nil, ignore: [String] = [], boxesAsPolygons: Bool? = nil,
-                maximumSchemaFindings: Int = 200, configPath: String? = nil, noConfig: Bool = false) {
+                maximumSchemaFindings: Int = 200, configPath: String? = nil, noConfig: Bool = false,
+                excerpts: Bool = false) {
         self.target = target
         self.select = select
         self.ignore = ignore
@@ -23,6 +26,7 @@ public struct CommandLineChoices: Sendable {
         self.maximumSchemaFindings = maximumSchemaFindings
         self.configPath = configPath
         self.noConfig = noConfig
+        self.excerpts = excerpts
     }
 }
 
@@ -79,11 +83,16 @@ public struct LintSession {
         return Configuration.find(from: start.isEmpty ? "." : start)
     }
 
+    /// At most this many excerpt lines are fetched per export.
+    public static let maximumExcerpts = 500
+
     /// Lints every path. A bad configuration or option stops the run (exit 2); an unusable export is noted.
-    public func run(paths: [String]) throws -> LintOutcome {
+    /// `progress` hears (export path, bytes read, total bytes) as each export streams.
+    public func run(paths: [String], progress: ((String, UInt64, UInt64?) -> Void)? = nil) throws -> LintOutcome {
         var linters: [String: Linter] = [:]
         var exports: [ExportReport] = []
         var containers: [ExportContainer] = []
+        var excerpts: [[Int: String]] = []
         var errors: [InputError] = []
         for path in paths {
             let configPath = configurationPath(for: path)
@@ -97,13 +106,26 @@ public struct LintSession {
                 linters[key] = linter
             }
             do {
-                let (report, container) = try linter.lint(path: path)
+                let (report, container) = try linter.lint(path: path, progress: progress.map { report in
+                    { done, total in report(path, done, total) }
+                })
                 exports.append(report)
                 containers.append(container)
+                // Excerpts only decorate the text report: a failure to read them costs nothing else.
+                excerpts.append(choices.excerpts ? (try? self.excerpts(for: report, path: path)) ?? [:] : [:])
             } catch let error as InputError {
                 errors.append(error)
             }
         }
-        return LintOutcome(report: RunReport(exports: exports, containers: containers), inputErrors: errors)
+        return LintOutcome(report: RunReport(exports: exports, containers: containers, excerpts: excerpts),
+                           inputErrors: errors)
+    }
+
+    /// The lines of `annotations.xml` that an export's findings point at (a second, early-stopping pass).
+    private func excerpts(for report: ExportReport, path: String) throws -> [Int: String] {
+        let lines = report.findings.filter { $0.location.file.hasSuffix(".xml") }.compactMap(\.location.line)
+        guard !lines.isEmpty else { return [:] }
+        let wanted = Set(lines.sorted().prefix(Self.maximumExcerpts))
+        return try Excerpts.lines(wanted, of: ExportOpener.open(path, limits: zipLimits))
     }
 }

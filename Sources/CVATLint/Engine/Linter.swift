@@ -43,6 +43,12 @@ public struct Catalogue: Sendable {
 public struct LintOutcome: Sendable {
     public var report: RunReport
     public var inputErrors: [InputError]
+
+    /// The outcome without the findings a baseline accepts.
+    public func applying(_ baseline: Baseline?) -> LintOutcome {
+        guard let baseline else { return self }
+        return LintOutcome(report: baseline.apply(to: report), inputErrors: inputErrors)
+    }
 }
 
 /// Lints exports end to end: opens each path, checks it, collects the reports.
@@ -60,9 +66,9 @@ public final class Linter: Sendable {
     }
 
     /// Lints one export given as a path.
-    public func lint(path: String) throws -> (ExportReport, ExportContainer) {
+    public func lint(path: String, progress: ((UInt64, UInt64?) -> Void)? = nil) throws -> (ExportReport, ExportContainer) {
         let source = try ExportOpener.open(path, limits: zipLimits)
-        return (try checker.check(source), source.container)
+        return (try checker.check(source, progress: progress), source.container)
     }
 
     /// Lints several exports; an unusable one is noted and the others still run.

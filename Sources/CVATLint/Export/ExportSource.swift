@@ -37,6 +37,8 @@ public protocol ExportSource {
     var container: ExportContainer { get }
     /// The annotations file's path inside the export, for locations (e.g. `annotations.xml`).
     var annotationsPath: String { get }
+    /// The size of `annotations.xml` in bytes, when known (for progress).
+    var annotationsSize: UInt64? { get }
     /// Streams the bytes of `annotations.xml` in chunks.
     func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws
     /// The media files under `images/`; nil when the export has no `images/` folder (or is a bare file).
@@ -110,6 +112,13 @@ public enum ExportOpener {
     }
 }
 
+/// A file's size, without following a symbolic link at the end.
+func fileSize(_ path: String) -> UInt64? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    return UInt64(info.st_size)
+}
+
 /// Reads a file in chunks with POSIX calls (no Foundation `Data` per chunk).
 func streamFile(at path: String, displayName: String, chunkSize: Int = 1 << 20,
                 _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -136,6 +145,7 @@ public struct BareXMLExport: ExportSource {
     public let path: String
     public var container: ExportContainer { .xml }
     public var annotationsPath: String { (path as NSString).lastPathComponent }
+    public var annotationsSize: UInt64? { fileSize(path) }
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         try streamFile(at: path, displayName: path, consume)
@@ -153,6 +163,7 @@ public struct DirectoryExport: ExportSource {
     public let path: String
     public var container: ExportContainer { .directory }
     public var annotationsPath: String { "annotations.xml" }
+    public var annotationsSize: UInt64? { fileSize(annotationsFile) }
     private let annotationsFile: String
 
     init(path: String) throws {

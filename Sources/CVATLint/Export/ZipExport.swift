@@ -47,6 +47,8 @@ public final class ZipExport: ExportSource {
         }
     }
 
+    public var annotationsSize: UInt64? { archive[annotationsPath]?.uncompressedSize }
+
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let entry = archive[annotationsPath] else {
             throw InputError("\(path): annotations.xml vanished from the zip")
@@ -61,20 +63,25 @@ public final class ZipExport: ExportSource {
         }
         // The declared size may lie: count what really comes out.
         var inflated: UInt64 = 0
-        var consumerError: Error?
+        var passedOn: Error?
         do {
             _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { data in
                 inflated += UInt64(data.count)
                 if inflated > limits.maximumInflatedBytes || inflated > max(declared, 1) &* 2 &+ (1 << 20) {
                     let refusal = InputError("\(path): \(annotationsPath) inflates past its declared size; refusing (a zip bomb?)")
-                    consumerError = refusal
+                    passedOn = refusal
                     throw refusal
                 }
-                try data.withUnsafeBytes { try consume($0) }
+                do {
+                    try data.withUnsafeBytes { try consume($0) }
+                } catch {
+                    // The consumer's own error (including a request to stop early) goes back to it unchanged.
+                    passedOn = error
+                    throw error
+                }
             }
         } catch {
-            if let consumerError { throw consumerError }
-            if error is InputError { throw error }
+            if let passedOn { throw passedOn }
             throw InputError("\(path): cannot inflate \(annotationsPath) (\(error))")
         }
     }

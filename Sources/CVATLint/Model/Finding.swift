@@ -107,11 +107,22 @@ public struct SeverityCounts: Sendable, Codable, Hashable {
     public var errors = 0
     public var warnings = 0
     public var infos = 0
+    /// Findings a baseline accepted (not counted above); absent when no baseline was given.
+    public var baselined: Int?
 
-    public init(errors: Int = 0, warnings: Int = 0, infos: Int = 0) {
+    public init(errors: Int = 0, warnings: Int = 0, infos: Int = 0, baselined: Int? = nil) {
         self.errors = errors
         self.warnings = warnings
         self.infos = infos
+        self.baselined = baselined
+    }
+
+    public mutating func subtract(_ severity: Severity) {
+        switch severity {
+        case .error: errors -= 1
+        case .warning: warnings -= 1
+        case .info: infos -= 1
+        }
     }
 
     public mutating func add(_ severity: Severity, count: Int = 1) {
@@ -123,7 +134,8 @@ public struct SeverityCounts: Sendable, Codable, Hashable {
     }
 
     public static func + (lhs: SeverityCounts, rhs: SeverityCounts) -> SeverityCounts {
-        SeverityCounts(errors: lhs.errors + rhs.errors, warnings: lhs.warnings + rhs.warnings,
-                       infos: lhs.infos + rhs.infos)
+        let baselined = (lhs.baselined == nil && rhs.baselined == nil) ? nil : (lhs.baselined ?? 0) + (rhs.baselined ?? 0)
+        return SeverityCounts(errors: lhs.errors + rhs.errors, warnings: lhs.warnings + rhs.warnings,
+                              infos: lhs.infos + rhs.infos, baselined: baselined)
     }
 }

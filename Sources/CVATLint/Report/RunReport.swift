@@ -9,10 +9,13 @@ public struct RunReport: Sendable {
     public var exports: [ExportReport]
     /// How each export was given (directory, zip, xml), in the same order; used to print paths.
     public var containers: [ExportContainer]
+    /// Lines of each export's `annotations.xml` that findings point at, for the text report.
+    public var excerpts: [[Int: String]]
 
-    public init(exports: [ExportReport], containers: [ExportContainer]) {
+    public init(exports: [ExportReport], containers: [ExportContainer], excerpts: [[Int: String]] = []) {
         self.exports = exports
         self.containers = containers
+        self.excerpts = excerpts
     }
 
     public var summary: SeverityCounts {

@@ -1,45 +1,128 @@
-/// `--format text`: findings grouped by rule, `file:line:col`, and a summary line.
-public struct TextReporter: Reporter {
+/// `--format text`: findings grouped by rule (or file, or image), each with the XML line it points at,
+/// then a table of counts per rule and severity, and a summary line.
+public struct TextReporter: Reporter, Sendable {
+    public enum Grouping: String, Sendable, CaseIterable {
+        case rule, file, image
+    }
+
     /// Whether to use ANSI colors (the CLI turns this on only for a terminal).
     public var useColor: Bool
+    public var grouping: Grouping
+    /// Errors only.
+    public var quiet: Bool
+    /// The table of counts only, no findings.
+    public var statisticsOnly: Bool
 
-    public init(useColor: Bool = false) {
+    public init(useColor: Bool = false, grouping: Grouping = .rule, quiet: Bool = false, statisticsOnly: Bool = false) {
         self.useColor = useColor
+        self.grouping = grouping
+        self.quiet = quiet
+        self.statisticsOnly = statisticsOnly
     }
 
     public func render(_ report: RunReport) throws -> String {
         var out = ""
         for (index, export) in report.exports.enumerated() {
             let container = index < report.containers.count ? report.containers[index] : .directory
-            out += renderExport(export, container: container)
+            let excerpts = index < report.excerpts.count ? report.excerpts[index] : [:]
+            out += renderExport(export, container: container, excerpts: excerpts)
         }
+        out += statisticsTable(report)
         out += summaryLine(report.summary, exports: report.exports.count)
         return out
     }
 
-    private func renderExport(_ export: ExportReport, container: ExportContainer) -> String {
-        let facts = [export.format.rawValue, export.level?.rawValue, export.mode?.rawValue].compactMap { $0 }
+    private func shown(_ findings: [Finding]) -> [Finding] {
+        quiet ? findings.filter { $0.severity == .error } : findings
+    }
+
+    private func renderExport(_ export: ExportReport, container: ExportContainer, excerpts: [Int: String]) -> String {
+        let facts = [export.format.rawValue, export.level?.rawValue, export.mode?.rawValue, "target \(export.target)"]
+            .compactMap { $0 }
         var out = paint(export.path, .bold) + "  (" + facts.joined(separator: ", ") + ")\n"
-        if export.findings.isEmpty {
-            return out + "  " + paint("no findings", .green) + "\n\n"
+        let findings = shown(export.findings)
+        if findings.isEmpty {
+            return out + "  " + paint(quiet ? "no errors" : "no findings", .green) + "\n\n"
         }
-        var order: [String] = []
-        var byRule: [String: [Finding]] = [:]
-        for finding in export.findings {
-            if byRule[finding.rule] == nil { order.append(finding.rule) }
-            byRule[finding.rule, default: []].append(finding)
-        }
-        for rule in order {
-            let findings = byRule[rule] ?? []
-            out += "  " + paint(rule, .bold) + " (\(findings.count))\n"
-            for finding in findings {
-                var place = RunReport.displayPath(export: export.path, container: container, file: finding.location.file)
-                if let line = finding.location.line {
-                    place += ":\(line)"
-                    if let column = finding.location.column { place += ":\(column)" }
+        if statisticsOnly { return out + "\n" }
+        for (title, group) in groups(findings) {
+            out += "  " + paint(title, .bold) + " (\(group.count))\n"
+            var lastExcerpt: Int?
+            for finding in group {
+                out += "    \(place(of: finding, export: export.path, container: container)): "
+                    + "\(severityLabel(finding.severity)): \(finding.message)"
+                    + (grouping == .rule ? "" : paint(" [\(finding.rule)]", .dim)) + "\n"
+                if let line = finding.location.line, line != lastExcerpt, finding.location.file.hasSuffix(".xml"),
+                   let text = excerpts[line] {
+                    out += excerpt(text, line: line, column: finding.location.column)
+                    lastExcerpt = line
                 }
-                out += "    \(place): \(severityLabel(finding.severity)): \(finding.message)\n"
             }
+        }
+        return out + "\n"
+    }
+
+    /// Findings in groups, in first-seen order of the group titles.
+    private func groups(_ findings: [Finding]) -> [(String, [Finding])] {
+        var order: [String] = []
+        var members: [String: [Finding]] = [:]
+        for finding in findings {
+            let title: String
+            switch grouping {
+            case .rule: title = finding.rule
+            case .file: title = finding.location.file
+            case .image:
+                title = finding.location.image.map { "image \($0)" }
+                    ?? finding.location.trackID.map { "track \($0)" } ?? "the export"
+            }
+            if members[title] == nil { order.append(title) }
+            members[title, default: []].append(finding)
+        }
+        return order.map { title in
+            let group = members[title] ?? []
+            return (title, grouping == .rule ? group : group.sorted { ($0.location.line ?? 0) < ($1.location.line ?? 0) })
+        }
+    }
+
+    private func place(of finding: Finding, export: String, container: ExportContainer) -> String {
+        var place = RunReport.displayPath(export: export, container: container, file: finding.location.file)
+        if let line = finding.location.line {
+            place += ":\(line)"
+            if let column = finding.location.column { place += ":\(column)" }
+        }
+        return place
+    }
+
+    /// The line with its number, and a caret under the column.
+    private func excerpt(_ text: String, line: Int, column: Int?) -> String {
+        let number = String(line)
+        let gutter = String(repeating: " ", count: number.count)
+        var out = "      " + paint(number + " |", .dim) + " " + text + "\n"
+        if let column, column >= 1, column <= text.count + 1 {
+            out += "      " + paint(gutter + " |", .dim) + " " + String(repeating: " ", count: column - 1) + paint("^", .red) + "\n"
+        }
+        return out
+    }
+
+    /// Counts per rule and severity, over every export (shown when there is more than one finding).
+    private func statisticsTable(_ report: RunReport) -> String {
+        var counts: [String: SeverityCounts] = [:]
+        var order: [String] = []
+        for export in report.exports {
+            for finding in shown(export.findings) {
+                if counts[finding.rule] == nil { order.append(finding.rule) }
+                counts[finding.rule, default: SeverityCounts()].add(finding.severity)
+            }
+        }
+        guard statisticsOnly || order.count > 1 || (counts.values.first.map { $0.errors + $0.warnings + $0.infos > 1 } ?? false) else {
+            return ""
+        }
+        let width = max(4, order.map(\.count).max() ?? 4)
+        var out = "rule".padding(to: width) + "  errors  warnings  infos\n"
+        for rule in order {
+            let count = counts[rule] ?? SeverityCounts()
+            out += rule.padding(to: width) + "  " + String(count.errors).leftPadded(to: 6) + "  "
+                + String(count.warnings).leftPadded(to: 8) + "  " + String(count.infos).leftPadded(to: 5) + "\n"
         }
         return out + "\n"
     }
@@ -53,17 +136,23 @@ public struct TextReporter: Reporter {
     }
 
     private func summaryLine(_ counts: SeverityCounts, exports: Int) -> String {
-        let text = "\(counts.errors) error\(counts.errors == 1 ? "" : "s"), "
-            + "\(counts.warnings) warning\(counts.warnings == 1 ? "" : "s"), "
-            + "\(counts.infos) info\(counts.infos == 1 ? "" : "s") in \(exports) export\(exports == 1 ? "" : "s")"
+        var text = "\(counted(counts.errors, "error")), \(counted(counts.warnings, "warning")), "
+            + "\(counts.infos) info\(counts.infos == 1 ? "" : "s") in \(counted(exports, "export"))"
+        if let baselined = counts.baselined { text += " (\(baselined) known from the baseline)" }
         return paint(text, counts.errors > 0 ? .red : (counts.warnings > 0 ? .yellow : .green)) + "\n"
     }
 
     private enum Style: String {
-        case bold = "1", red = "31", green = "32", yellow = "33", blue = "34"
+        case bold = "1", dim = "2", red = "31", green = "32", yellow = "33", blue = "34"
     }
 
     private func paint(_ text: String, _ style: Style) -> String {
         useColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -59,7 +59,12 @@ public final class AnnotationsReader: XMLStreamDelegate {
     }
 
     public func diagnostic(_ diagnostic: XMLDiagnostic) {
-        onDiagnostic(diagnostic)
+        var located = diagnostic
+        located.image = image?.name
+        located.imageID = image?.id
+        located.trackID = track?.id
+        located.frame = track == nil ? nil : shape?.frame
+        onDiagnostic(located)
     }
 
     public func characters(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -60,6 +60,11 @@ public struct XMLDiagnostic: Sendable, Equatable {
     public var parent: String?
     /// True when the parser cannot go on after this problem.
     public var isFatal: Bool
+    /// The image, track and frame being read when the problem was found.
+    public var image: String?
+    public var imageID: Int?
+    public var trackID: Int?
+    public var frame: Int?
 
     public init(kind: Kind, message: String, location: SourceLocation, element: String? = nil, parent: String? = nil,
                 isFatal: Bool = false) {

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Known findings, recorded once (`--write-baseline`) and accepted afterwards (`--baseline`).
+///
+/// Findings match by their path-independent key (rule, issue type and place in the export, never the
+/// line), so a re-export whose lines shifted, or the same export under another file name, still matches.
+public struct Baseline: Sendable, Codable, Equatable {
+    public struct Entry: Sendable, Codable, Equatable {
+        public var key: String
+        public var rule: String
+        public var message: String
+    }
+
+    public var tool: String
+    public var version: Int
+    public var findings: [Entry]
+
+    public init(findings: [Entry]) {
+        tool = ToolInfo.name
+        version = 1
+        self.findings = findings
+    }
+
+    /// The baseline of a run: every finding of every export.
+    public init(report: RunReport) {
+        var entries: [Entry] = []
+        for export in report.exports {
+            for (finding, key) in zip(export.findings, Fingerprint.keys(of: export.findings)) {
+                entries.append(Entry(key: key, rule: finding.rule, message: finding.message))
+            }
+        }
+        self.init(findings: entries)
+    }
+
+    /// Reads a baseline file; a file that does not read is an `InputError` (exit 2).
+    public static func load(path: String) throws -> Baseline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError("\(path): the baseline cannot be read")
+        }
+        do {
+            let baseline = try JSONDecoder().decode(Baseline.self, from: data)
+            guard baseline.tool == ToolInfo.name, baseline.version == 1 else {
+                throw InputError("\(path): not a cvat-lint baseline (version 1)")
+            }
+            return baseline
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError("\(path): not a cvat-lint baseline (\(error))")
+        }
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// The report without the findings this baseline knows; their number is kept in `baselined`.
+    public func apply(to report: RunReport) -> RunReport {
+        let known = Set(findings.map(\.key))
+        var result = report
+        for index in result.exports.indices {
+            let export = result.exports[index]
+            let keys = Fingerprint.keys(of: export.findings)
+            var fresh: [Finding] = []
+            var counts = export.summary
+            var removed = 0
+            for (finding, key) in zip(export.findings, keys) {
+                if known.contains(key) {
+                    counts.subtract(finding.severity)
+                    removed += 1
+                } else {
+                    fresh.append(finding)
+                }
+            }
+            counts.baselined = (counts.baselined ?? 0) + removed
+            result.exports[index].findings = fresh
+            result.exports[index].summary = counts
+            result.exports[index].issues = IssuesObject(findings: fresh)
+        }
+        return result
+    }
+}
+
+/// When a run fails (exit code 1).
+public struct Gate: Sendable {
+    /// Fail on findings of this severity or worse (error by default).
+    public var failOn: Severity
+    /// Fail when warnings exceed this many.
+    public var maximumWarnings: Int?
+
+    public init(failOn: Severity = .error, maximumWarnings: Int? = nil) {
+        self.failOn = failOn
+        self.maximumWarnings = maximumWarnings
+    }
+
+    /// Whether these counts fail the run, and why (one line).
+    public func verdict(_ counts: SeverityCounts) -> String? {
+        if counts.errors > 0 {
+            return counted(counts.errors, "error")
+        }
+        if failOn <= .warning, counts.warnings > 0 {
+            return "\(counted(counts.warnings, "warning")) with --fail-on \(failOn.rawValue)"
+        }
+        if failOn == .info, counts.infos > 0 {
+            return "\(counted(counts.infos, "info")) with --fail-on info"
+        }
+        if let maximumWarnings, counts.warnings > maximumWarnings {
+            return "\(counted(counts.warnings, "warning")), more than --max-warnings \(maximumWarnings)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,37 @@
+/// The report formats `check` writes, and how each is made.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, json, sarif, junit, github, gitlab
+
+    /// What every reporter may need, gathered once.
+    public struct Context: Sendable {
+        public var rules: [RuleDescription]
+        public var paths: ReportPaths
+        public var text: TextReporter
+
+        public init(rules: [RuleDescription], paths: ReportPaths, text: TextReporter = TextReporter()) {
+            self.rules = rules
+            self.paths = paths
+            self.text = text
+        }
+    }
+
+    public func reporter(_ context: Context) -> Reporter {
+        switch self {
+        case .text: context.text
+        case .json: JSONReporter()
+        case .sarif: SARIFReporter(rules: context.rules, paths: context.paths)
+        case .junit: JUnitReporter(rules: context.rules, paths: context.paths)
+        case .github: GitHubReporter(paths: context.paths)
+        case .gitlab: GitLabReporter(paths: context.paths)
+        }
+    }
+
+    /// Reads `FORMAT=PATH` as `--output` takes it.
+    public static func output(_ text: String) -> (ReportFormat, String)? {
+        guard let equals = text.firstIndex(of: "="), let format = ReportFormat(rawValue: String(text[..<equals])) else {
+            return nil
+        }
+        let path = String(text[text.index(after: equals)...])
+        return path.isEmpty ? nil : (format, path)
+    }
+}
