@@ -240,3 +240,28 @@ struct IntegrationFileTests {
         #expect(!"notes.xml".contains(pattern))
     }
 }
+
+@Suite("Reports over the whole corpus and every fixture")
+struct CorpusReportTests {
+    @Test("SARIF validates and JUnit is well-formed with unique names, for every target")
+    func everything() throws {
+        var paths = try FileManager.default.contentsOfDirectory(atPath: Paths.fixtures.path).sorted().map(Paths.fixture)
+        paths += CorpusEntry.all.map(\.path)
+        let schema = try String(contentsOf: Paths.packageRoot.deletingLastPathComponent()
+            .appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json"), encoding: .utf8)
+        var sarifs: [String] = []
+        for target in Catalogue.standard.targetNames {
+            let session = LintSession(catalogue: .standard, choices: CommandLineChoices(target: target, noConfig: true))
+            let report = try session.run(paths: paths).report
+            sarifs.append(try ReportFormat.sarif.reporter(GoldenRun.context).render(report))
+            for (suite, cases) in try JUnitNames.parse(try ReportFormat.junit.reporter(GoldenRun.context).render(report)) {
+                #expect(Set(cases).count == cases.count, "duplicate testcase names in \(suite)")
+            }
+            let gitlab = try ReportFormat.gitlab.reporter(GoldenRun.context).render(report)
+            let issues = try #require(try JSONSerialization.jsonObject(with: Data(gitlab.utf8)) as? [[String: Any]])
+            let fingerprints = issues.compactMap { $0["fingerprint"] as? String }
+            #expect(Set(fingerprints).count == issues.count, "GitLab fingerprints are unique")
+        }
+        #expect(try validateJSON(sarifs, schema: schema).isEmpty)
+    }
+}
