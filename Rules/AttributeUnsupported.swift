@@ -37,7 +37,7 @@ final class AttributeUnsupported: ShapeRule {
 
     /// The built-in fields worth a word when a shape uses them, and what "uses" means for each.
     private static let fieldUses: [(field: String, isUsed: @Sendable (Shape) -> Bool)] = [
-        ("occluded", { $0.flag("occluded") == true }),
+        ("occluded", { $0.occluded }),
         ("z_order", { ($0.zOrder ?? 0) != 0 }),
         ("group_id", { ($0.groupID ?? 0) != 0 }),
         ("rotation", { ($0.rotation ?? 0) != 0 }),
@@ -60,7 +60,14 @@ final class AttributeUnsupported: ShapeRule {
     private var crowdedTags: [String: Use] = [:]
     private var labelOrder: [String] = []
 
-    init(context: RuleContext) { self.context = context }
+    /// The built-in fields this target does not keep, worked out once.
+    private let droppedFields: [(field: String, isUsed: @Sendable (Shape) -> Bool)]
+    private var seenLabels: Set<String> = []
+
+    init(context: RuleContext) {
+        self.context = context
+        droppedFields = Self.fieldUses.filter { context.target.field($0.field).status != .supported }
+    }
 
     func visitMeta(_ meta: ExportMeta) {
         let target = context.target
@@ -107,8 +114,8 @@ final class AttributeUnsupported: ShapeRule {
     }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        if labelOrder.last != label, !labelOrder.contains(label) { labelOrder.append(label) }
-        for (field, isUsed) in Self.fieldUses where isUsed(shape) && context.target.field(field).status != .supported {
+        if seenLabels.insert(label).inserted { labelOrder.append(label) }
+        for (field, isUsed) in droppedFields where isUsed(shape) {
             fieldUses[field, default: Use(first: shape.location)].count += 1
             if fieldLabels[field]?.contains(label) != true { fieldLabels[field, default: []].append(label) }
         }

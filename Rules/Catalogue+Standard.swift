@@ -31,8 +31,9 @@ let registeredRules: [RuleEntry] = [
 ]
 
 extension Catalogue {
-    /// The catalogue cvat-lint ships: the CVAT 1.1 schema, the rules under `Rules/`, the target profiles.
-    public static var standard: Catalogue {
+    /// The catalogue cvat-lint ships: the CVAT 1.1 schema, the rules under `Rules/`, the target profiles
+    /// (built once per process).
+    public static let standard: Catalogue = {
         var profiles: [String: String] = [:]
         for (path, text) in EmbeddedResources.files where path.hasPrefix("Profiles/") && path.hasSuffix(".yml") {
             let name = String(path.dropFirst("Profiles/".count).dropLast(".yml".count))
@@ -41,7 +42,7 @@ extension Catalogue {
         return Catalogue(schemaText: CVATSchema.text(for: .any), patternDescriptions: CVATSchema.patternDescriptions,
                          rules: registeredRules, builtinRules: BuiltinRules.all, profileSources: profiles,
                          defaultTarget: defaultTarget)
-    }
+    }()
 
     /// The target `check` uses when none is named.
     public static let defaultTarget = "encord"

@@ -52,10 +52,13 @@ final class GeometryInvalid: ShapeRule {
     static func problems(of shape: Shape) -> [(String, String)] {
         var problems: [(String, String)] = []
         let kind = shape.kind.rawValue
-        for name in shape.numericAttributeNames {
-            if let value = shape.number(name), !value.isFinite {
+        for (name, value) in zip(Shape.geometryNames(shape.kind), shape.geometry) {
+            if let value, !value.isFinite {
                 problems.append(("number_not_finite", "\(kind): \(name) '\(shape[name] ?? "")' is not a finite number"))
             }
+        }
+        if let rotation = shape.rotation, !rotation.isFinite {
+            problems.append(("number_not_finite", "\(kind): rotation '\(shape["rotation"] ?? "")' is not a finite number"))
         }
         if let points = shape.points, points.contains(where: { !$0.x.isFinite || !$0.y.isFinite }) {
             problems.append(("number_not_finite", "\(kind): points hold a number that is not finite"))

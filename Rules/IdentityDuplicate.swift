@@ -32,47 +32,49 @@ final class IdentityDuplicate: Rule {
                 """)),
         ])
 
-    private struct Key: Hashable {
-        var scope: String
-        var what: String
-        var value: String
-    }
-
     private struct Kind: Hashable {
         var scope: String
         var what: String
     }
 
     private let context: RuleContext
-    /// What was seen, hashed: memory grows by one integer per image, not by its name.
-    private var seen: Set<Int> = []
-    /// Repeats per kind (image id, image name, track id) and scope, with the first repeated value.
-    private var repeats = Occurrences<Kind>()
+    /// Ids seen, per scope (task and subset) and kind: one bit per id.
+    private var ids: [Kind: IntegerBitSet] = [:]
+    private var idRepeats = Occurrences<Kind>()
+    /// Image names, hashed with their scope; exact duplicates are found at the end in fixed memory.
+    private let names = SpillingDuplicateFinder()
 
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
         let scope = (image.taskID.map { "task \($0)" } ?? "") + (image.subset.map { " subset \($0)" } ?? "")
-        if let id = image["id"] { note(Key(scope: scope, what: "image id", value: id), at: image.location) }
-        note(Key(scope: scope, what: "image name", value: image.name), at: image.location)
+        if let id = image.id { note(id, Kind(scope: scope, what: "image id"), at: image.location) }
+        names.add(Fingerprint.hash64(scope + "\u{1F}" + image.name), at: image.location)
     }
 
     func visitTrackStart(_ track: TrackRecord) {
-        if let id = track["id"] { note(Key(scope: "", what: "track id", value: id), at: track.location) }
+        if let id = track.id { note(id, Kind(scope: "", what: "track id"), at: track.location) }
     }
 
-    private func note(_ key: Key, at location: SourceLocation) {
-        if !seen.insert(key.hashValue).inserted {
-            repeats.note(Kind(scope: key.scope, what: key.what), at: location, example: key.value)
+    private func note(_ id: Int, _ kind: Kind, at location: SourceLocation) {
+        if !ids[kind, default: IntegerBitSet()].insert(id) {
+            idRepeats.note(kind, at: location, example: String(id))
         }
     }
 
     func finish() {
-        for (kind, entry) in repeats.all {
+        for (kind, entry) in idRepeats.all {
             let scope = kind.scope.isEmpty ? "" : " in \(kind.scope.trimmingCharacters(in: .whitespaces))"
             let more = entry.count > 1 ? "; \(counted(entry.count, "repeat")) in all" : ""
             context.report("\(kind.what) '\(entry.example ?? "")' appears more than once\(scope)\(more)",
                            at: entry.first, issueType: kind.what.replacingOccurrences(of: " ", with: "_") + "_duplicate")
+        }
+        let repeats = names.duplicates()
+        if let earliest = repeats.earliest {
+            let more = repeats.count > 1 ? "; \(counted(repeats.count, "image")) repeat an earlier name in all" : ""
+            context.report("the image here has the same name as the one at line \(earliest.first.line) in its task\(more)",
+                           at: SourceLocation(line: earliest.repeat.line, column: earliest.repeat.column),
+                           issueType: "image_name_duplicate")
         }
     }
 }

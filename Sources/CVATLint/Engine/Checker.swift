@@ -67,23 +67,31 @@ public final class Checker: Sendable {
         var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,
                                             limit: options.maximumSchemaFindings)
         let reader = AnnotationsReader(visitor: fanOut) { collector.add($0) }
-        let parser = XMLStreamParser(delegate: reader, schema: schema, fileName: source.annotationsPath)
+        // The main pass parses without the schema; the validation pass runs the XSD beside it.
+        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath)
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
+        let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings)
+        validation.start()
 
         var sniffer = EncodingSniffer()
         let total = source.annotationsSize
         var done: UInt64 = 0
         var reported: UInt64 = 0
-        try source.streamAnnotations { chunk in
-            done += UInt64(chunk.count)
-            if let progress, done - reported >= 8 << 20 {
-                reported = done
-                progress(done, total)
+        do {
+            try source.streamAnnotations { chunk in
+                done += UInt64(chunk.count)
+                if let progress, done - reported >= 8 << 20 {
+                    reported = done
+                    progress(done, total)
+                }
+                if let problem = sniffer.inspect(chunk) {
+                    collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
+                }
+                parser.feed(chunk)
             }
-            if let problem = sniffer.inspect(chunk) {
-                collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
-            }
-            parser.feed(chunk)
+        } catch {
+            validation.cancel()
+            throw error
         }
         parser.finish()
         progress?(done, total)
@@ -91,6 +99,8 @@ public final class Checker: Sendable {
         if parser.isWellFormed {
             for rule in running { rule.finish() }
         }
+        let schemaDiagnostics = validation.finish()
+        collector.merge(schema: schemaDiagnostics.diagnostics, total: schemaDiagnostics.total)
         if sniffer.sawNoBytes {
             collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
                                                      isFatal: true), describedAs: "the file is empty")
@@ -149,6 +159,36 @@ struct DiagnosticCollector {
         self.file = file
         self.messages = messages
         self.limit = limit
+    }
+
+    /// Folds in the validation pass's schema diagnostics (already capped), keeping document order.
+    mutating func merge(schema diagnostics: [XMLDiagnostic], total: Int) {
+        let mine = findings
+        findings = []
+        var unlistedBefore = unlisted
+        unlisted = [:]
+        counts = SeverityCounts()
+        var theirs = diagnostics.makeIterator()
+        var next = theirs.next()
+        var ownIndex = 0
+        // A two-way merge by place; both sides are in document order.
+        while ownIndex < mine.count || next != nil {
+            let own = ownIndex < mine.count ? mine[ownIndex] : nil
+            if let diagnostic = next, own.map({ ($0.location.line ?? 0, $0.location.column ?? 0) > (diagnostic.location.line, diagnostic.location.column) }) ?? true {
+                add(diagnostic)
+                next = theirs.next()
+            } else if let own {
+                counts.add(.error)
+                if findings.count < limit { findings.append(own) } else { unlistedBefore[own.rule, default: 0] += 1 }
+                ownIndex += 1
+            }
+        }
+        for (rule, count) in unlistedBefore { unlisted[rule, default: 0] += count; counts.errors += count }
+        let unlistedSchema = total - diagnostics.count
+        if unlistedSchema > 0 {
+            unlisted["schema", default: 0] += unlistedSchema
+            counts.errors += unlistedSchema
+        }
     }
 
     mutating func add(_ diagnostic: XMLDiagnostic) {

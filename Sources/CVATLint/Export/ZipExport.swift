@@ -50,6 +50,13 @@ public final class ZipExport: ExportSource {
     public var annotationsSize: UInt64? { archive[annotationsPath]?.uncompressedSize }
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        // Each stream gets its own handle on the zip: the validation pass reads it on another thread.
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw InputError("\(path): not a readable zip archive (\(error))")
+        }
         guard let entry = archive[annotationsPath] else {
             throw InputError("\(path): annotations.xml vanished from the zip")
         }

@@ -53,6 +53,13 @@ public enum Fingerprint {
         return result
     }
 
+    /// 64-bit FNV-1a: a stable key for exact-duplicate detection.
+    public static func hash64(_ text: String) -> UInt64 {
+        var value: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { value = (value ^ UInt64(byte)) &* 0x100000001b3 }
+        return value
+    }
+
     /// 128-bit FNV-1a as 32 hex digits: stable across runs and machines (Swift's Hasher is seeded per process).
     public static func hash(_ text: String) -> String {
         var low: UInt64 = 0xcbf29ce484222325

@@ -33,40 +33,31 @@ public let cuboidCoordinates = ["xtl1", "ytl1", "xbl1", "ybl1", "xtr1", "ytr1", 
                                 "xtl2", "ytl2", "xbl2", "ybl2", "xtr2", "ytr2", "xbr2", "ybr2"]
 
 extension Shape {
-    /// The XML attributes that carry numbers for this kind of shape.
-    public var numericAttributeNames: [String] {
-        switch kind {
-        case .box: ["xtl", "ytl", "xbr", "ybr", "rotation"]
-        case .ellipse: ["cx", "cy", "rx", "ry", "rotation"]
-        case .cuboid: cuboidCoordinates
-        case .mask: ["left", "top", "width", "height"]
-        default: []
-        }
-    }
 
     /// The points that outline the shape (corners of a rotated box, the bounding corners of an ellipse),
     /// nil when its numbers do not parse.
     public var outline: [Point]? {
         switch kind {
         case .box:
-            guard let xtl = number("xtl"), let ytl = number("ytl"), let xbr = number("xbr"), let ybr = number("ybr") else { return nil }
+            guard geometry.count == 4, let xtl = geometry[0], let ytl = geometry[1], let xbr = geometry[2],
+                  let ybr = geometry[3] else { return nil }
             let corners = [Point(x: xtl, y: ytl), Point(x: xbr, y: ytl), Point(x: xbr, y: ybr), Point(x: xtl, y: ybr)]
             return rotated(corners, about: Point(x: (xtl + xbr) / 2, y: (ytl + ybr) / 2))
         case .ellipse:
-            guard let cx = number("cx"), let cy = number("cy"), let rx = number("rx"), let ry = number("ry") else { return nil }
+            guard geometry.count == 4, let cx = geometry[0], let cy = geometry[1], let rx = geometry[2],
+                  let ry = geometry[3] else { return nil }
             // The extent of a rotated ellipse: half-widths from the rotation angle.
             let angle = (rotation ?? 0) * .pi / 180
             let halfWidth = (pow(rx * cos(angle), 2) + pow(ry * sin(angle), 2)).squareRoot()
             let halfHeight = (pow(rx * sin(angle), 2) + pow(ry * cos(angle), 2)).squareRoot()
             return [Point(x: cx - halfWidth, y: cy - halfHeight), Point(x: cx + halfWidth, y: cy + halfHeight)]
         case .cuboid:
-            let values = cuboidCoordinates.map { number($0) }
-            guard values.allSatisfy({ $0 != nil }) else { return nil }
-            let numbers = values.compactMap { $0 }
+            let numbers = geometry.compactMap { $0 }
+            guard numbers.count == cuboidCoordinates.count else { return nil }
             return stride(from: 0, to: numbers.count, by: 2).map { Point(x: numbers[$0], y: numbers[$0 + 1]) }
         case .mask:
-            guard let left = number("left"), let top = number("top"), let width = number("width"),
-                  let height = number("height") else { return nil }
+            guard geometry.count == 4, let left = geometry[0], let top = geometry[1], let width = geometry[2],
+                  let height = geometry[3] else { return nil }
             return [Point(x: left, y: top), Point(x: left + width, y: top + height)]
         case .polygon, .polyline, .points:
             return points

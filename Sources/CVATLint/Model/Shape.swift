@@ -1,3 +1,5 @@
+import Foundation
+
 /// The annotation element kinds of CVAT XML (tags count as a kind, as importers treat them so).
 public enum ShapeKind: String, Sendable, Codable, CaseIterable, Comparable {
     case box, polygon, polyline, points, ellipse, cuboid, mask, skeleton, tag
@@ -66,6 +68,19 @@ public struct Shape: Sendable {
     /// Skeleton elements (`<points>` children of a `<skeleton>`).
     public var elements: [Shape]
     public var location: SourceLocation
+    /// The `points` list, parsed once (several rules read it); nil when absent or malformed.
+    public let points: [Point]?
+    /// The kind's geometry numbers (`geometryNames`), parsed once; nil where absent or not a number.
+    public let geometry: [Double?]
+    /// The fields every kind may carry, read in the same single pass over the XML attributes.
+    public let source: String?
+    public let occluded: Bool
+    public let outside: Bool
+    public let keyframe: Bool?
+    public let frame: Int?
+    public let zOrder: Int?
+    public let groupID: Int?
+    public let rotation: Double?
 
     public init(kind: ShapeKind, label: String, xmlAttributes: [XMLAttribute], attributes: [AttributeValue] = [],
                 elements: [Shape] = [], location: SourceLocation) {
@@ -75,6 +90,51 @@ public struct Shape: Sendable {
         self.attributes = attributes
         self.elements = elements
         self.location = location
+        // One pass over the attributes: rules read these fields many times per shape.
+        let names = Self.geometryNames(kind)
+        var geometry = [Double?](repeating: nil, count: names.count)
+        var points: [Point]?
+        var source: String?
+        var occluded = false, outside = false
+        var keyframe: Bool?
+        var frame: Int?, zOrder: Int?, groupID: Int?
+        var rotation: Double?
+        for attribute in xmlAttributes {
+            switch attribute.name {
+            case "points": points = parsePoints(attribute.value)
+            case "source": source = attribute.value
+            case "occluded": occluded = attribute.value == "1"
+            case "outside": outside = attribute.value == "1"
+            case "keyframe": keyframe = attribute.value == "1" ? true : (attribute.value == "0" ? false : nil)
+            case "frame": frame = parseInteger(attribute.value)
+            case "z_order": zOrder = parseInteger(attribute.value)
+            case "group_id": groupID = parseInteger(attribute.value)
+            case "rotation": rotation = parseNumber(attribute.value)
+            default: break
+            }
+            if let index = names.firstIndex(of: attribute.name) { geometry[index] = parseNumber(attribute.value) }
+        }
+        self.points = points
+        self.geometry = geometry
+        self.source = source
+        self.occluded = occluded
+        self.outside = outside
+        self.keyframe = keyframe
+        self.frame = frame
+        self.zOrder = zOrder
+        self.groupID = groupID
+        self.rotation = rotation
+    }
+
+    /// The numeric geometry attributes of a kind, in the order `geometry` holds them.
+    public static func geometryNames(_ kind: ShapeKind) -> [String] {
+        switch kind {
+        case .box: ["xtl", "ytl", "xbr", "ybr"]
+        case .ellipse: ["cx", "cy", "rx", "ry"]
+        case .cuboid: cuboidCoordinates
+        case .mask: ["left", "top", "width", "height"]
+        default: []
+        }
     }
 
     /// The raw value of an XML attribute.
@@ -84,12 +144,14 @@ public struct Shape: Sendable {
 
     /// An XML attribute read as a number (Python `float()` rules: surrounding spaces allowed).
     public func number(_ name: String) -> Double? {
-        self[name].flatMap(parseNumber)
+        if let index = Self.geometryNames(kind).firstIndex(of: name) { return geometry[index] }
+        if name == "rotation" { return rotation }
+        return self[name].flatMap { parseNumber($0) }
     }
 
     /// An XML attribute read as an integer.
     public func integer(_ name: String) -> Int? {
-        self[name].flatMap(parseInteger)
+        self[name].flatMap { parseInteger($0) }
     }
 
     /// A 0/1 flag; nil when absent or not 0/1.
@@ -101,68 +163,108 @@ public struct Shape: Sendable {
         }
     }
 
-    public var source: String? { self["source"] }
-    public var occluded: Bool { flag("occluded") ?? false }
-    public var outside: Bool { flag("outside") ?? false }
-    public var keyframe: Bool? { flag("keyframe") }
-    public var frame: Int? { integer("frame") }
-    public var zOrder: Int? { integer("z_order") }
-    public var groupID: Int? { integer("group_id") }
-    public var rotation: Double? { number("rotation") }
-
-    /// The `points` list, parsed; nil when absent or malformed.
-    public var points: [Point]? {
-        self["points"].flatMap(parsePoints)
-    }
 
     /// The mask's run lengths, parsed; nil when absent or malformed.
     public var runLengths: [Int]? {
-        self["rle"].flatMap(parseRunLengths)
+        self["rle"].flatMap { parseRunLengths($0) }
     }
 }
 
-/// Python-`float()`-like number parsing: trims spaces; rejects empty text.
-public func parseNumber(_ text: String) -> Double? {
-    let trimmed = text.trimmingSpaces()
-    guard !trimmed.isEmpty else { return nil }
-    return Double(trimmed)
+/// Python-`float()`-like number parsing: surrounding spaces allowed; empty text is not a number.
+public func parseNumber<S: StringProtocol>(_ text: S) -> Double? {
+    // Most values are written bare ("12.50"): parse them without trimming first.
+    if let value = Double(text) { return value }
+    let trimmed = text.trimmingASCIISpaces()
+    return trimmed.isEmpty || trimmed.count == text.count ? nil : Double(trimmed)
 }
 
-/// Python-`int()`-like integer parsing: trims spaces; `1.0` is not an integer.
-public func parseInteger(_ text: String) -> Int? {
-    let trimmed = text.trimmingSpaces()
-    guard !trimmed.isEmpty else { return nil }
-    return Int(trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed)
+/// Python-`int()`-like integer parsing: surrounding spaces and a `+` allowed; `1.0` is not an integer.
+public func parseInteger<S: StringProtocol>(_ text: S) -> Int? {
+    if let value = Int(text) { return value }
+    var trimmed = text.trimmingASCIISpaces()
+    if trimmed.first == "+" { trimmed = trimmed.dropFirst() }
+    return trimmed.isEmpty ? nil : Int(trimmed)
 }
 
-/// `x0,y0;x1,y1;…` as CVAT's parser reads it; nil when any part is not a number.
+/// `x0,y0;x1,y1;…` as CVAT's parser reads it (spaces around numbers allowed); nil when any part is not
+/// a number. Read with `strtod` over the bytes: a polygon can hold thousands of points.
 public func parsePoints(_ text: String) -> [Point]? {
-    var result: [Point] = []
-    for pair in text.split(separator: ";", omittingEmptySubsequences: false) {
-        let coordinates = pair.split(separator: ",", omittingEmptySubsequences: false)
-        guard coordinates.count == 2,
-              let x = parseNumber(String(coordinates[0])),
-              let y = parseNumber(String(coordinates[1])) else { return nil }
-        result.append(Point(x: x, y: y))
+    var text = text
+    return text.withUTF8 { bytes -> [Point]? in
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        // strtod needs a terminated string; attribute values hold no NUL.
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        defer { buffer.deallocate() }
+        buffer.initialize(from: UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), count: bytes.count)
+        buffer[bytes.count] = 0
+        let end = buffer + bytes.count
+        var result: [Point] = []
+        result.reserveCapacity(bytes.count / 12 + 1)
+        var cursor = UnsafeMutablePointer(buffer)
+        func number(then separator: CChar?) -> Double? {
+            guard let value = strictNumber(&cursor, end: end) else { return nil }
+            while cursor < end, cursor.pointee == 0x20 || cursor.pointee == 0x09 { cursor += 1 }
+            if let separator {
+                guard cursor < end, cursor.pointee == separator else { return nil }
+                cursor += 1
+            }
+            return value
+        }
+        while true {
+            guard let x = number(then: 0x2C /* , */) else { return nil }
+            let y = strictNumber(&cursor, end: end)
+            guard let y else { return nil }
+            while cursor < end, cursor.pointee == 0x20 || cursor.pointee == 0x09 { cursor += 1 }
+            result.append(Point(x: x, y: y))
+            if cursor == end { return result }
+            guard cursor.pointee == 0x3B /* ; */ else { return nil }
+            cursor += 1
+        }
     }
-    return result
+}
+
+/// One decimal number at `cursor` (leading spaces allowed), moving past it; nil unless digits came.
+/// Words strtod would take (inf, nan, hex) are refused, as CVAT writes plain decimals.
+private func strictNumber(_ cursor: inout UnsafeMutablePointer<CChar>, end: UnsafeMutablePointer<CChar>) -> Double? {
+    while cursor < end, cursor.pointee == 0x20 || cursor.pointee == 0x09 || cursor.pointee == 0x0A || cursor.pointee == 0x0D {
+        cursor += 1
+    }
+    guard cursor < end else { return nil }
+    let first = cursor.pointee
+    let startsWell = (first >= 0x30 && first <= 0x39) || first == 0x2E || first == 0x2B || first == 0x2D
+    guard startsWell else { return nil }
+    var after: UnsafeMutablePointer<CChar>?
+    let value = strtod(cursor, &after)
+    guard let after, after > cursor else { return nil }
+    // A sign or dot must have been followed by digits that strtod took; hex ("0x…") is refused.
+    let taken = UnsafeBufferPointer(start: cursor, count: after - cursor)
+    if taken.contains(where: { $0 == 0x78 || $0 == 0x58 }) { return nil }
+    cursor = after
+    return value
 }
 
 /// `a, b, c` run lengths; nil when any part is not a non-negative integer.
 public func parseRunLengths(_ text: String) -> [Int]? {
     var result: [Int] = []
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        guard let value = parseInteger(String(part)), value >= 0 else { return nil }
+        guard let value = parseInteger(part), value >= 0 else { return nil }
         result.append(value)
     }
     return result
 }
 
-extension String {
-    func trimmingSpaces() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
+extension StringProtocol {
+    /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups).
+    func trimmingASCIISpaces() -> SubSequence {
+        let isSpace = { (character: Character) in character == " " || character == "\t" || character == "\n" || character == "\r" }
+        var start = startIndex
+        var end = endIndex
+        while start < end, isSpace(self[start]) { start = index(after: start) }
+        while end > start, isSpace(self[index(before: end)]) { end = index(before: end) }
+        return self[start..<end]
     }
+}
+
+extension String {
+    func trimmingSpaces() -> String { String(trimmingASCIISpaces()) }
 }

@@ -81,8 +81,8 @@ public final class AnnotationsReader: XMLStreamDelegate {
         (0..<attributes.count).map { XMLAttribute(name: attributes.name(at: $0), value: attributes.value(at: $0)) }
     }
 
-    public func startElement(_ name: String, attributes: XMLAttributes, at location: SourceLocation) {
-        let kind = classify(name, attributes: attributes, at: location)
+    public func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
+        let kind = classify(name.string, attributes: attributes, at: location)
         open.append(kind)
         collectingText = kind == .version || kind == .meta || kind == .attribute
         if collectingText { text.removeAll(keepingCapacity: true) }
@@ -157,7 +157,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
         }
     }
 
-    public func endElement(_ name: String) {
+    public func endElement(_ name: ElementName) {
         guard let kind = open.popLast() else { return }
         switch kind {
         case .version:

@@ -77,10 +77,26 @@ public struct XMLDiagnostic: Sendable, Equatable {
     }
 }
 
+/// An element's local name, as libxml2 interned it: compared in place, made a `String` only when asked.
+public struct ElementName {
+    fileprivate let pointer: UnsafePointer<xmlChar>
+
+    /// The name as a Swift string.
+    public var string: String { String(cString: pointer) }
+
+    /// Whether the name is `text` (ASCII), without making a string.
+    public func isEqual(to text: StaticString) -> Bool {
+        text.withUTF8Buffer { expected in
+            for (index, byte) in expected.enumerated() where pointer[index] != byte { return false }
+            return pointer[expected.count] == 0
+        }
+    }
+}
+
 /// Receives the stream, one event at a time.
 public protocol XMLStreamDelegate: AnyObject {
-    func startElement(_ name: String, attributes: XMLAttributes, at location: SourceLocation)
-    func endElement(_ name: String)
+    func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation)
+    func endElement(_ name: ElementName)
     func characters(_ text: UnsafeBufferPointer<UInt8>)
     func diagnostic(_ diagnostic: XMLDiagnostic)
 }
@@ -143,8 +159,12 @@ public final class XMLStreamParser {
     /// Where the start tag most recently reported began, and whether an end tag came after it.
     fileprivate var lastStart = SourceLocation(line: 1, column: 0)
     fileprivate var elementStarts: [SourceLocation] = []
-    fileprivate var elementNames: [String] = []
-    fileprivate var lastEnded: (name: String, parent: String?, location: SourceLocation)?
+    /// Open elements' names, as libxml2's interned pointers (stable for the parser's life): no string per element.
+    fileprivate var elementNames: [UnsafePointer<xmlChar>] = []
+    fileprivate var lastEnded: (name: UnsafePointer<xmlChar>, parent: UnsafePointer<xmlChar>?, location: SourceLocation)?
+    /// Whether each start tag's exact position is worked out as it passes (the delegate needs it), or
+    /// only when a diagnostic asks (a validation-only pass).
+    private let eagerLocations: Bool
     fileprivate var lastEventWasEnd = false
     /// True while the parser is told the document is complete.
     private var finishing = false
@@ -152,8 +172,9 @@ public final class XMLStreamParser {
     /// Set once a fatal problem was reported: nothing more is fed.
     public private(set) var stopped = false
 
-    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String) {
+    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, eagerLocations: Bool = true) {
         self.delegate = delegate
+        self.eagerLocations = eagerLocations
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { user, localname, _, _, _, _, count, _, attributes in
             guard let user, let localname else { return }
@@ -259,22 +280,26 @@ public final class XMLStreamParser {
     }
 
     private func handleStart(_ localname: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int) {
-        let name = String(cString: localname)
-        let location = startTagLocation()
+        // A validation-only pass still places the root, meta sections, images and tracks exactly (their
+        // content-model errors are reported at their end); everything deeper is placed on demand.
+        let exact = eagerLocations || elementNames.count < 2
+        let location = exact ? startTagLocation() : SourceLocation(line: currentLine(), column: 0)
         lastStart = location
         lastEventWasEnd = false
         elementStarts.append(location)
-        elementNames.append(name)
-        delegate.startElement(name, attributes: XMLAttributes(base: attributes, count: count), at: location)
+        elementNames.append(localname)
+        delegate.startElement(ElementName(pointer: localname), attributes: XMLAttributes(base: attributes, count: count), at: location)
     }
 
     private func handleEnd(_ localname: UnsafePointer<xmlChar>) {
-        let name = elementNames.popLast() ?? String(cString: localname)
+        let name = elementNames.popLast() ?? localname
         let start = elementStarts.popLast() ?? lastStart
         lastEnded = (name, elementNames.last, start)
         lastEventWasEnd = true
-        delegate.endElement(name)
+        delegate.endElement(ElementName(pointer: name))
     }
+
+    private func currentLine() -> Int { Int(context?.pointee.input?.pointee.line ?? 0) }
 
     private func handleDoctype(_ name: UnsafePointer<xmlChar>?, _ externalID: UnsafePointer<xmlChar>?, _ systemID: UnsafePointer<xmlChar>?) {
         var message = "DOCTYPE declaration"
@@ -297,7 +322,7 @@ public final class XMLStreamParser {
         if finishing, let open = elementNames.last {
             guard !reportedTruncation else { return }
             reportedTruncation = true
-            message = "Premature end of data in tag \(open) line \(elementStarts.last?.line ?? 0)"
+            message = "Premature end of data in tag \(String(cString: open)) line \(elementStarts.last?.line ?? 0)"
         }
         let location = SourceLocation(line: Int(max(error.line, 0)), column: Int(max(error.int2, 0)))
         report(.xml, message: message, at: location, fatal: fatal)
@@ -307,10 +332,16 @@ public final class XMLStreamParser {
     private func handleSchemaError(_ error: xmlError) {
         let message = error.message.map { String(cString: $0) } ?? "schema error \(error.code)"
         if lastEventWasEnd, let ended = lastEnded {
-            delegateSchemaDiagnostic(message, at: ended.location, element: ended.name, parent: ended.parent)
+            delegateSchemaDiagnostic(message, at: ended.location, element: String(cString: ended.name),
+                                     parent: ended.parent.map { String(cString: $0) })
         } else {
-            let parent = elementNames.count >= 2 ? elementNames[elementNames.count - 2] : nil
-            delegateSchemaDiagnostic(message, at: lastStart, element: elementNames.last, parent: parent)
+            // Still inside the start tag: libxml2 has not moved on, so its exact position can be found now.
+            if !eagerLocations {
+                lastStart = startTagLocation()
+                if !elementStarts.isEmpty { elementStarts[elementStarts.count - 1] = lastStart }
+            }
+            let parent = elementNames.count >= 2 ? String(cString: elementNames[elementNames.count - 2]) : nil
+            delegateSchemaDiagnostic(message, at: lastStart, element: elementNames.last.map { String(cString: $0) }, parent: parent)
         }
     }
 
@@ -321,7 +352,7 @@ public final class XMLStreamParser {
 
     private func report(_ kind: XMLDiagnostic.Kind, message: String, at location: SourceLocation, fatal: Bool) {
         delegate.diagnostic(XMLDiagnostic(kind: kind, message: message.trimmingTrailingWhitespace(), location: location,
-                                          element: elementNames.last, parent: nil, isFatal: fatal))
+                                          element: elementNames.last.map { String(cString: $0) }, parent: nil, isFatal: fatal))
     }
 
     /// The parser's current position.

@@ -1,0 +1,181 @@
+import Foundation
+
+/// A set of non-negative integers (frame numbers, ids) as a growable bit vector: 1 bit per value up to
+/// the largest one seen, so a million frames cost 125 KB, not the 30+ MB of a `Set<Int>`.
+public struct IntegerBitSet: Sendable {
+    /// Values past this go to a small overflow set rather than a huge vector.
+    public static let denseLimit = 1 << 28
+    private var words: [UInt64] = []
+    private var overflow: Set<Int> = []
+
+    public init() {}
+
+    /// Inserts a value; returns false when it was already there.
+    public mutating func insert(_ value: Int) -> Bool {
+        guard value >= 0, value < Self.denseLimit else { return overflow.insert(value).inserted }
+        let word = value >> 6
+        if word >= words.count { words.append(contentsOf: repeatElement(0, count: max(word + 1 - words.count, words.count))) }
+        let bit = UInt64(1) << UInt64(value & 63)
+        if words[word] & bit != 0 { return false }
+        words[word] |= bit
+        return true
+    }
+}
+
+/// Finds repeated 64-bit keys among millions in fixed memory: keys are buffered, sorted runs spill to a
+/// temporary file, and `duplicates()` merges the runs. Memory stays at the buffer size however many
+/// keys come; disk holds 16 bytes per key (the key and where it was seen).
+public final class SpillingDuplicateFinder {
+    public struct Occurrence: Sendable, Equatable {
+        public var key: UInt64
+        public var line: Int
+        public var column: Int
+    }
+
+    private let bufferLimit: Int
+    private var buffer: [Occurrence] = []
+    private var runs: [(offset: UInt64, count: Int)] = []
+    private var file: FileHandle?
+    private var fileURL: URL?
+    private var written: UInt64 = 0
+
+    /// `bufferLimit` keys are kept in memory (16 bytes each) before a run spills.
+    public init(bufferLimit: Int = 1 << 16) {
+        self.bufferLimit = max(16, bufferLimit)
+        buffer.reserveCapacity(self.bufferLimit)
+    }
+
+    deinit {
+        try? file?.close()
+        if let fileURL { try? FileManager.default.removeItem(at: fileURL) }
+    }
+
+    public func add(_ key: UInt64, at location: SourceLocation) {
+        buffer.append(Occurrence(key: key, line: location.line, column: location.column))
+        if buffer.count >= bufferLimit { spill() }
+    }
+
+    /// Set when the temporary file cannot be written: the remaining keys then stay in memory.
+    private var spillFailed = false
+
+    private func spill() {
+        guard !buffer.isEmpty, !spillFailed else { return }
+        buffer.sort { ($0.key, $0.line) < ($1.key, $1.line) }
+        if file == nil {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).keys")
+            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = try? FileHandle(forUpdating: url) else {
+                spillFailed = true
+                return
+            }
+            file = handle
+            fileURL = url
+        }
+        var data = Data(capacity: buffer.count * 16)
+        for occurrence in buffer {
+            withUnsafeBytes(of: occurrence.key.littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(clamping: occurrence.line).littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(clamping: occurrence.column).littleEndian) { data.append(contentsOf: $0) }
+        }
+        do {
+            try file?.seek(toOffset: written)
+            try file?.write(contentsOf: data)
+            runs.append((offset: written, count: buffer.count))
+            written += UInt64(data.count)
+            buffer.removeAll(keepingCapacity: true)
+        } catch {
+            spillFailed = true
+        }
+    }
+
+    /// How many occurrences repeat an earlier key, and the repeat that comes first in the document with
+    /// the place of the key's first occurrence. Memory stays fixed however many repeats there are.
+    public func duplicates() -> (count: Int, earliest: (repeat: Occurrence, first: Occurrence)?) {
+        if !runs.isEmpty { spill() }
+        var cursors: [RunCursor] = []
+        if let file {
+            cursors = runs.map { RunCursor(file: file, offset: $0.offset, count: $0.count) }
+        }
+        if !buffer.isEmpty {
+            buffer.sort { ($0.key, $0.line) < ($1.key, $1.line) }
+            cursors.append(RunCursor(memory: buffer))
+        }
+        var count = 0
+        var earliest: (repeat: Occurrence, first: Occurrence)?
+        var previous: Occurrence?
+        var firstOfKey: Occurrence?
+        // A k-way merge: the runs are few (keys / bufferLimit), so a linear pick is enough.
+        while true {
+            var best: Int?
+            for index in cursors.indices {
+                guard let head = cursors[index].head else { continue }
+                if let current = best, let other = cursors[current].head, (other.key, other.line) <= (head.key, head.line) { continue }
+                best = index
+            }
+            guard let index = best, let occurrence = cursors[index].head else { break }
+            cursors[index].advance()
+            if let previous, previous.key == occurrence.key, let first = firstOfKey {
+                count += 1
+                if earliest.map({ occurrence.line < $0.repeat.line }) ?? true { earliest = (occurrence, first) }
+            } else {
+                firstOfKey = occurrence
+            }
+            previous = occurrence
+        }
+        return (count, earliest)
+    }
+
+    /// Reads one sorted run back in small blocks.
+    private struct RunCursor {
+        private var memory: [Occurrence] = []
+        private var file: FileHandle?
+        private var offset: UInt64 = 0
+        private var remaining = 0
+        private var block: [Occurrence] = []
+        private var position = 0
+
+        init(memory: [Occurrence]) {
+            self.memory = memory
+            block = memory
+        }
+
+        init(file: FileHandle, offset: UInt64, count: Int) {
+            self.file = file
+            self.offset = offset
+            remaining = count
+            refill()
+        }
+
+        var head: Occurrence? { position < block.count ? block[position] : nil }
+
+        mutating func advance() {
+            position += 1
+            if position >= block.count, file != nil { refill() }
+        }
+
+        private mutating func refill() {
+            guard let file, remaining > 0 else {
+                block = []
+                position = 0
+                return
+            }
+            let take = min(remaining, 4096)
+            let data = (try? { try file.seek(toOffset: offset); return try file.read(upToCount: take * 16) }()) ?? nil
+            guard let data, data.count == take * 16 else {
+                block = []
+                remaining = 0
+                return
+            }
+            block = stride(from: 0, to: data.count, by: 16).map { start in
+                let bytes = [UInt8](data[data.startIndex + start ..< data.startIndex + start + 16])
+                func value<T: FixedWidthInteger>(_ from: Int, _: T.Type) -> T {
+                    bytes[from ..< from + MemoryLayout<T>.size].enumerated().reduce(T.zero) { $0 | T($1.element) << (8 * $1.offset) }
+                }
+                return Occurrence(key: value(0, UInt64.self), line: Int(value(8, UInt32.self)), column: Int(value(12, UInt32.self)))
+            }
+            position = 0
+            remaining -= take
+            offset += UInt64(data.count)
+        }
+    }
+}
