@@ -38,62 +38,96 @@ final class AttributeValueInvalid: ShapeRule {
         var problem: String
     }
 
+    /// What a value of one attribute spec may be, worked out once from `<meta>`.
+    struct Validator {
+        var inputType: String
+        var defaultValue: Substring?
+        var allowed: Set<Substring>
+        var listed: [String]
+        var range: NumberSpec?
+
+        init(_ spec: AttributeSpec) {
+            inputType = spec.inputType
+            defaultValue = spec.defaultValue.map { Substring($0.trimmingASCIISpaces()) }
+            listed = spec.values
+            var allowed = Set(spec.values.map { Substring($0) })
+            // Datumaro lists values on one line separated by spaces (attribute-spec reports that); judge the
+            // value against those words rather than report one cause twice.
+            if spec.values.count == 1, let only = spec.values.first { allowed.formUnion(only.split(separator: " ")) }
+            self.allowed = allowed
+            range = NumberSpec(spec.values)
+        }
+
+        /// What is wrong with a value, and how much it matters; nil when it fits.
+        func problem(with raw: String) -> (String, Severity)? {
+            let value = raw.trimmingASCIISpaces()
+            // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
+            if value == defaultValue { return nil }
+            switch inputType {
+            case "checkbox":
+                if value.count <= 5, ["true", "false"].contains(value.lowercased()) { return nil }
+                return ("is a checkbox but the value is not true or false", .error)
+            case "radio", "select":
+                guard !allowed.isEmpty, !allowed.contains(Substring(value)) else { return nil }
+                return ("is not one of its \(inputType) values (\(listed.prefix(6).joined(separator: ", "))"
+                        + (listed.count > 6 ? ", …" : "") + ")", .error)
+            case "number":
+                guard let number = Double(value), number.isFinite else {
+                    return ("is a number attribute but the value is not a number", .warning)
+                }
+                guard let range else { return nil }
+                if number < range.minimum || number > range.maximum {
+                    return ("is outside \(range.minimum.clean)…\(range.maximum.clean)", .warning)
+                }
+                if range.step > 0 {
+                    let steps = (number - range.minimum) / range.step
+                    if abs(steps - steps.rounded()) > 1e-9 {
+                        return ("is off the step \(range.step.clean) from \(range.minimum.clean)", .warning)
+                    }
+                }
+                return nil
+            default:
+                return nil
+            }
+        }
+    }
+
     private let context: RuleContext
     private var problems = Occurrences<Key>()
     private var severities: [Key: Severity] = [:]
+    /// Validators by label key (`name`, or `parent/name` for sublabels), then attribute name.
+    private var validators: [String: [String: Validator]] = [:]
 
     init(context: RuleContext) { self.context = context }
 
-    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        check(shape.attributes, spec: context.facts.label(label), label: label)
-        for element in shape.elements {
-            check(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)
+    func visitMeta(_ meta: ExportMeta) {
+        for label in meta.labels {
+            let key = ExportFacts.labelKey(label.name, parent: label.parent)
+            guard validators[key] == nil else { continue }
+            var byName: [String: Validator] = [:]
+            for attribute in label.attributes where byName[attribute.name] == nil {
+                byName[attribute.name] = Validator(attribute)
+            }
+            validators[key] = byName
         }
     }
 
-    private func check(_ values: [AttributeValue], spec: LabelSpec?, label: String) {
-        guard let spec else { return }
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
+        check(shape.attributes, labelKey: label, label: label)
+        for element in shape.elements {
+            check(element.attributes, labelKey: ExportFacts.labelKey(element.label, parent: label), label: element.label)
+        }
+    }
+
+    private func check(_ values: [AttributeValue], labelKey: String, label: String) {
+        guard !values.isEmpty, let byName = validators[labelKey] else { return }
         for value in values {
-            guard let attribute = spec.attributes.first(where: { $0.name == value.name }),
-                  let (problem, severity) = Self.problem(with: value.value, for: attribute) else { continue }
+            guard let validator = byName[value.name], let (problem, severity) = validator.problem(with: value.value) else {
+                continue
+            }
             let key = Key(label: label, attribute: value.name, problem: problem)
             problems.note(key, at: value.location, example: value.value)
             severities[key] = severity
-        }
-    }
-
-    /// What is wrong with a value, and how much it matters; nil when it fits.
-    static func problem(with raw: String, for spec: AttributeSpec) -> (String, Severity)? {
-        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
-        if value == spec.defaultValue?.trimmingCharacters(in: .whitespacesAndNewlines) { return nil }
-        switch spec.inputType {
-        case "checkbox":
-            let lowered = value.lowercased()
-            if lowered == "true" || lowered == "false" { return nil }
-            return ("is a checkbox but the value is not true or false", .error)
-        case "radio", "select":
-            guard !spec.values.isEmpty, !spec.values.contains(value) else { return nil }
-            // Datumaro lists values on one line separated by spaces (attribute-spec reports that); judge the
-            // value against those words rather than report one cause twice.
-            if spec.values.count == 1, let only = spec.values.first, only.split(separator: " ").contains(Substring(value)) {
-                return nil
-            }
-            return ("is not one of its \(spec.inputType) values (\(spec.values.prefix(6).joined(separator: ", "))"
-                    + (spec.values.count > 6 ? ", …" : "") + ")", .error)
-        case "number":
-            guard let number = Double(value), number.isFinite else { return ("is a number attribute but the value is not a number", .warning) }
-            guard let range = NumberSpec(spec.values) else { return nil }
-            if number < range.minimum || number > range.maximum {
-                return ("is outside \(range.minimum.clean)…\(range.maximum.clean)", .warning)
-            }
-            if range.step > 0 {
-                let steps = (number - range.minimum) / range.step
-                if abs(steps - steps.rounded()) > 1e-9 { return ("is off the step \(range.step.clean) from \(range.minimum.clean)", .warning) }
-            }
-            return nil
-        default:
-            return nil
         }
     }
 
@@ -116,7 +150,7 @@ struct NumberSpec {
     var step: Double
 
     init?(_ values: [String]) {
-        let numbers = values.map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let numbers = values.map { Double($0.trimmingASCIISpaces()) }
         guard numbers.count == 3, let minimum = numbers[0], let maximum = numbers[1], let step = numbers[2] else { return nil }
         self.minimum = minimum
         self.maximum = maximum

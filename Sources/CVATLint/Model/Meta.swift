@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small element tree, used for `<meta>` only (its size does not grow with the annotations).
 public struct XMLNode: Sendable {
     public var name: String
@@ -39,29 +41,42 @@ public enum TaskMode: String, Sendable, Codable {
 }
 
 /// A `<task>` (task export or `project/tasks/task`) or a `<job>` (job export).
+///
+/// Its fields are read once: rules ask for them for every frame of every track.
 public struct TaskMeta: Sendable {
-    public var node: XMLNode
-    public var isJob: Bool
+    public let node: XMLNode
+    public let isJob: Bool
+    public let id: Int?
+    public let name: String?
+    public let size: Int?
+    public let mode: TaskMode?
+    public let subset: String?
+    public let startFrame: Int?
+    public let stopFrame: Int?
+    public let frameFilter: String?
+    /// The frame step from `frame_filter` (`step=N`), 1 when absent.
+    public let frameStep: Int
 
     public init(node: XMLNode, isJob: Bool) {
         self.node = node
         self.isJob = isJob
+        id = node.integer("id")
+        name = node.value("name")
+        size = node.integer("size")
+        mode = node.value("mode").flatMap(TaskMode.init(rawValue:))
+        subset = node.value("subset")
+        startFrame = node.integer("start_frame")
+        stopFrame = node.integer("stop_frame")
+        frameFilter = node.value("frame_filter")
+        frameStep = Self.step(in: frameFilter)
     }
 
-    public var id: Int? { node.integer("id") }
-    public var name: String? { node.value("name") }
-    public var size: Int? { node.integer("size") }
-    public var mode: TaskMode? { node.value("mode").flatMap(TaskMode.init(rawValue:)) }
-    public var subset: String? { node.value("subset") }
-    public var startFrame: Int? { node.integer("start_frame") }
-    public var stopFrame: Int? { node.integer("stop_frame") }
-    public var frameFilter: String? { node.value("frame_filter") }
-    /// The frame step from `frame_filter` (`step=N`), 1 when absent.
-    public var frameStep: Int {
-        guard let filter = frameFilter, let range = filter.range(of: "step=") else { return 1 }
+    private static func step(in filter: String?) -> Int {
+        guard let filter, let range = filter.range(of: "step=") else { return 1 }
         let digits = filter[range.upperBound...].prefix(while: \.isNumber)
         return Int(digits).flatMap { $0 > 0 ? $0 : nil } ?? 1
     }
+
     public var location: SourceLocation { node.location }
 }
 

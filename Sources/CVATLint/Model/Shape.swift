@@ -58,16 +58,20 @@ public struct Point: Sendable, Hashable {
 
 /// One annotation: a shape or tag in an `<image>`, a per-frame shape of a `<track>`, or a skeleton element.
 ///
-/// The XML attributes are kept as written (nothing is lost); typed accessors read them on demand.
-public struct Shape: Sendable {
-    public var kind: ShapeKind
+/// The XML attributes are kept as written (nothing is lost); the fields rules read often are parsed once.
+/// A class, not a struct: a dozen rules look at every shape, and passing a reference costs one retain
+/// where copying a struct of arrays and strings costs many. It is complete, and not changed again, by the
+/// time a rule sees it.
+public final class Shape: @unchecked Sendable {
+    public let kind: ShapeKind
     /// The label name: the shape's own, the track's for a track frame, the sublabel for a skeleton element.
-    public var label: String
-    public var xmlAttributes: [XMLAttribute]
-    public var attributes: [AttributeValue]
-    /// Skeleton elements (`<points>` children of a `<skeleton>`).
-    public var elements: [Shape]
-    public var location: SourceLocation
+    public let label: String
+    public let xmlAttributes: [XMLAttribute]
+    /// `<attribute>` children, added while the shape is read.
+    public internal(set) var attributes: [AttributeValue]
+    /// Skeleton elements (`<points>` children of a `<skeleton>`), added while the shape is read.
+    public internal(set) var elements: [Shape]
+    public let location: SourceLocation
     /// The `points` list, parsed once (several rules read it); nil when absent or malformed.
     public let points: [Point]?
     /// The kind's geometry numbers (`geometryNames`), parsed once; nil where absent or not a number.
@@ -254,8 +258,8 @@ public func parseRunLengths(_ text: String) -> [Int]? {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups).
-    func trimmingASCIISpaces() -> SubSequence {
+    /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups, no Foundation).
+    public func trimmingASCIISpaces() -> SubSequence {
         let isSpace = { (character: Character) in character == " " || character == "\t" || character == "\n" || character == "\r" }
         var start = startIndex
         var end = endIndex

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Times `cvat-lint check` against `xmllint --noout --stream --schema` (with the XSD that
+# `cvat-lint schema` prints) on the same synthetic files, and prints a markdown table of
+# wall time, MB/s, the ratio and peak RSS (medians of interleaved runs).
+#
+#   Benchmarks/run.sh [--sizes "10 100 1000"] [--formats "images video"] [--runs 3] [--dir DIR]
+#
+# Files are generated once (Benchmarks/generate.py, seed 1) and kept in DIR for later runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes="10 100 1000"
+formats="images video"
+runs=3
+dir="${TMPDIR:-/tmp}/cvat-lint-bench"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --sizes) sizes="$2"; shift 2 ;;
+        --formats) formats="$2"; shift 2 ;;
+        --runs) runs="$2"; shift 2 ;;
+        --dir) dir="$2"; shift 2 ;;
+        *) echo "usage: $0 [--sizes \"10 100 1000\"] [--formats \"images video\"] [--runs N] [--dir DIR]" >&2; exit 2 ;;
+    esac
+done
+
+if ! command -v xmllint >/dev/null; then
+    echo "bench: installing libxml2-utils (xmllint)" >&2
+    apt-get install -y -qq libxml2-utils >/dev/null
+fi
+swift build -c release >&2
+bin=.build/release/cvat-lint
+mkdir -p "$dir"
+"$bin" schema > "$dir/cvat.xsd"
+
+# Prints "wall_seconds peak_rss_kb" for one run of a command (its output is discarded).
+measure() {
+    local record="$dir/.time"
+    /usr/bin/time -f "%e %M" -o "$record" "$@" >/dev/null 2>&1 || true
+    tail -1 "$record"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "| file | MB | xmllint s | xmllint MB/s | cvat-lint s | cvat-lint MB/s | ratio | xmllint RSS MiB | cvat-lint RSS MiB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for format in $formats; do
+    for size in $sizes; do
+        export_dir="$dir/$format-$size"
+        if [[ ! -f "$export_dir/annotations.xml" ]]; then
+            python3 Benchmarks/generate.py "$export_dir" --size-mb "$size" --format "$format" --seed 1
+        fi
+        file="$export_dir/annotations.xml"
+        mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1048576 }')
+        xw=(); xr=(); cw=(); cr=()
+        for _ in $(seq "$runs"); do
+            read -r w r <<< "$(measure xmllint --noout --stream --schema "$dir/cvat.xsd" "$file")"; xw+=("$w"); xr+=("$r")
+            read -r w r <<< "$(measure "$bin" check --target cvat --format json "$export_dir")"; cw+=("$w"); cr+=("$r")
+        done
+        x=$(printf '%s\n' "${xw[@]}" | median); c=$(printf '%s\n' "${cw[@]}" | median)
+        xm=$(printf '%s\n' "${xr[@]}" | median); cm=$(printf '%s\n' "${cr[@]}" | median)
+        awk -v f="$format-$size" -v mb="$mb" -v x="$x" -v c="$c" -v xm="$xm" -v cm="$cm" 'BEGIN {
+            printf "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.2f× | %.1f | %.1f |\n",
+                f, mb, x, mb / (x > 0 ? x : 0.01), c, mb / (c > 0 ? c : 0.01), c / (x > 0 ? x : 0.01), xm / 1024, cm / 1024 }'
+    done
+done
