@@ -38,13 +38,14 @@ final class AttributeValueInvalid: ShapeRule {
         var problem: String
     }
 
-    /// What a value of one attribute spec may be, worked out once from `<meta>`.
-    struct Validator {
-        var inputType: String
-        var defaultValue: Substring?
-        var allowed: Set<Substring>
-        var listed: [String]
-        var range: NumberSpec?
+    /// What a value of one attribute spec may be, worked out once from `<meta>` (a class: looked up for
+    /// every value, and a reference is cheaper to hand out than a copy of its sets).
+    final class Validator {
+        let inputType: String
+        let defaultValue: Substring?
+        let allowed: Set<Substring>
+        let listed: [String]
+        let range: NumberSpec?
 
         init(_ spec: AttributeSpec) {
             inputType = spec.inputType
@@ -58,6 +59,14 @@ final class AttributeValueInvalid: ShapeRule {
             range = NumberSpec(spec.values)
         }
 
+        /// `true` or `false` in any case, as CVAT's importer takes them.
+        static func isBoolean(_ value: Substring) -> Bool {
+            let bytes = value.utf8
+            guard bytes.count == 4 || bytes.count == 5 else { return false }
+            let lowered = bytes.map { $0 | 0x20 }
+            return lowered.elementsEqual("true".utf8) || lowered.elementsEqual("false".utf8)
+        }
+
         /// What is wrong with a value, and how much it matters; nil when it fits.
         func problem(with raw: String) -> (String, Severity)? {
             let value = raw.trimmingASCIISpaces()
@@ -65,7 +74,7 @@ final class AttributeValueInvalid: ShapeRule {
             if value == defaultValue { return nil }
             switch inputType {
             case "checkbox":
-                if value.count <= 5, ["true", "false"].contains(value.lowercased()) { return nil }
+                if Self.isBoolean(value) { return nil }
                 return ("is a checkbox but the value is not true or false", .error)
             case "radio", "select":
                 guard !allowed.isEmpty, !allowed.contains(Substring(value)) else { return nil }

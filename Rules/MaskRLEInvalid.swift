@@ -34,8 +34,46 @@ final class MaskRLEInvalid: Rule {
         if shape.kind == .mask { check(shape, label: track.label, imageWidth: nil, imageHeight: nil) }
     }
 
+    /// The sum of "a, b, c" run lengths in one pass over the bytes (a mask can hold thousands of runs),
+    /// and whether it overflowed; nil when the list is not non-negative integers separated by commas.
+    static func sum(ofRuns text: String) -> (Int, Bool)? {
+        enum State { case expectingNumber, inNumber, afterNumber }
+        var state = State.expectingNumber
+        var total = 0
+        var current = 0
+        var overflowed = false
+        func add() {
+            let (sum, over) = total.addingReportingOverflow(current)
+            total = sum
+            overflowed = overflowed || over
+            current = 0
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard state != .afterNumber else { return nil }
+                let (times, over1) = current.multipliedReportingOverflow(by: 10)
+                let (plus, over2) = times.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+                current = plus
+                overflowed = overflowed || over1 || over2
+                state = .inNumber
+            case UInt8(ascii: ","):
+                guard state != .expectingNumber else { return nil }
+                add()
+                state = .expectingNumber
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                if state == .inNumber { state = .afterNumber }
+            default:
+                return nil
+            }
+        }
+        guard state != .expectingNumber else { return nil }
+        add()
+        return (total, overflowed)
+    }
+
     private func check(_ shape: Shape, label: String, imageWidth: Int?, imageHeight: Int?) {
-        guard let runs = shape.runLengths, let left = shape.integer("left"), let top = shape.integer("top"),
+        guard let rle = shape["rle"], let left = shape.integer("left"), let top = shape.integer("top"),
               let width = shape.integer("width"), let height = shape.integer("height") else { return }
         if width <= 0 || height <= 0 {
             context.report("label '\(label)': mask box is \(width) × \(height); both must be ≥ 1", at: shape.location,
@@ -43,13 +81,8 @@ final class MaskRLEInvalid: Rule {
             return
         }
         let (area, overflow) = width.multipliedReportingOverflow(by: height)
-        var total = 0
-        var totalOverflow = false
-        for run in runs {
-            let (sum, over) = total.addingReportingOverflow(run)
-            total = sum
-            totalOverflow = totalOverflow || over
-        }
+        // The schema reports a malformed list; only a well-formed one is summed.
+        guard let (total, totalOverflow) = Self.sum(ofRuns: rle) else { return }
         if overflow || totalOverflow || total != area {
             context.report("label '\(label)': mask runs add up to \(totalOverflow ? "more than Int.max" : String(total)), "
                            + "not width × height = \(overflow ? "more than Int.max" : String(area))",

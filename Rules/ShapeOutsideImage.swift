@@ -42,8 +42,18 @@ final class ShapeOutsideImage: Rule {
         check(shape, label: track.label, width: size.width, height: size.height)
     }
 
+    /// Frame sizes by task id (-1 for "the only task"), read once.
+    private var frameSizes: [Int: (width: Double, height: Double)?] = [:]
+
     /// A video task's frame size, from `original_size` in its meta (or at meta level in job exports).
     private func frameSize(taskID: Int?) -> (width: Double, height: Double)? {
+        if let known = frameSizes[taskID ?? -1] { return known }
+        let size = readFrameSize(taskID: taskID)
+        frameSizes[taskID ?? -1] = size
+        return size
+    }
+
+    private func readFrameSize(taskID: Int?) -> (width: Double, height: Double)? {
         let facts = context.facts
         let node = facts.task(id: taskID)?.node.child("original_size") ?? facts.meta?.node.child("original_size")
         guard let width = node?.integer("width"), let height = node?.integer("height"), width > 0, height > 0 else { return nil }

@@ -148,3 +148,41 @@ struct ImageHeaderTests {
         if case .image = ImageHeader.parse([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10]) { Issue.record("a cut JPEG has no size") }
     }
 }
+
+@Suite("Fixed-memory helpers and byte-level parsers")
+struct HelperTests {
+    @Test("Duplicate keys are found exactly across spilled runs")
+    func spilling() {
+        let finder = SpillingDuplicateFinder(bufferLimit: 16)
+        for index in 0..<500 { finder.add(UInt64(index % 400), at: SourceLocation(line: index + 1, column: 1)) }
+        let result = finder.duplicates()
+        #expect(result.count == 100)
+        #expect(result.earliest?.repeat.line == 401)
+        #expect(result.earliest?.first.line == 1)
+        let clean = SpillingDuplicateFinder(bufferLimit: 16)
+        for index in 0..<100 { clean.add(UInt64(index), at: SourceLocation(line: index, column: 1)) }
+        #expect(clean.duplicates().count == 0)
+    }
+
+    @Test("The bit set says when a value comes back")
+    func bitSet() {
+        var set = IntegerBitSet()
+        #expect(set.insert(5) && set.insert(1_000_000) && set.insert(-3))
+        #expect(!set.insert(5) && !set.insert(1_000_000) && !set.insert(-3))
+        #expect(set.insert(Int.max) && !set.insert(Int.max))
+    }
+
+    @Test("Points parse like CVAT's float() splitting", arguments: [
+        ("1,2;3.5,4", [Point(x: 1, y: 2), Point(x: 3.5, y: 4)]),
+        (" 1 , 2 ; 3,4 ", [Point(x: 1, y: 2), Point(x: 3, y: 4)]),
+        ("-1e2,+.5", [Point(x: -100, y: 0.5)]),
+    ])
+    func points(text: String, expected: [Point]) {
+        #expect(parsePoints(text) == expected)
+    }
+
+    @Test("Malformed points are refused", arguments: ["1,2;", "1,2;3", "1;2", "", "1,2,3", "a,b", "0x10,1", "1 2,3"])
+    func badPoints(text: String) {
+        #expect(parsePoints(text) == nil)
+    }
+}

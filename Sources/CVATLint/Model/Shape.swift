@@ -10,6 +10,20 @@ public enum ShapeKind: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 extension ShapeKind {
+    /// The kind an element name stands for, compared in place (no string is made).
+    public init?(element name: ElementName) {
+        for (text, kind) in Self.elementNames where name.isEqual(to: text) {
+            self = kind
+            return
+        }
+        return nil
+    }
+
+    private static let elementNames: [(StaticString, ShapeKind)] = [
+        ("box", .box), ("polygon", .polygon), ("polyline", .polyline), ("points", .points), ("ellipse", .ellipse),
+        ("cuboid", .cuboid), ("mask", .mask), ("skeleton", .skeleton), ("tag", .tag),
+    ]
+
     /// The kind a specific label type stands for (`rectangle` → box); nil for `any` and unknown types.
     public init?(labelType: String) {
         switch labelType {
@@ -260,6 +274,11 @@ public func parseRunLengths(_ text: String) -> [Int]? {
 extension StringProtocol {
     /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups, no Foundation).
     public func trimmingASCIISpaces() -> SubSequence {
+        // Most values have nothing to trim: look at the two end bytes only.
+        let isSpaceByte = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        if let first = utf8.first, let last = utf8.reversed().first, !isSpaceByte(first), !isSpaceByte(last) {
+            return self[startIndex..<endIndex]
+        }
         let isSpace = { (character: Character) in character == " " || character == "\t" || character == "\n" || character == "\r" }
         var start = startIndex
         var end = endIndex

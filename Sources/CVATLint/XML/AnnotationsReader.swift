@@ -82,14 +82,17 @@ public final class AnnotationsReader: XMLStreamDelegate {
     }
 
     public func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
-        let kind = classify(name.string, attributes: attributes, at: location)
+        let kind = classify(name, attributes: attributes, at: location)
         open.append(kind)
         collectingText = kind == .version || kind == .meta || kind == .attribute
         if collectingText { text.removeAll(keepingCapacity: true) }
     }
 
-    private func classify(_ name: String, attributes: XMLAttributes, at location: SourceLocation) -> Open {
+    /// What an element is, from its name and its parent's kind. Names are compared in place: a string is
+    /// made only for the root and for `<meta>` fields, never for the millions of shapes and attributes.
+    private func classify(_ element: ElementName, attributes: XMLAttributes, at location: SourceLocation) -> Open {
         guard let parent = open.last else {
+            let name = element.string
             rootName = name
             if name != "annotations" {
                 onDiagnostic(XMLDiagnostic(kind: .schema, message: "root element '\(name)' is not 'annotations'",
@@ -99,56 +102,57 @@ public final class AnnotationsReader: XMLStreamDelegate {
         }
         switch parent {
         case .root:
-            switch name {
-            case "version":
-                versionLocation = location
-                return .version
-            case "meta":
-                metaStack = [XMLNode(name: name, xmlAttributes: copy(attributes), location: location)]
-                return .meta
-            case "image":
+            if element.isEqual(to: "image") {
                 image = ImageRecord(xmlAttributes: copy(attributes), location: location)
                 return .image
-            case "track":
+            }
+            if element.isEqual(to: "track") {
                 let header = TrackRecord(xmlAttributes: copy(attributes), location: location)
                 track = header
                 visitor.visitTrackStart(header)
                 return .track
-            default:
-                return .ignored
             }
+            if element.isEqual(to: "version") {
+                versionLocation = location
+                return .version
+            }
+            if element.isEqual(to: "meta") {
+                metaStack = [XMLNode(name: "meta", xmlAttributes: copy(attributes), location: location)]
+                return .meta
+            }
+            return .ignored
         case .meta:
             // Close the parent's text run: meta nodes keep only their own direct text.
             if let last = metaStack.indices.last, metaStack[last].text.isEmpty {
                 metaStack[last].text = takeText()
             }
-            metaStack.append(XMLNode(name: name, xmlAttributes: copy(attributes), location: location))
+            metaStack.append(XMLNode(name: element.string, xmlAttributes: copy(attributes), location: location))
             return .meta
         case .image:
-            guard let kind = ShapeKind(rawValue: name) else { return .ignored }
+            guard let kind = ShapeKind(element: element) else { return .ignored }
             let values = copy(attributes)
             shape = Shape(kind: kind, label: values.first(where: { $0.name == "label" })?.value ?? "",
                           xmlAttributes: values, location: location)
             return .shape
         case .track:
-            guard let kind = ShapeKind(rawValue: name), kind != .tag, let track else { return .ignored }
+            guard let kind = ShapeKind(element: element), kind != .tag, let track else { return .ignored }
             shape = Shape(kind: kind, label: track.label, xmlAttributes: copy(attributes), location: location)
             return .shape
         case .shape:
-            if name == "attribute" {
-                attribute = (attributes.valueOf("name") ?? "", location)
+            if element.isEqual(to: "attribute") {
+                attribute = (attributes.value(named: "name") ?? "", location)
                 return .attribute
             }
-            if name == "points", shape?.kind == .skeleton {
+            if element.isEqual(to: "points"), shape?.kind == .skeleton {
                 let values = copy(attributes)
-                element = Shape(kind: .points, label: values.first(where: { $0.name == "label" })?.value ?? "",
-                                xmlAttributes: values, location: location)
+                self.element = Shape(kind: .points, label: values.first(where: { $0.name == "label" })?.value ?? "",
+                                     xmlAttributes: values, location: location)
                 return .element
             }
             return .ignored
         case .element:
-            if name == "attribute" {
-                attribute = (attributes.valueOf("name") ?? "", location)
+            if element.isEqual(to: "attribute") {
+                attribute = (attributes.value(named: "name") ?? "", location)
                 return .attribute
             }
             return .ignored

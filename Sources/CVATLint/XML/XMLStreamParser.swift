@@ -36,6 +36,21 @@ public struct XMLAttributes {
         return String(decoding: UnsafeBufferPointer(start: start, count: max(0, length)), as: UTF8.self)
     }
 
+    /// Whether the attribute at `index` is named `expected` (ASCII), compared in place.
+    public func name(at index: Int, is expected: StaticString) -> Bool {
+        guard let base, let name = base[index * 5] else { return false }
+        return expected.withUTF8Buffer { bytes in
+            for (offset, byte) in bytes.enumerated() where name[offset] != byte { return false }
+            return name[bytes.count] == 0
+        }
+    }
+
+    /// The value of the attribute named `expected`, found without making strings of the other names.
+    public func value(named expected: StaticString) -> String? {
+        for index in 0..<count where name(at: index, is: expected) { return value(at: index) }
+        return nil
+    }
+
     /// Every attribute as (name, value), in document order.
     public var all: [(name: String, value: String)] {
         (0..<count).map { (name(at: $0), value(at: $0)) }
