@@ -48,6 +48,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer target over the library's check of in-memory bytes (Fuzz/run.sh builds it with
+        // -sanitize=fuzzer,address); built plainly it replays inputs given as arguments.
+        .executableTarget(
+            name: "cvat-lint-fuzz",
+            dependencies: ["CVATLint", "CVATLintRules"],
+            path: "Fuzz/Target"
+        ),
         // Build-time helper: turns Rules/Schemas and Rules/Profiles into Swift string constants,
         // so the built tool carries its data and works from any directory.
         .executableTarget(name: "embed-resources", path: "Sources/embed-resources"),

@@ -45,5 +45,23 @@ enum BuiltinRules {
                 """),
         ])
 
-    static let all = [xml, schema]
+    static let export = RuleDescription(
+        id: "export",
+        defaultSeverity: .error,
+        category: .structure,
+        summary: "the export's files are unsafe or ambiguous: zip entries that climb out or repeat, symbolic links",
+        rationale: """
+            A pre-flight tool reads files from strangers. cvat-lint never unpacks a zip and never follows a \
+            link, but an importer that does could write outside its folder (a "zip slip" entry such as \
+            ../x), read a file chosen by the export's author (a symbolic link), or pick either of two \
+            entries with one name. Such entries are reported and left out of the media.
+            """,
+        triggering: [
+            RuleExample.fixture("a media file that is a symbolic link", "hostile-media-symlink"),
+        ],
+        nonTriggering: [
+            RuleExample.fixture("an export of plain files", "task-images-every-shape"),
+        ])
+
+    static let all = [xml, schema, export]
 }

@@ -49,8 +49,7 @@ func validateJSON(_ documents: [String], schema schemaText: String) throws -> [S
 struct JSONSchemaTests {
     @Test("Every fixture and corpus report, for every target, validates against it")
     func everyReportValidates() throws {
-        var paths = try FileManager.default.contentsOfDirectory(atPath: Paths.fixtures.path).sorted()
-            .map(Paths.fixture)
+        var paths = Paths.fixtureExports
         paths += CorpusEntry.all.map(\.path)
         var documents: [String] = []
         for target in Catalogue.standard.targetNames {

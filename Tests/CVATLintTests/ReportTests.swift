@@ -245,7 +245,7 @@ struct IntegrationFileTests {
 struct CorpusReportTests {
     @Test("SARIF validates and JUnit is well-formed with unique names, for every target")
     func everything() throws {
-        var paths = try FileManager.default.contentsOfDirectory(atPath: Paths.fixtures.path).sorted().map(Paths.fixture)
+        var paths = Paths.fixtureExports
         paths += CorpusEntry.all.map(\.path)
         let schema = try String(contentsOf: Paths.packageRoot.deletingLastPathComponent()
             .appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json"), encoding: .utf8)

@@ -13,6 +13,14 @@ enum Paths {
 
     static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
+    /// Every fixture that is an export (a folder with annotations.xml, or a zip); `fuzz/` holds raw inputs.
+    static var fixtureExports: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
+        return names.sorted().map(fixture).filter { path in
+            path.hasSuffix(".zip") || FileManager.default.fileExists(atPath: path + "/annotations.xml")
+        }
+    }
+
     /// The `cvat-lint` binary built beside the test bundle.
     static var executable: URL {
         let candidates = [

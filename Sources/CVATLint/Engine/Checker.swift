@@ -112,6 +112,15 @@ public final class Checker: Sendable {
             // Counts include the structural findings past the listing cap.
             counts = collector.counts(where: options.isEnabled)
         }
+        if options.isEnabled("export") {
+            for problem in try source.integrityProblems() {
+                let finding = Finding(rule: "export", severity: .error, message: problem.message,
+                                      location: FindingLocation(file: problem.file), issueType: problem.issueType,
+                                      action: .skipMedia(file: problem.file))
+                findings.append(finding)
+                counts.add(.error)
+            }
+        }
         for finding in ruleFindings.findings {
             findings.append(finding)
             counts.add(finding.severity)

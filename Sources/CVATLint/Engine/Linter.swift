@@ -71,6 +71,11 @@ public final class Linter: Sendable {
         return (try checker.check(source, progress: progress), source.container)
     }
 
+    /// Lints an export the caller already opened (or holds in memory).
+    public func check(_ source: ExportSource) throws -> ExportReport {
+        try checker.check(source)
+    }
+
     /// Lints several exports; an unusable one is noted and the others still run.
     public func lint(paths: [String]) -> LintOutcome {
         var exports: [ExportReport] = []

@@ -45,9 +45,28 @@ public protocol ExportSource {
     func mediaFiles() throws -> [MediaFile]?
     /// The first bytes of a media file (at most `count`); a symbolic link is never followed.
     func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8]
+    /// What is wrong with the export as a container: zip entries that climb out of it or repeat,
+    /// media that are symbolic links. Such entries are left out of `mediaFiles()`.
+    func integrityProblems() throws -> [IntegrityProblem]
+}
+
+/// A problem with an export's files themselves (not with their content).
+public struct IntegrityProblem: Sendable, Equatable {
+    /// The path inside the export it is about.
+    public var file: String
+    public var message: String
+    public var issueType: String
+
+    public init(file: String, message: String, issueType: String) {
+        self.file = file
+        self.message = message
+        self.issueType = issueType
+    }
 }
 
 extension ExportSource {
+    public func integrityProblems() throws -> [IntegrityProblem] { [] }
+
     /// The header of a media file, reading only as far as the header needs.
     public func mediaHeader(_ file: MediaFile) throws -> ImageHeader {
         var wanted = 4096
@@ -74,12 +93,20 @@ public enum ExportOpener {
         if isDirectory.boolValue {
             return try DirectoryExport(path: path)
         }
+        try requireRegularFile(path)
         let kind = try sniff(path)
         switch kind {
         case .zip: return try ZipExport(path: path, limits: limits)
         case .xml: return BareXMLExport(path: path)
         case .directory: throw InputError("\(path): not an export")
         }
+    }
+
+    /// Refuses anything but a regular file (a FIFO or device would block or never end).
+    static func requireRegularFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw InputError("\(path): cannot be read (\(String(cString: strerror(errno))))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw InputError("\(path): not a regular file") }
     }
 
     /// Decides zip or XML by content, then by name.
@@ -176,6 +203,25 @@ public struct DirectoryExport: ExportSource {
         if isDirectory.boolValue {
             throw InputError("\(annotationsFile): is a directory, expected the annotations file")
         }
+        try ExportOpener.requireRegularFile(annotationsFile)
+        // A symbolic link is followed only while it stays inside the export.
+        if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: annotationsFile) {
+            let root = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+            let target = URL(fileURLWithPath: annotationsFile).resolvingSymlinksInPath().standardizedFileURL.path
+            guard target.hasPrefix(root + "/") else {
+                throw InputError("\(annotationsFile): a symbolic link to \(destination), outside the export; refusing to read it")
+            }
+        }
+    }
+
+    public func integrityProblems() throws -> [IntegrityProblem] {
+        try listing().filter(\.isSymlink).map { link in
+            let destination = (try? FileManager.default.destinationOfSymbolicLink(
+                atPath: (path as NSString).appendingPathComponent(link.path))) ?? "?"
+            return IntegrityProblem(file: link.path,
+                                    message: "\(link.path) is a symbolic link (to \(destination)); it is never followed or read",
+                                    issueType: "media_symlink")
+        }
     }
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -183,6 +229,13 @@ public struct DirectoryExport: ExportSource {
     }
 
     public func mediaFiles() throws -> [MediaFile]? {
+        try listingOrNil()?.filter { !$0.isSymlink }
+    }
+
+    private func listing() throws -> [MediaFile] { try listingOrNil() ?? [] }
+
+    /// Every file and symbolic link under `images/`; nil without an `images/` folder.
+    private func listingOrNil() throws -> [MediaFile]? {
         let root = URL(fileURLWithPath: path)
         let images = root.appendingPathComponent("images")
         var isDirectory: ObjCBool = false
@@ -214,11 +267,16 @@ public struct DirectoryExport: ExportSource {
 
 /// Reads at most `count` bytes from the start of a file, refusing to follow a symbolic link.
 func readPrefix(of path: String, count: Int) throws -> [UInt8] {
-    let descriptor = Foundation.open(path, O_RDONLY | O_NOFOLLOW)
+    // O_NONBLOCK: a FIFO must not hang the run; only regular files are read.
+    let descriptor = Foundation.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
     guard descriptor >= 0 else {
         throw InputError("\(path): cannot be read (\(String(cString: strerror(errno))))")
     }
     defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        throw InputError("\(path): not a regular file")
+    }
     var bytes = [UInt8](repeating: 0, count: count)
     var filled = 0
     while filled < count {

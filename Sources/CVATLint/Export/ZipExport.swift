@@ -114,13 +114,45 @@ public final class ZipExport: ExportSource {
     public func mediaFiles() throws -> [MediaFile]? {
         let prefix = root + "images/"
         var files: [MediaFile] = []
+        var seen: Set<String> = []
         var sawImagesFolder = false
         for entry in archive where entry.path.hasPrefix(prefix) {
             sawImagesFolder = true
-            guard entry.type != .directory else { continue }
+            // Entries that climb out, repeat, or are links are integrity problems, never media.
+            guard entry.type == .file, Self.isContained(entry.path), seen.insert(entry.path).inserted else { continue }
             let relative = String(entry.path.dropFirst(root.count))
-            files.append(MediaFile(path: relative, size: entry.uncompressedSize, isSymlink: entry.type == .symlink))
+            files.append(MediaFile(path: relative, size: entry.uncompressedSize, isSymlink: false))
         }
         return sawImagesFolder ? files.sorted { $0.path < $1.path } : nil
+    }
+
+    /// Whether an entry's path stays inside the archive's folder: relative (no leading slash or drive
+    /// letter) and without a `..` part, with `/` or `\\` as separators.
+    static func isContained(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("\\") { return false }
+        let parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        if let first = parts.first, first.count == 2, first.last == ":" { return false }
+        return !parts.contains("..")
+    }
+
+    public func integrityProblems() throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        var seen: Set<String> = []
+        for entry in archive {
+            if !Self.isContained(entry.path) {
+                problems.append(IntegrityProblem(
+                    file: entry.path, message: "zip entry '\(entry.path)' climbs out of the export; it is never read",
+                    issueType: "zip_entry_escapes"))
+            } else if entry.type == .symlink {
+                problems.append(IntegrityProblem(
+                    file: entry.path, message: "zip entry '\(entry.path)' is a symbolic link; it is never followed",
+                    issueType: "media_symlink"))
+            } else if entry.type == .file, !seen.insert(entry.path).inserted {
+                problems.append(IntegrityProblem(
+                    file: entry.path, message: "zip entry '\(entry.path)' appears more than once; importers may read either copy",
+                    issueType: "zip_entry_duplicate"))
+            }
+        }
+        return problems
     }
 }

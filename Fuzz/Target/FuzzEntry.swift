@@ -1,0 +1,42 @@
+import CVATLint
+import CVATLintRules
+import Foundation
+
+/// One linter for every input: compiling the schema per input would drown the fuzzer.
+private let fuzzLinter: Linter? = {
+    let session = LintSession(catalogue: .standard, choices: CommandLineChoices(target: "encord", noConfig: true))
+    guard let options = try? session.options(for: nil) else { return nil }
+    return try? Linter(catalogue: .standard, options: options)
+}()
+
+/// Lints bytes as an `annotations.xml`, and renders every report format, as `check` would.
+func lintBytes(_ bytes: [UInt8]) {
+    guard let linter = fuzzLinter, let report = try? linter.check(MemoryExport(bytes: bytes)) else { return }
+    let run = RunReport(exports: [report], containers: [.xml])
+    let context = ReportFormat.Context(rules: Catalogue.standard.descriptions, paths: ReportPaths(base: "/"))
+    for format in ReportFormat.allCases { _ = try? format.reporter(context).render(run) }
+}
+
+/// libFuzzer's entry point.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    lintBytes(bytes)
+    return 0
+}
+
+#if !FUZZING
+/// Without libFuzzer: replays the files given as arguments (crash reproducers, a corpus).
+@main
+struct FuzzReplay {
+    static func main() {
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
+                continue
+            }
+            lintBytes(Array(data))
+        }
+    }
+}
+#endif
