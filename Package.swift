@@ -1,5 +1,12 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// Fuzz/run.sh sets CVAT_LINT_FUZZ=1: the library is then built with AddressSanitizer and coverage for
+// libFuzzer, and the fuzz target links libFuzzer. Ordinary builds carry no unsafe flags.
+let fuzzing = ProcessInfo.processInfo.environment["CVAT_LINT_FUZZ"] != nil
+let instrumented: [SwiftSetting] = fuzzing
+    ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
 
 let package = Package(
     name: "cvat-lint",
@@ -29,7 +36,8 @@ let package = Package(
                 "CLibXML2",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: instrumented
         ),
         // The rule catalogue: one file per rule, plus the XSDs and target profiles as data.
         .target(
@@ -37,6 +45,7 @@ let package = Package(
             dependencies: ["CVATLint"],
             path: "Rules",
             exclude: ["Schemas", "Profiles"],
+            swiftSettings: instrumented,
             plugins: ["EmbedResources"]
         ),
         // The command line: flags to options, nothing more.
@@ -53,7 +62,9 @@ let package = Package(
         .executableTarget(
             name: "cvat-lint-fuzz",
             dependencies: ["CVATLint", "CVATLintRules"],
-            path: "Fuzz/Target"
+            path: "Fuzz/Target",
+            swiftSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : [],
+            linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])] : []
         ),
         // Build-time helper: turns Rules/Schemas and Rules/Profiles into Swift string constants,
         // so the built tool carries its data and works from any directory.

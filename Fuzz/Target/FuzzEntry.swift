@@ -25,7 +25,27 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
-#if !FUZZING
+#if FUZZING
+/// libFuzzer's driver, for programs that keep their own `main` (SwiftPM renames an executable's entry point).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+@main
+struct FuzzDriver {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        let status = withUnsafeMutablePointer(to: &argv) { argvPointer in
+            LLVMFuzzerRunDriver(&argc, argvPointer) { data, size in fuzzOneInput(data, size) }
+        }
+        exit(status)
+    }
+}
+#else
 /// Without libFuzzer: replays the files given as arguments (crash reproducers, a corpus).
 @main
 struct FuzzReplay {
