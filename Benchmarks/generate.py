@@ -141,20 +141,29 @@ def geometry(kind):
     raise ValueError(kind)
 
 
+def write_annotation(out, kind, head, element_head):
+    """One shape or skeleton: `head()` gives the start tag's leading attributes, `element_head()` those of
+    each skeleton element; both are called in document order, so the random stream stays the same."""
+    if kind == "skeleton":
+        out.write(f'    <skeleton {head()}>\n')
+        for sub in SUBLABELS:
+            out.write(f'      <points label="{sub}" {element_head()} occluded="0" '
+                      f'points="{coordinate(WIDTH)},{coordinate(HEIGHT)}">\n      </points>\n')
+        out.write(f'{attributes("      ")}    </skeleton>\n')
+    else:
+        out.write(f'    <{kind} {head()} {geometry(kind)} z_order="0">\n{attributes("      ")}    </{kind}>\n')
+
+
 def image_shapes(out):
     for name, label_type in LABELS:
         kind = {"rectangle": "box"}.get(label_type, label_type)
         if kind == "tag":
             out.write(f'    <tag label="{name}" source="manual">\n{attributes("      ")}    </tag>\n')
         elif kind == "skeleton":
-            out.write(f'    <skeleton label="{name}" source="manual" z_order="0">\n')
-            for sub in SUBLABELS:
-                out.write(f'      <points label="{sub}" source="manual" outside="{random.choice("01")}" occluded="0" '
-                          f'points="{coordinate(WIDTH)},{coordinate(HEIGHT)}">\n      </points>\n')
-            out.write(f'{attributes("      ")}    </skeleton>\n')
+            write_annotation(out, kind, lambda: f'label="{name}" source="manual" z_order="0"',
+                             lambda: f'source="manual" outside="{random.choice("01")}"')
         else:
-            out.write(f'    <{kind} label="{name}" source="manual" occluded="{random.choice("01")}" {geometry(kind)} '
-                      f'z_order="0">\n{attributes("      ")}    </{kind}>\n')
+            write_annotation(out, kind, lambda: f'label="{name}" source="manual" occluded="{random.choice("01")}"', None)
 
 
 def track(out, track_id, name, kind, frames, subset_attrs):
@@ -165,14 +174,10 @@ def track(out, track_id, name, kind, frames, subset_attrs):
         keyframe = "1" if frame == start or random.random() < 0.1 or frame == end - 1 else "0"
         outside = "1" if frame == end - 1 else "0"
         if kind == "skeleton":
-            out.write(f'    <skeleton frame="{frame}" keyframe="{keyframe}" z_order="0">\n')
-            for sub in SUBLABELS:
-                out.write(f'      <points label="{sub}" keyframe="{keyframe}" outside="{outside}" occluded="0" '
-                          f'points="{coordinate(WIDTH)},{coordinate(HEIGHT)}">\n      </points>\n')
-            out.write(f'{attributes("      ")}    </skeleton>\n')
+            write_annotation(out, kind, lambda: f'frame="{frame}" keyframe="{keyframe}" z_order="0"',
+                             lambda: f'keyframe="{keyframe}" outside="{outside}"')
         else:
-            out.write(f'    <{kind} frame="{frame}" keyframe="{keyframe}" outside="{outside}" occluded="0" {geometry(kind)} '
-                      f'z_order="0">\n{attributes("      ")}    </{kind}>\n')
+            write_annotation(out, kind, lambda: f'frame="{frame}" keyframe="{keyframe}" outside="{outside}" occluded="0"', None)
     out.write("  </track>\n")
 
 
