@@ -29,11 +29,14 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // A few lines of C for what Swift cannot write: a variadic callback that silences libxml2.
+        .target(name: "CVATLintSupport", dependencies: ["CLibXML2"]),
         // The library: export access, streaming reader, schema validation, model, engine, reports.
         .target(
             name: "CVATLint",
             dependencies: [
                 "CLibXML2",
+                "CVATLintSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
             ],

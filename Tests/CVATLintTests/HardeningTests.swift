@@ -233,6 +233,15 @@ struct HardeningTests {
         #expect(piped.status == 2 && piped.stderr.contains("not a regular file"))
     }
 
+    @Test("Bytes that do not match the declared encoding are a finding, and libxml2 prints nothing")
+    func encodingMismatch() throws {
+        let path = Paths.fixtures.appendingPathComponent("fuzz/encoding-mismatch-iso-2022-jp.xml").path
+        let result = try runTool(["check", "--target", "cvat", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("the bytes do not match the declared encoding"))
+        #expect(result.stderr.isEmpty, "the library never prints: \(result.stderr)")
+    }
+
     @Test("Every fuzzer regression input still lints without a crash")
     func fuzzRegressions() throws {
         let folder = Paths.fixtures.appendingPathComponent("fuzz")

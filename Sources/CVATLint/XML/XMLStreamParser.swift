@@ -1,4 +1,5 @@
 import CLibXML2
+import CVATLintSupport
 
 /// A position in a text file: 1-based line and column (column 0 when unknown).
 public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
@@ -183,6 +184,10 @@ public final class XMLStreamParser {
     fileprivate var lastEventWasEnd = false
     /// True while the parser is told the document is complete.
     private var finishing = false
+    /// Whether a fatal problem was already reported (libxml2's own, or a failing status).
+    private var reportedFatal = false
+    /// The last error libxml2 raised without a parser context (an encoding or I/O failure).
+    fileprivate var lastContextlessError: String?
     private var reportedTruncation = false
     /// Set once a fatal problem was reported: nothing more is fed.
     public private(set) var stopped = false
@@ -262,14 +267,14 @@ public final class XMLStreamParser {
 
     /// Feeds the next bytes of the document.
     public func feed(_ bytes: UnsafeRawBufferPointer) {
-        guard !stopped, let context, bytes.count > 0 else { return }
+        guard !stopped, let context, let base = bytes.baseAddress, bytes.count > 0 else { return }
         var offset = 0
         // libxml2 takes an Int32 length; feed very large buffers in slices.
         while offset < bytes.count, !stopped {
             let length = min(bytes.count - offset, 1 << 20)
-            let pointer = bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
-            let status = xmlParseChunk(context, pointer, Int32(length), 0)
-            if status != 0, context.pointee.disableSAX != 0 { stopped = true }
+            let pointer = base.advanced(by: offset).assumingMemoryBound(to: CChar.self)
+            let status = withQuietLibxml2 { xmlParseChunk(context, pointer, Int32(length), 0) }
+            checkStatus(status, context)
             offset += length
         }
     }
@@ -278,8 +283,38 @@ public final class XMLStreamParser {
     public func finish() {
         guard let context else { return }
         finishing = true
-        if !stopped { xmlParseChunk(context, nil, 0, 1) }
+        if !stopped {
+            let status = withQuietLibxml2 { xmlParseChunk(context, nil, 0, 1) }
+            checkStatus(status, context)
+        }
         stopped = true
+    }
+
+    /// A failing status that came with no reported error (libxml2 halts on an encoding failure and only
+    /// prints) still becomes a finding, so that no broken input passes as clean.
+    private func checkStatus(_ status: Int32, _ context: xmlParserCtxtPtr) {
+        guard status != 0 else { return }
+        if !reportedFatal {
+            let detail = lastContextlessError.map { ": \($0)" } ?? ""
+            let message = status == Int32(XML_ERR_INVALID_ENCODING.rawValue)
+                ? "the bytes do not match the declared encoding\(detail)"
+                : "libxml2 stopped reading (error \(status))\(detail)"
+            report(.xml, message: message, at: currentLocation(), fatal: true)
+            reportedFatal = true
+        }
+        if context.pointee.disableSAX != 0 || context.pointee.instate == XML_PARSER_EOF { stopped = true }
+    }
+
+    /// Runs libxml2 with this thread's error channels pointed at this parser: errors raised without a
+    /// parser context (encoding, I/O) are kept, and nothing is printed.
+    private func withQuietLibxml2<T>(_ body: () -> T) -> T {
+        cvatlint_silence_generic_errors()
+        xmlSetStructuredErrorFunc(selfPointer, { owner, error in
+            guard let owner, let error, let message = error.pointee.message else { return }
+            XMLStreamParser.from(owner).lastContextlessError = String(cString: message).trimmingTrailingWhitespace()
+        })
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        return body()
     }
 
     /// Whether libxml2 judged the document well-formed so far.
@@ -341,7 +376,10 @@ public final class XMLStreamParser {
         }
         let location = SourceLocation(line: Int(max(error.line, 0)), column: Int(max(error.int2, 0)))
         report(.xml, message: message, at: location, fatal: fatal)
-        if fatal { stopped = true }
+        if fatal {
+            stopped = true
+            reportedFatal = true
+        }
     }
 
     private func handleSchemaError(_ error: xmlError) {
