@@ -78,8 +78,11 @@ public final class AnnotationsReader: XMLStreamDelegate {
     }
 
     private func copy(_ attributes: XMLAttributes) -> [XMLAttribute] {
-        (0..<attributes.count).map { XMLAttribute(name: attributes.name(at: $0), value: attributes.value(at: $0)) }
+        (0..<attributes.count).map { XMLAttribute(name: names.name(of: attributes, at: $0), value: attributes.value(at: $0)) }
     }
+
+    /// Attribute names as strings, cached by libxml2's interned pointer (the same few names recur millions of times).
+    private var names = NameCache()
 
     public func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
         let kind = classify(name, attributes: attributes, at: location)
@@ -213,6 +216,22 @@ public final class AnnotationsReader: XMLStreamDelegate {
             break
         }
         collectingText = open.last == .meta
+    }
+}
+
+/// A small direct-mapped cache from libxml2's interned name pointers to Swift strings.
+struct NameCache {
+    private var keys = [UnsafeRawPointer?](repeating: nil, count: 64)
+    private var values = [String](repeating: "", count: 64)
+
+    mutating func name(of attributes: XMLAttributes, at index: Int) -> String {
+        guard let pointer = attributes.namePointer(at: index) else { return "" }
+        let slot = Int(bitPattern: UInt(bitPattern: pointer) >> 3) & 63
+        if keys[slot] == pointer { return values[slot] }
+        let name = attributes.name(at: index)
+        keys[slot] = pointer
+        values[slot] = name
+        return name
     }
 }
 

@@ -24,6 +24,12 @@ public struct XMLAttributes {
     fileprivate let base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     public let count: Int
 
+    /// The attribute's local name at `index`, as libxml2 interned it (stable while the parser lives).
+    public func namePointer(at index: Int) -> UnsafeRawPointer? {
+        guard let base, let name = base[index * 5] else { return nil }
+        return UnsafeRawPointer(name)
+    }
+
     /// The attribute's local name at `index`.
     public func name(at index: Int) -> String {
         guard let base, let name = base[index * 5] else { return "" }
