@@ -4,12 +4,14 @@
 public final class ExportFacts: AnnotationVisitor {
     public private(set) var meta: ExportMeta?
     public private(set) var version: String?
-    public private(set) var imageCount = 0
-    public private(set) var trackCount = 0
+    // `@exclusivity(unchecked)`: this state is touched for every element on one thread only, and the
+    // dynamic exclusivity checks on it cost several per cent of a run.
+    @exclusivity(unchecked) public private(set) var imageCount = 0
+    @exclusivity(unchecked) public private(set) var trackCount = 0
     /// Per top-level label: the shape kinds it is drawn with, and where each kind was first seen.
-    public private(set) var kindsByLabel: [String: [ShapeKind: SourceLocation]] = [:]
+    @exclusivity(unchecked) public private(set) var kindsByLabel: [String: [ShapeKind: SourceLocation]] = [:]
     /// Labels in the order they were first used.
-    public private(set) var labelsInUseOrder: [String] = []
+    @exclusivity(unchecked) public private(set) var labelsInUseOrder: [String] = []
     /// The export's media, when it has an `images/` folder.
     public let media: MediaIndex?
 

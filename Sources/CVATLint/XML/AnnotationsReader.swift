@@ -31,17 +31,19 @@ public final class AnnotationsReader: XMLStreamDelegate {
     private let visitor: AnnotationVisitor
     private let onDiagnostic: (XMLDiagnostic) -> Void
 
-    private var open: [Open] = []
-    private var text: [UInt8] = []
-    private var collectingText = false
+    // `@exclusivity(unchecked)`: this state is touched for every element on one thread only, and the
+    // dynamic exclusivity checks on it cost several per cent of a run.
+    @exclusivity(unchecked) private var open: [Open] = []
+    @exclusivity(unchecked) private var text: [UInt8] = []
+    @exclusivity(unchecked) private var collectingText = false
 
     private var versionLocation = SourceLocation(line: 0, column: 0)
-    private var metaStack: [XMLNode] = []
-    private var image: ImageRecord?
-    private var track: TrackRecord?
-    private var shape: Shape?
-    private var element: Shape?
-    private var attribute: (name: String, location: SourceLocation)?
+    @exclusivity(unchecked) private var metaStack: [XMLNode] = []
+    @exclusivity(unchecked) private var image: ImageRecord?
+    @exclusivity(unchecked) private var track: TrackRecord?
+    @exclusivity(unchecked) private var shape: Shape?
+    @exclusivity(unchecked) private var element: Shape?
+    @exclusivity(unchecked) private var attribute: (name: String, location: SourceLocation)?
 
     /// The root element's name, once seen.
     public private(set) var rootName: String?
@@ -82,7 +84,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
     }
 
     /// Attribute names as strings, cached by libxml2's interned pointer (the same few names recur millions of times).
-    private var names = NameCache()
+    @exclusivity(unchecked) private var names = NameCache()
 
     public func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
         let kind = classify(name, attributes: attributes, at: location)

@@ -178,16 +178,18 @@ public final class XMLStreamParser {
     private var handler = xmlSAXHandler()
     private var selfPointer: UnsafeMutableRawPointer?
 
+    // `@exclusivity(unchecked)`: this state is touched for every element on one thread only, and the
+    // dynamic exclusivity checks on it cost several per cent of a run.
     /// Where the start tag most recently reported began, and whether an end tag came after it.
-    fileprivate var lastStart = SourceLocation(line: 1, column: 0)
-    fileprivate var elementStarts: [SourceLocation] = []
+    @exclusivity(unchecked) fileprivate var lastStart = SourceLocation(line: 1, column: 0)
+    @exclusivity(unchecked) fileprivate var elementStarts: [SourceLocation] = []
     /// Open elements' names, as libxml2's interned pointers (stable for the parser's life): no string per element.
-    fileprivate var elementNames: [UnsafePointer<xmlChar>] = []
-    fileprivate var lastEnded: (name: UnsafePointer<xmlChar>, parent: UnsafePointer<xmlChar>?, location: SourceLocation)?
+    @exclusivity(unchecked) fileprivate var elementNames: [UnsafePointer<xmlChar>] = []
+    @exclusivity(unchecked) fileprivate var lastEnded: (name: UnsafePointer<xmlChar>, parent: UnsafePointer<xmlChar>?, location: SourceLocation)?
     /// Whether each start tag's exact position is worked out as it passes (the delegate needs it), or
     /// only when a diagnostic asks (a validation-only pass).
     private let eagerLocations: Bool
-    fileprivate var lastEventWasEnd = false
+    @exclusivity(unchecked) fileprivate var lastEventWasEnd = false
     /// True while the parser is told the document is complete.
     private var finishing = false
     /// Whether a fatal problem was already reported (libxml2's own, or a failing status).
