@@ -51,18 +51,18 @@ final class AttributeUnsupported: ShapeRule {
 
     private let context: RuleContext
     /// field → uses (over all labels), for fields the target does not keep.
-    private var fieldUses: [String: Use] = [:]
+    @exclusivity(unchecked) private var fieldUses: [String: Use] = [:]
     /// field → the labels using it, in first-use order.
-    private var fieldLabels: [String: [String]] = [:]
+    @exclusivity(unchecked) private var fieldLabels: [String: [String]] = [:]
     /// (label, attribute name) → uses of attributes the label does not declare.
     private var undeclared: [String: [String: Use]] = [:]
     /// Tag labels → uses of tags with more than one attribute.
     private var crowdedTags: [String: Use] = [:]
-    private var labelOrder: [String] = []
+    @exclusivity(unchecked) private var labelOrder: [String] = []
 
     /// The built-in fields this target does not keep, worked out once.
     private let droppedFields: [(field: String, isUsed: @Sendable (Shape) -> Bool)]
-    private var seenLabels: Set<String> = []
+    @exclusivity(unchecked) private var seenLabels: Set<String> = []
 
     init(context: RuleContext) {
         self.context = context

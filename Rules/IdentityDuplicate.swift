@@ -39,7 +39,7 @@ final class IdentityDuplicate: Rule {
 
     private let context: RuleContext
     /// Ids seen, per scope (task and subset) and kind: one bit per id.
-    private var ids: [Kind: IntegerBitSet] = [:]
+    @exclusivity(unchecked) private var ids: [Kind: IntegerBitSet] = [:]
     private var idRepeats = Occurrences<Kind>()
     /// Image names, hashed with their scope; exact duplicates are found at the end in fixed memory.
     private let names = SpillingDuplicateFinder()

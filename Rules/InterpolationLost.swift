@@ -34,7 +34,7 @@ final class InterpolationLost: Rule {
 
     private let context: RuleContext
     /// Images whose name is a bare video frame name (`frame_000042`): the sign of a video task when meta is absent.
-    private var frameNamedImages = 0
+    @exclusivity(unchecked) private var frameNamedImages = 0
     private var firstFrameNamedImage: SourceLocation?
 
     init(context: RuleContext) { self.context = context }

@@ -25,7 +25,7 @@ final class MetaInconsistent: Rule {
         ])
 
     private let context: RuleContext
-    private var imageCount = 0
+    @exclusivity(unchecked) private var imageCount = 0
     private var offGrid = Occurrences<String>()
 
     init(context: RuleContext) { self.context = context }

@@ -30,7 +30,7 @@ final class TrackFrames: Rule {
         ])
 
     private let context: RuleContext
-    private var lastFrame: Int?
+    @exclusivity(unchecked) private var lastFrame: Int?
     private var offGrid = Occurrences<Int>()
 
     init(context: RuleContext) { self.context = context }

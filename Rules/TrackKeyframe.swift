@@ -24,8 +24,8 @@ final class TrackKeyframe: Rule {
         ])
 
     private let context: RuleContext
-    private var sawKeyframe = false
-    private var sawShape = false
+    @exclusivity(unchecked) private var sawKeyframe = false
+    @exclusivity(unchecked) private var sawShape = false
 
     init(context: RuleContext) { self.context = context }
 

@@ -28,7 +28,7 @@ final class TrackOutsideGap: Rule {
         ])
 
     private let context: RuleContext
-    private var hidden = false
+    @exclusivity(unchecked) private var hidden = false
     private var gaps = Occurrences<Int>()
 
     init(context: RuleContext) { self.context = context }

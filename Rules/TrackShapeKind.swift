@@ -25,8 +25,8 @@ final class TrackShapeKind: Rule {
         ])
 
     private let context: RuleContext
-    private var kind: ShapeKind?
-    private var reported = false
+    @exclusivity(unchecked) private var kind: ShapeKind?
+    @exclusivity(unchecked) private var reported = false
 
     init(context: RuleContext) { self.context = context }
 
