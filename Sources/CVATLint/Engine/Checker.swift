@@ -106,36 +106,7 @@ public final class Checker: Sendable {
                                                      isFatal: true), describedAs: "the file is empty")
         }
 
-        var findings = (collector.findings + collector.overflowFindings).filter { options.isEnabled($0.rule) }
-        var counts = SeverityCounts()
-        if options.isEnabled("xml") || options.isEnabled("schema") {
-            // Counts include the structural findings past the listing cap.
-            counts = collector.counts(where: options.isEnabled)
-        }
-        if options.isEnabled("export") {
-            for problem in try source.integrityProblems() {
-                let finding = Finding(rule: "export", severity: .error, message: problem.message,
-                                      location: FindingLocation(file: problem.file), issueType: problem.issueType,
-                                      action: .skipMedia(file: problem.file))
-                findings.append(finding)
-                counts.add(.error)
-            }
-        }
-        for finding in ruleFindings.findings {
-            findings.append(finding)
-            counts.add(finding.severity)
-        }
-        findings = findings.map { finding in
-            guard let severity = options.severityOverrides[finding.rule], severity != finding.severity else { return finding }
-            var changed = finding
-            changed.severity = severity
-            return changed
-        }
-        if !options.severityOverrides.isEmpty {
-            counts = SeverityCounts()
-            for finding in findings { counts.add(finding.severity) }
-            counts.errors += collector.unlistedCount(where: options.isEnabled)
-        }
+        let (findings, counts) = try assemble(collector, ruleFindings.findings, integrity: source.integrityProblems())
         return ExportReport(
             path: source.path,
             format: facts.format,
@@ -146,6 +117,33 @@ public final class Checker: Sendable {
             findings: findings,
             issues: IssuesObject(findings: findings),
             plan: PlanBuilder.build(facts: facts, target: options.target, options: options.ruleOptions, findings: findings))
+    }
+}
+
+extension Checker {
+    /// All of an export's findings in report order (structural, integrity, rules), with configured
+    /// severities applied, and their counts (structural findings past the listing cap included).
+    func assemble(_ collector: DiagnosticCollector, _ ruleFindings: [Finding],
+                  integrity: [IntegrityProblem]) -> ([Finding], SeverityCounts) {
+        var findings = (collector.findings + collector.overflowFindings).filter { options.isEnabled($0.rule) }
+        if options.isEnabled("export") {
+            findings += integrity.map { problem in
+                Finding(rule: "export", severity: .error, message: problem.message, location: FindingLocation(file: problem.file),
+                        issueType: problem.issueType, action: .skipMedia(file: problem.file))
+            }
+        }
+        findings += ruleFindings
+        findings = findings.map { finding in
+            guard let severity = options.severityOverrides[finding.rule], severity != finding.severity else { return finding }
+            var changed = finding
+            changed.severity = severity
+            return changed
+        }
+        // Listed findings counted as they now stand; structural ones past the cap are errors.
+        var counts = SeverityCounts()
+        for finding in findings where !collector.overflowFindings.contains(finding) { counts.add(finding.severity) }
+        counts.errors += collector.unlistedCount(where: options.isEnabled)
+        return (findings, counts)
     }
 }
 
@@ -227,14 +225,6 @@ struct DiagnosticCollector {
                             location: FindingLocation(file: file, at: diagnostic.location))]
         counts = SeverityCounts(errors: 1)
         unlisted = [:]
-    }
-
-    /// The error count of the structural rules that are enabled, listed or not.
-    func counts(where isEnabled: (String) -> Bool) -> SeverityCounts {
-        var result = SeverityCounts()
-        for finding in findings where isEnabled(finding.rule) { result.add(finding.severity) }
-        result.errors += unlistedCount(where: isEnabled)
-        return result
     }
 
     /// How many structural findings went unlisted past the cap.

@@ -115,6 +115,9 @@ public struct RuleDescription: Sendable {
 
 /// A check over the stream. It sees meta, each image and each track as they pass, keeps only the
 /// state it needs (per label, per task; never the shapes), and concludes in `finish`.
+///
+/// A rule runs on one thread, so state it updates for every shape or frame may be marked
+/// `@exclusivity(unchecked)`: the dynamic checks would otherwise cost a measurable share of a run.
 public protocol Rule: AnnotationVisitor, SendableMetatype {
     static var description: RuleDescription { get }
     init(context: RuleContext)
