@@ -159,7 +159,6 @@ struct DiagnosticCollector {
     let messages: XMLMessages
     let limit: Int
     private(set) var findings: [Finding] = []
-    private(set) var counts = SeverityCounts()
     private var unlisted: [String: Int] = [:]
 
     init(file: String, messages: XMLMessages, limit: Int) {
@@ -174,7 +173,6 @@ struct DiagnosticCollector {
         findings = []
         var unlistedBefore = unlisted
         unlisted = [:]
-        counts = SeverityCounts()
         var theirs = diagnostics.makeIterator()
         var next = theirs.next()
         var ownIndex = 0
@@ -185,22 +183,19 @@ struct DiagnosticCollector {
                 add(diagnostic)
                 next = theirs.next()
             } else if let own {
-                counts.add(.error)
                 if findings.count < limit { findings.append(own) } else { unlistedBefore[own.rule, default: 0] += 1 }
                 ownIndex += 1
             }
         }
-        for (rule, count) in unlistedBefore { unlisted[rule, default: 0] += count; counts.errors += count }
+        for (rule, count) in unlistedBefore { unlisted[rule, default: 0] += count }
         let unlistedSchema = total - diagnostics.count
         if unlistedSchema > 0 {
             unlisted["schema", default: 0] += unlistedSchema
-            counts.errors += unlistedSchema
         }
     }
 
     mutating func add(_ diagnostic: XMLDiagnostic) {
         let rule = diagnostic.kind == .xml ? "xml" : "schema"
-        counts.add(.error)
         guard findings.count < limit else {
             unlisted[rule, default: 0] += 1
             return
@@ -214,7 +209,6 @@ struct DiagnosticCollector {
         // libxml2 can say the same thing twice at one place (e.g. a facet and then the type); keep one.
         if let last = findings.last, last.location == finding.location, last.rule == finding.rule,
            last.message == finding.message {
-            counts.errors -= 1
             return
         }
         findings.append(finding)
@@ -223,7 +217,6 @@ struct DiagnosticCollector {
     mutating func replaceAll(with diagnostic: XMLDiagnostic, describedAs message: String) {
         findings = [Finding(rule: "xml", severity: .error, message: message,
                             location: FindingLocation(file: file, at: diagnostic.location))]
-        counts = SeverityCounts(errors: 1)
         unlisted = [:]
     }
 
