@@ -167,31 +167,21 @@ struct DiagnosticCollector {
         self.limit = limit
     }
 
-    /// Folds in the validation pass's schema diagnostics (already capped), keeping document order.
+    /// Folds in the validation pass's schema diagnostics (already capped at `limit`, `total` in all):
+    /// both lists are put in document order together, the same finding twice is kept once, and the
+    /// cap applies again to the whole.
     mutating func merge(schema diagnostics: [XMLDiagnostic], total: Int) {
-        let mine = findings
-        findings = []
-        var unlistedBefore = unlisted
-        unlisted = [:]
-        var theirs = diagnostics.makeIterator()
-        var next = theirs.next()
-        var ownIndex = 0
-        // A two-way merge by place; both sides are in document order.
-        while ownIndex < mine.count || next != nil {
-            let own = ownIndex < mine.count ? mine[ownIndex] : nil
-            if let diagnostic = next, own.map({ ($0.location.line ?? 0, $0.location.column ?? 0) > (diagnostic.location.line, diagnostic.location.column) }) ?? true {
-                add(diagnostic)
-                next = theirs.next()
-            } else if let own {
-                if findings.count < limit { findings.append(own) } else { unlistedBefore[own.rule, default: 0] += 1 }
-                ownIndex += 1
-            }
-        }
-        for (rule, count) in unlistedBefore { unlisted[rule, default: 0] += count }
-        let unlistedSchema = total - diagnostics.count
-        if unlistedSchema > 0 {
-            unlisted["schema", default: 0] += unlistedSchema
-        }
+        var theirs = DiagnosticCollector(file: file, messages: messages, limit: limit)
+        for diagnostic in diagnostics { theirs.add(diagnostic) }
+        let key = { (finding: Finding, index: Int) in (finding.location.line ?? 0, finding.location.column ?? 0, index) }
+        let ordered = (findings + theirs.findings).enumerated()
+            .sorted { key($0.element, $0.offset) < key($1.element, $1.offset) }.map(\.element)
+        var merged: [Finding] = []
+        for finding in ordered where merged.last != finding { merged.append(finding) }
+        findings = Array(merged.prefix(limit))
+        for finding in merged.dropFirst(limit) { unlisted[finding.rule, default: 0] += 1 }
+        unlisted["schema", default: 0] += max(0, total - diagnostics.count)
+        unlisted = unlisted.filter { $0.value > 0 }
     }
 
     mutating func add(_ diagnostic: XMLDiagnostic) {
