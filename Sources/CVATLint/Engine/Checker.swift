@@ -60,7 +60,7 @@ public final class Checker: Sendable {
         let running: [Rule] = rules.map { entry in
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,
                                    annotationsPath: source.annotationsPath, container: source.container,
-                                   target: options.target, options: options.ruleOptions, media: media,
+                                   target: options.target, options: options.ruleOptions,
                                    facts: facts, mediaHeader: source.mediaHeader, sink: ruleFindings.append))
         }
         let fanOut = VisitorFanOut([facts] + running + visitors)

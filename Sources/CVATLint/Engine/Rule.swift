@@ -156,8 +156,6 @@ public final class RuleContext {
     /// The import target the export is checked for.
     public let target: TargetProfile
     public let options: RuleOptions
-    /// The media files under `images/` (minus ignored ones); nil when there is no `images/` or no export folder.
-    public let media: [MediaFile]?
     /// What the engine has learnt so far; complete by the time `finish` runs.
     public let facts: ExportFacts
     /// Reads the header of a media file of the export (only its first bytes).
@@ -165,7 +163,7 @@ public final class RuleContext {
     private let sink: (Finding) -> Void
 
     public init(ruleID: String, severity: Severity, annotationsPath: String, container: ExportContainer,
-                target: TargetProfile, options: RuleOptions = RuleOptions(), media: [MediaFile]? = nil,
+                target: TargetProfile, options: RuleOptions = RuleOptions(),
                 facts: ExportFacts = ExportFacts(),
                 mediaHeader: @escaping (MediaFile) throws -> ImageHeader = { _ in .notImage },
                 sink: @escaping (Finding) -> Void) {
@@ -175,7 +173,6 @@ public final class RuleContext {
         self.container = container
         self.target = target
         self.options = options
-        self.media = media
         self.facts = facts
         self.mediaHeader = mediaHeader
         self.sink = sink

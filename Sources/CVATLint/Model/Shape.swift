@@ -172,20 +172,8 @@ public final class Shape: @unchecked Sendable {
         self[name].flatMap { parseInteger($0) }
     }
 
-    /// A 0/1 flag; nil when absent or not 0/1.
-    public func flag(_ name: String) -> Bool? {
-        switch self[name] {
-        case "1": true
-        case "0": false
-        default: nil
-        }
-    }
 
 
-    /// The mask's run lengths, parsed; nil when absent or malformed.
-    public var runLengths: [Int]? {
-        self["rle"].flatMap { parseRunLengths($0) }
-    }
 }
 
 /// Python-`float()`-like number parsing: surrounding spaces allowed; empty text is not a number.
@@ -261,15 +249,6 @@ private func strictNumber(_ cursor: inout UnsafeMutablePointer<CChar>, end: Unsa
     return value
 }
 
-/// `a, b, c` run lengths; nil when any part is not a non-negative integer.
-public func parseRunLengths(_ text: String) -> [Int]? {
-    var result: [Int] = []
-    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        guard let value = parseInteger(part), value >= 0 else { return nil }
-        result.append(value)
-    }
-    return result
-}
 
 extension StringProtocol {
     /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups, no Foundation).

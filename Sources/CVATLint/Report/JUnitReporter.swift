@@ -1,12 +1,13 @@
 /// `--format junit`: one test suite per export, one failing test case per error or warning (names made
 /// unique, so GitLab keeps them all), infos as passing cases, and one passing case per clean rule.
 public struct JUnitReporter: Reporter {
-    public var rules: [RuleDescription]
-    public var paths: ReportPaths
+    /// The rules to describe and the paths to write relative to.
+    public var context: ReportFormat.Context
+    private var rules: [RuleDescription] { context.rules }
+    private var paths: ReportPaths { context.paths }
 
-    public init(rules: [RuleDescription], paths: ReportPaths) {
-        self.rules = rules
-        self.paths = paths
+    public init(_ context: ReportFormat.Context) {
+        self.context = context
     }
 
     public func render(_ report: RunReport) throws -> String {

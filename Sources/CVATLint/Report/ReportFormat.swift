@@ -19,8 +19,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         switch self {
         case .text: context.text
         case .json: JSONReporter()
-        case .sarif: SARIFReporter(rules: context.rules, paths: context.paths)
-        case .junit: JUnitReporter(rules: context.rules, paths: context.paths)
+        case .sarif: SARIFReporter(context)
+        case .junit: JUnitReporter(context)
         case .github: GitHubReporter(paths: context.paths)
         case .gitlab: GitLabReporter(paths: context.paths)
         }

@@ -3,12 +3,13 @@ import Foundation
 /// `--format sarif`: SARIF 2.1.0 for code scanning, with every rule's metadata, relative URIs,
 /// 1-based columns and `partialFingerprints`.
 public struct SARIFReporter: Reporter {
-    public var rules: [RuleDescription]
-    public var paths: ReportPaths
+    /// The rules to describe and the paths to write relative to.
+    public var context: ReportFormat.Context
+    private var rules: [RuleDescription] { context.rules }
+    private var paths: ReportPaths { context.paths }
 
-    public init(rules: [RuleDescription], paths: ReportPaths) {
-        self.rules = rules
-        self.paths = paths
+    public init(_ context: ReportFormat.Context) {
+        self.context = context
     }
 
     public func render(_ report: RunReport) throws -> String {
