@@ -40,48 +40,70 @@ final class AttributeValueInvalid: ShapeRule {
 
     /// What a value of one attribute spec may be, worked out once from `<meta>` (a class: looked up for
     /// every value, and a reference is cheaper to hand out than a copy of its sets).
+    /// One attribute spec, prepared once so that checking a value (millions of them) compares bytes only.
     final class Validator {
-        let inputType: String
-        let defaultValue: Substring?
-        let allowed: Set<Substring>
-        let listed: [String]
-        let range: NumberSpec?
+        private enum Input { case checkbox, choice, number, free }
+
+        private let input: Input
+        private let inputType: String
+        private let defaultValue: String?
+        /// Radio and select values (plus Datumaro's space-separated words); a set only where a list is long.
+        private let allowed: [String]
+        private let allowedSet: Set<String>?
+        private let listed: [String]
+        private let range: NumberSpec?
 
         init(_ spec: AttributeSpec) {
             inputType = spec.inputType
-            defaultValue = spec.defaultValue.map { Substring($0.trimmingASCIISpaces()) }
+            switch spec.inputType {
+            case "checkbox": input = .checkbox
+            case "radio", "select": input = .choice
+            case "number": input = .number
+            default: input = .free
+            }
+            defaultValue = spec.defaultValue.map { String($0.trimmingASCIISpaces()) }
             listed = spec.values
-            var allowed = Set(spec.values.map { Substring($0) })
+            var allowed = spec.values
             // Datumaro lists values on one line separated by spaces (attribute-spec reports that); judge the
             // value against those words rather than report one cause twice.
-            if spec.values.count == 1, let only = spec.values.first { allowed.formUnion(only.split(separator: " ")) }
+            if spec.values.count == 1, let only = spec.values.first { allowed += only.split(separator: " ").map(String.init) }
             self.allowed = allowed
+            allowedSet = allowed.count > 16 ? Set(allowed) : nil
             range = NumberSpec(spec.values)
         }
 
-        /// `true` or `false` in any case, as CVAT's importer takes them.
-        static func isBoolean(_ value: Substring) -> Bool {
-            let bytes = value.utf8
-            guard bytes.count == 4 || bytes.count == 5 else { return false }
-            let lowered = bytes.map { $0 | 0x20 }
-            return lowered.elementsEqual("true".utf8) || lowered.elementsEqual("false".utf8)
+        static func isBoolean(_ value: String) -> Bool {
+            var bytes = value.utf8.makeIterator()
+            func next(is letter: UInt8) -> Bool { bytes.next().map { $0 | 0x20 } == letter }
+            switch value.utf8.count {
+            case 4: return next(is: 0x74) && next(is: 0x72) && next(is: 0x75) && next(is: 0x65) // true
+            case 5: return next(is: 0x66) && next(is: 0x61) && next(is: 0x6C) && next(is: 0x73) && next(is: 0x65) // false
+            default: return false
+            }
         }
 
-        /// What is wrong with a value, and how much it matters; nil when it fits.
+        /// Equal texts, with the cheap length test first (most values differ from most candidates in length).
+        private static func same(_ lhs: String, _ rhs: String) -> Bool {
+            lhs.utf8.count == rhs.utf8.count && lhs == rhs
+        }
+
         func problem(with raw: String) -> (String, Severity)? {
-            let value = raw.trimmingASCIISpaces()
+            let trimmed = raw.trimmingASCIISpaces()
+            let value = trimmed.utf8.count == raw.utf8.count ? raw : String(trimmed)
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
-            if value == defaultValue { return nil }
-            switch inputType {
-            case "checkbox":
+            if let defaultValue, Self.same(value, defaultValue) { return nil }
+            switch input {
+            case .checkbox:
                 if Self.isBoolean(value) { return nil }
                 return ("is a checkbox but the value is not true or false", .error)
-            case "radio", "select":
-                guard !allowed.isEmpty, !allowed.contains(Substring(value)) else { return nil }
+            case .choice:
+                guard !allowed.isEmpty else { return nil }
+                let isAllowed = allowedSet?.contains(value) ?? allowed.contains(where: { Self.same($0, value) })
+                if isAllowed { return nil }
                 return ("is not one of its \(inputType) values (\(listed.prefix(6).joined(separator: ", "))"
                         + (listed.count > 6 ? ", …" : "") + ")", .error)
-            case "number":
-                guard let number = Double(value), number.isFinite else {
+            case .number:
+                guard let number = parseNumber(value), number.isFinite else {
                     return ("is a number attribute but the value is not a number", .warning)
                 }
                 guard let range else { return nil }
@@ -95,7 +117,7 @@ final class AttributeValueInvalid: ShapeRule {
                     }
                 }
                 return nil
-            default:
+            case .free:
                 return nil
             }
         }
@@ -110,6 +132,7 @@ final class AttributeValueInvalid: ShapeRule {
     init(context: RuleContext) { self.context = context }
 
     func visitMeta(_ meta: ExportMeta) {
+        lastLookup = nil
         for label in meta.labels {
             let key = ExportFacts.labelKey(label.name, parent: label.parent)
             guard validators[key] == nil else { continue }
@@ -129,7 +152,7 @@ final class AttributeValueInvalid: ShapeRule {
     }
 
     private func check(_ values: [AttributeValue], labelKey: String, label: String) {
-        guard !values.isEmpty, let byName = validators[labelKey] else { return }
+        guard !values.isEmpty, let byName = validators(for: labelKey) else { return }
         for value in values {
             guard let validator = byName[value.name], let (problem, severity) = validator.problem(with: value.value) else {
                 continue
@@ -139,6 +162,16 @@ final class AttributeValueInvalid: ShapeRule {
             severities[key] = severity
         }
     }
+
+    /// The validators of a label; the last label asked for is remembered (a track's shapes share one).
+    private func validators(for labelKey: String) -> [String: Validator]? {
+        if let last = lastLookup, last.key == labelKey { return last.validators }
+        let found = validators[labelKey]
+        lastLookup = (labelKey, found)
+        return found
+    }
+
+    private var lastLookup: (key: String, validators: [String: Validator]?)?
 
     func finish() {
         for (key, entry) in problems.all {

@@ -181,6 +181,29 @@ struct HelperTests {
         #expect(parsePoints(text) == expected)
     }
 
+    /// parseNumber reads plain decimals itself; they must come out bit for bit as the C library reads them.
+    @Test("Plain decimals read exactly as strtod reads them")
+    func decimals() {
+        var generator = SeededGenerator(seed: 7)
+        var texts = ["0", "-0", "+7", ".5", "5.", "-.25", "0.1", "0.3", "123456789012345", "1234567890123456",
+                     "0.000000000000000000001", "0.0000000000000000000001", "9007199254740993", "1e3", "2.5E-3",
+                     "00000000000000000001.5", "179769313486231570000000", "1.2.3", "0x1A", "1_000", "--1", "", "."]
+        for _ in 0..<20_000 {
+            let integer = String(generator.next() % 100_000_000)
+            let fraction = String(generator.next() % 10_000_000_000_000).prefix(Int(generator.next() % 14))
+            let sign = ["", "-", "+"][Int(generator.next() % 3)]
+            texts.append(sign + integer + (fraction.isEmpty ? "" : "." + fraction))
+        }
+        for text in texts {
+            let expected = Double(text)
+            let read = parseNumber(text)
+            #expect(read?.bitPattern == expected?.bitPattern, "\(text): \(String(describing: read)) vs \(String(describing: expected))")
+            let points = parsePoints("\(text),1")
+            #expect(points?.first?.x.bitPattern == (text.contains(where: { $0 == "x" || $0 == "_" }) ? nil : expected?.bitPattern),
+                    "points \(text)")
+        }
+    }
+
     @Test("Malformed points are refused", arguments: ["1,2;", "1,2;3", "1;2", "", "1,2,3", "a,b", "0x10,1", "1 2,3"])
     func badPoints(text: String) {
         #expect(parsePoints(text) == nil)

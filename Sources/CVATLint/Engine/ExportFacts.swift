@@ -25,6 +25,7 @@ public final class ExportFacts: AnnotationVisitor {
 
     public func visitMeta(_ meta: ExportMeta) {
         self.meta = meta
+        lastLabel = nil
         for label in meta.labels where labelsByKey[Self.labelKey(label.name, parent: label.parent)] == nil {
             labelsByKey[Self.labelKey(label.name, parent: label.parent)] = label
         }
@@ -40,8 +41,14 @@ public final class ExportFacts: AnnotationVisitor {
 
     /// The spec of a top-level label, or of a sublabel of `parent`.
     public func label(_ name: String, parent: String? = nil) -> LabelSpec? {
-        labelsByKey[Self.labelKey(name, parent: parent)]
+        // A dozen rules ask for the same label in a row (a track's shapes all share one): remember the last.
+        if parent == nil, let last = lastLabel, last.name == name { return last.spec }
+        let spec = labelsByKey[Self.labelKey(name, parent: parent)]
+        if parent == nil { lastLabel = (name, spec) }
+        return spec
     }
+
+    @exclusivity(unchecked) private var lastLabel: (name: String, spec: LabelSpec?)?
 
     public func visitImage(_ image: ImageRecord) {
         imageCount += 1

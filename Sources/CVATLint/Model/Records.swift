@@ -25,20 +25,23 @@ public struct ImageRecord: Sendable {
 
 /// The header of one `<track>` of a "CVAT for video" export; its per-frame shapes stream past one by one.
 public struct TrackRecord: Sendable {
-    public var xmlAttributes: [XMLAttribute]
-    public var location: SourceLocation
+    public let xmlAttributes: [XMLAttribute]
+    public let location: SourceLocation
+    /// Read once: every rule asks for them with each of the track's shapes.
+    public let id: Int?
+    public let label: String
 
     public init(xmlAttributes: [XMLAttribute], location: SourceLocation) {
         self.xmlAttributes = xmlAttributes
         self.location = location
+        id = xmlAttributes.first(where: { $0.name == "id" }).flatMap { parseInteger($0.value) }
+        label = xmlAttributes.first(where: { $0.name == "label" })?.value ?? ""
     }
 
     public subscript(_ name: String) -> String? {
         xmlAttributes.first(where: { $0.name == name })?.value
     }
 
-    public var id: Int? { self["id"].flatMap(parseInteger) }
-    public var label: String { self["label"] ?? "" }
     public var source: String? { self["source"] }
     public var subset: String? { self["subset"] }
     public var taskID: Int? { self["task_id"].flatMap(parseInteger) }

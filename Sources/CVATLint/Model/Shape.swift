@@ -37,13 +37,66 @@ extension ShapeKind {
 
 /// One XML attribute as written: name and raw value.
 public struct XMLAttribute: Sendable, Hashable {
-    public var name: String
+    public var name: String { didSet { role = ShapeAttributeRole(name: name) } }
     public var value: String
+    /// What the name means on a shape, worked out once per distinct name (the reader caches it per interned name).
+    var role: ShapeAttributeRole
 
     public init(name: String, value: String) {
+        self.init(name: name, value: value, role: ShapeAttributeRole(name: name))
+    }
+
+    init(name: String, value: String, role: ShapeAttributeRole) {
         self.name = name
         self.value = value
+        self.role = role
     }
+
+    public static func == (lhs: XMLAttribute, rhs: XMLAttribute) -> Bool { lhs.name == rhs.name && lhs.value == rhs.value }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(value)
+    }
+}
+
+/// The meaning of an XML attribute name on a shape element: one of the fields every kind may carry, or a
+/// geometry number of one kind. Shapes are read millions of times: matching a small enum instead of
+/// comparing strings is most of what makes reading them cheap.
+struct ShapeAttributeRole: Sendable, Hashable {
+    enum Field: UInt8, Sendable {
+        case other, label, points, source, occluded, outside, keyframe, frame, zOrder, groupID, rotation, geometry
+    }
+
+    var field: Field
+    /// For `.geometry`: the kind the name belongs to and its place in `Shape.geometryNames(kind)`.
+    var geometryKind: ShapeKind?
+    var geometryIndex: UInt8 = 0
+
+    init(name: String) {
+        self = Self.known[name] ?? ShapeAttributeRole(field: .other)
+    }
+
+    private init(field: Field, geometryKind: ShapeKind? = nil, geometryIndex: Int = 0) {
+        self.field = field
+        self.geometryKind = geometryKind
+        self.geometryIndex = UInt8(geometryIndex)
+    }
+
+    private static let known: [String: ShapeAttributeRole] = {
+        var known: [String: ShapeAttributeRole] = [
+            "label": .init(field: .label), "points": .init(field: .points), "source": .init(field: .source),
+            "occluded": .init(field: .occluded), "outside": .init(field: .outside), "keyframe": .init(field: .keyframe),
+            "frame": .init(field: .frame), "z_order": .init(field: .zOrder), "group_id": .init(field: .groupID),
+            "rotation": .init(field: .rotation),
+        ]
+        // Geometry names never repeat across kinds, so one name has one place.
+        for kind in ShapeKind.allCases {
+            for (index, name) in Shape.geometryNames(kind).enumerated() {
+                known[name] = .init(field: .geometry, geometryKind: kind, geometryIndex: index)
+            }
+        }
+        return known
+    }()
 }
 
 /// `<attribute name="…">value</attribute>` on a shape, tag, skeleton element or track frame.
@@ -109,8 +162,7 @@ public final class Shape: @unchecked Sendable {
         self.elements = elements
         self.location = location
         // One pass over the attributes: rules read these fields many times per shape.
-        let names = Self.geometryNames(kind)
-        var geometry = [Double?](repeating: nil, count: names.count)
+        var geometry = [Double?](repeating: nil, count: Self.geometryNames(kind).count)
         var points: [Point]?
         var source: String?
         var occluded = false, outside = false
@@ -118,19 +170,21 @@ public final class Shape: @unchecked Sendable {
         var frame: Int?, zOrder: Int?, groupID: Int?
         var rotation: Double?
         for attribute in xmlAttributes {
-            switch attribute.name {
-            case "points": points = parsePoints(attribute.value)
-            case "source": source = attribute.value
-            case "occluded": occluded = attribute.value == "1"
-            case "outside": outside = attribute.value == "1"
-            case "keyframe": keyframe = attribute.value == "1" ? true : (attribute.value == "0" ? false : nil)
-            case "frame": frame = parseInteger(attribute.value)
-            case "z_order": zOrder = parseInteger(attribute.value)
-            case "group_id": groupID = parseInteger(attribute.value)
-            case "rotation": rotation = parseNumber(attribute.value)
-            default: break
+            let value = attribute.value
+            switch attribute.role.field {
+            case .points: points = parsePoints(value)
+            case .source: source = value
+            case .occluded: occluded = value.isDigit(1)
+            case .outside: outside = value.isDigit(1)
+            case .keyframe: keyframe = value.isDigit(1) ? true : (value.isDigit(0) ? false : nil)
+            case .frame: frame = parseInteger(value)
+            case .zOrder: zOrder = parseInteger(value)
+            case .groupID: groupID = parseInteger(value)
+            case .rotation: rotation = parseNumber(value)
+            case .geometry:
+                if attribute.role.geometryKind == kind { geometry[Int(attribute.role.geometryIndex)] = parseNumber(value) }
+            case .other, .label: break
             }
-            if let index = names.firstIndex(of: attribute.name) { geometry[index] = parseNumber(attribute.value) }
         }
         self.points = points
         self.geometry = geometry
@@ -147,12 +201,23 @@ public final class Shape: @unchecked Sendable {
     /// The numeric geometry attributes of a kind, in the order `geometry` holds them.
     public static func geometryNames(_ kind: ShapeKind) -> [String] {
         switch kind {
-        case .box: ["xtl", "ytl", "xbr", "ybr"]
-        case .ellipse: ["cx", "cy", "rx", "ry"]
+        case .box: boxNames
+        case .ellipse: ellipseNames
         case .cuboid: cuboidCoordinates
-        case .mask: ["left", "top", "width", "height"]
+        case .mask: maskNames
         default: []
         }
+    }
+
+    // Stored once: a literal here would build a new array for every shape read.
+    private static let boxNames = ["xtl", "ytl", "xbr", "ybr"]
+    private static let ellipseNames = ["cx", "cy", "rx", "ry"]
+    private static let maskNames = ["left", "top", "width", "height"]
+
+    /// Adds an `<attribute>` child while the shape is read (room for a typical label's few at once).
+    func addAttribute(_ value: AttributeValue) {
+        if attributes.isEmpty { attributes.reserveCapacity(8) }
+        attributes.append(value)
     }
 
     /// The raw value of an XML attribute.
@@ -177,15 +242,16 @@ public final class Shape: @unchecked Sendable {
 }
 
 /// Python-`float()`-like number parsing: surrounding spaces allowed; empty text is not a number.
-public func parseNumber<S: StringProtocol>(_ text: S) -> Double? {
-    // Most values are written bare ("12.50"): parse them without trimming first.
+public func parseNumber<S: StringProtocol>(_ text: S) -> Double? where S.UTF8View: BidirectionalCollection {
+    // Most values are written bare ("12.50"): read them without trimming or the C library first.
+    if let value = text.utf8.withContiguousStorageIfAvailable(DecimalReader.whole) ?? nil { return value }
     if let value = Double(text) { return value }
     let trimmed = text.trimmingASCIISpaces()
     return trimmed.isEmpty || trimmed.count == text.count ? nil : Double(trimmed)
 }
 
 /// Python-`int()`-like integer parsing: surrounding spaces and a `+` allowed; `1.0` is not an integer.
-public func parseInteger<S: StringProtocol>(_ text: S) -> Int? {
+public func parseInteger<S: StringProtocol>(_ text: S) -> Int? where S.UTF8View: BidirectionalCollection {
     if let value = Int(text) { return value }
     var trimmed = text.trimmingASCIISpaces()
     if trimmed.first == "+" { trimmed = trimmed.dropFirst() }
@@ -239,6 +305,16 @@ private func strictNumber(_ cursor: inout UnsafeMutablePointer<CChar>, end: Unsa
     let first = cursor.pointee
     let startsWell = (first >= 0x30 && first <= 0x39) || first == 0x2E || first == 0x2B || first == 0x2D
     guard startsWell else { return nil }
+    let plain = UnsafeRawBufferPointer(start: cursor, count: end - cursor).withMemoryRebound(to: UInt8.self) {
+        DecimalReader.read($0)
+    }
+    if let (value, length) = plain {
+        // A plain decimal is never followed by hex's "x" (the reader stops at it, so it is seen here).
+        let next = cursor + length
+        guard next == end || (next.pointee != 0x78 && next.pointee != 0x58) else { return nil }
+        cursor = next
+        return value
+    }
     var after: UnsafeMutablePointer<CChar>?
     let value = strtod(cursor, &after)
     guard let after, after > cursor else { return nil }
@@ -250,12 +326,13 @@ private func strictNumber(_ cursor: inout UnsafeMutablePointer<CChar>, end: Unsa
 }
 
 
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups, no Foundation).
+    @inlinable
     public func trimmingASCIISpaces() -> SubSequence {
         // Most values have nothing to trim: look at the two end bytes only.
         let isSpaceByte = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        if let first = utf8.first, let last = utf8.reversed().first, !isSpaceByte(first), !isSpaceByte(last) {
+        if let first = utf8.first, let last = utf8.last, !isSpaceByte(first), !isSpaceByte(last) {
             return self[startIndex..<endIndex]
         }
         let isSpace = { (character: Character) in character == " " || character == "\t" || character == "\n" || character == "\r" }
@@ -269,4 +346,10 @@ extension StringProtocol {
 
 extension String {
     func trimmingSpaces() -> String { String(trimmingASCIISpaces()) }
+
+    /// Whether the text is exactly one decimal digit `digit` (CVAT's "0"/"1" flags), checked on the bytes.
+    @inlinable
+    public func isDigit(_ digit: UInt8) -> Bool {
+        utf8.count == 1 && utf8.first == 0x30 + digit
+    }
 }

@@ -80,7 +80,10 @@ public final class AnnotationsReader: XMLStreamDelegate {
     }
 
     private func copy(_ attributes: XMLAttributes) -> [XMLAttribute] {
-        (0..<attributes.count).map { XMLAttribute(name: names.name(of: attributes, at: $0), value: attributes.value(at: $0)) }
+        (0..<attributes.count).map { index in
+            let (name, role) = names.name(of: attributes, at: index)
+            return XMLAttribute(name: name, value: attributes.value(at: index), role: role)
+        }
     }
 
     /// Attribute names as strings, cached by libxml2's interned pointer (the same few names recur millions of times).
@@ -136,7 +139,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
         case .image:
             guard let kind = ShapeKind(element: element) else { return .ignored }
             let values = copy(attributes)
-            shape = Shape(kind: kind, label: values.first(where: { $0.name == "label" })?.value ?? "",
+            shape = Shape(kind: kind, label: values.first(where: { $0.role.field == .label })?.value ?? "",
                           xmlAttributes: values, location: location)
             return .shape
         case .track:
@@ -150,7 +153,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
             }
             if element.isEqual(to: "points"), shape?.kind == .skeleton {
                 let values = copy(attributes)
-                self.element = Shape(kind: .points, label: values.first(where: { $0.name == "label" })?.value ?? "",
+                self.element = Shape(kind: .points, label: values.first(where: { $0.role.field == .label })?.value ?? "",
                                      xmlAttributes: values, location: location)
                 return .element
             }
@@ -207,10 +210,10 @@ public final class AnnotationsReader: XMLStreamDelegate {
         case .attribute:
             if let (attributeName, location) = attribute {
                 let value = AttributeValue(name: attributeName, value: takeText(), location: location)
-                if element != nil {
-                    element?.attributes.append(value)
+                if let element {
+                    element.addAttribute(value)
                 } else {
-                    shape?.attributes.append(value)
+                    shape?.addAttribute(value)
                 }
             }
             attribute = nil
@@ -221,19 +224,23 @@ public final class AnnotationsReader: XMLStreamDelegate {
     }
 }
 
-/// A small direct-mapped cache from libxml2's interned name pointers to Swift strings.
+/// A small direct-mapped cache from libxml2's interned name pointers to Swift strings and their meaning on a shape.
 struct NameCache {
-    private var keys = [UnsafeRawPointer?](repeating: nil, count: 64)
-    private var values = [String](repeating: "", count: 64)
+    private static let size = 256
+    private var keys = [UnsafeRawPointer?](repeating: nil, count: size)
+    private var values = [(String, ShapeAttributeRole)](repeating: ("", ShapeAttributeRole(name: "")), count: size)
 
-    mutating func name(of attributes: XMLAttributes, at index: Int) -> String {
-        guard let pointer = attributes.namePointer(at: index) else { return "" }
-        let slot = Int(bitPattern: UInt(bitPattern: pointer) >> 3) & 63
+    mutating func name(of attributes: XMLAttributes, at index: Int) -> (String, ShapeAttributeRole) {
+        guard let pointer = attributes.namePointer(at: index) else { return ("", ShapeAttributeRole(name: "")) }
+        // libxml2 interns names side by side in a pool, a few bytes apart: the low bits tell them apart.
+        let address = UInt(bitPattern: pointer)
+        let slot = Int(truncatingIfNeeded: address ^ (address >> 8)) & (Self.size - 1)
         if keys[slot] == pointer { return values[slot] }
         let name = attributes.name(at: index)
+        let entry = (name, ShapeAttributeRole(name: name))
         keys[slot] = pointer
-        values[slot] = name
-        return name
+        values[slot] = entry
+        return entry
     }
 }
 

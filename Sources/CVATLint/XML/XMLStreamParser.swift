@@ -430,17 +430,11 @@ public final class XMLStreamParser {
         }
         let line = Int(input.pointee.line)
         let column = Int(input.pointee.col)
-        var position = cur
         var newlines = 0
         var characters = 0
-        while position > base {
-            position -= 1
-            let byte = position.pointee
-            if byte == UInt8(ascii: "<") { break }
-            if byte == UInt8(ascii: "\n") { newlines += 1 }
-            if byte & 0xC0 != 0x80 { characters += 1 }
-        }
-        guard position.pointee == UInt8(ascii: "<") else { return SourceLocation(line: line, column: 0) }
+        let offset = cvatlint_find_tag_start(base, cur, &newlines, &characters)
+        guard offset >= 0 else { return SourceLocation(line: line, column: 0) }
+        let position = base + offset
         if newlines == 0 {
             return SourceLocation(line: line, column: max(1, column - characters - 1))
         }
