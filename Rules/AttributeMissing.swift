@@ -35,6 +35,11 @@ final class AttributeMissing: ShapeRule {
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard let spec = context.facts.label(label), !spec.attributes.isEmpty else { return }
+        // CVAT writes every declared attribute in spec order: then nothing is missing and one pass shows it.
+        if shape.attributes.count == spec.attributes.count,
+           zip(shape.attributes, spec.attributes).allSatisfy({ $0.name == $1.name }) {
+            return
+        }
         for attribute in spec.attributes where !shape.attributes.contains(where: { $0.name == attribute.name }) {
             missing.note(Key(label: label, attribute: attribute.name), at: shape.location)
         }

@@ -63,6 +63,8 @@ final class AttributeUnsupported: ShapeRule {
     /// The built-in fields this target does not keep, worked out once.
     private let droppedFields: [(field: String, isUsed: @Sendable (Shape) -> Bool)]
     @exclusivity(unchecked) private var seenLabels: Set<String> = []
+    /// The label of the previous shape (a track's shapes share one): no set look-up while it repeats.
+    @exclusivity(unchecked) private var lastLabel: String?
 
     init(context: RuleContext) {
         self.context = context
@@ -114,7 +116,10 @@ final class AttributeUnsupported: ShapeRule {
     }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        if seenLabels.insert(label).inserted { labelOrder.append(label) }
+        if label != lastLabel {
+            if seenLabels.insert(label).inserted { labelOrder.append(label) }
+            lastLabel = label
+        }
         for (field, isUsed) in droppedFields where isUsed(shape) {
             fieldUses[field, default: Use(first: shape.location)].count += 1
             if fieldLabels[field]?.contains(label) != true { fieldLabels[field, default: []].append(label) }
@@ -129,7 +134,7 @@ final class AttributeUnsupported: ShapeRule {
     }
 
     private func checkDeclared(_ attributes: [AttributeValue], spec: LabelSpec?, label: String) {
-        guard !attributes.isEmpty, let spec else { return }
+        guard !attributes.isEmpty, let spec, !spec.declaresAll(attributes) else { return }
         for attribute in attributes where !spec.attributes.contains(where: { $0.name == attribute.name }) {
             undeclared[label, default: [:]][attribute.name, default: Use(first: attribute.location)].count += 1
         }

@@ -126,8 +126,20 @@ final class AttributeValueInvalid: ShapeRule {
     private let context: RuleContext
     private var problems = Occurrences<Key>()
     private var severities: [Key: Severity] = [:]
-    /// Validators by label key (`name`, or `parent/name` for sublabels), then attribute name.
-    private var validators: [String: [String: Validator]] = [:]
+    /// One label's validators in spec order (the first spec of a repeated name wins).
+    private struct LabelValidators {
+        var names: [String] = []
+        var validators: [Validator] = []
+
+        /// CVAT writes attributes in spec order, so the value's own position is tried first.
+        func validator(named name: String, guess position: Int) -> Validator? {
+            if position < names.count, names[position] == name { return validators[position] }
+            return names.firstIndex(of: name).map { validators[$0] }
+        }
+    }
+
+    /// Validators by label key (`name`, or `parent/name` for sublabels).
+    private var validators: [String: LabelValidators] = [:]
 
     init(context: RuleContext) { self.context = context }
 
@@ -136,11 +148,12 @@ final class AttributeValueInvalid: ShapeRule {
         for label in meta.labels {
             let key = ExportFacts.labelKey(label.name, parent: label.parent)
             guard validators[key] == nil else { continue }
-            var byName: [String: Validator] = [:]
-            for attribute in label.attributes where byName[attribute.name] == nil {
-                byName[attribute.name] = Validator(attribute)
+            var prepared = LabelValidators()
+            for attribute in label.attributes where !prepared.names.contains(attribute.name) {
+                prepared.names.append(attribute.name)
+                prepared.validators.append(Validator(attribute))
             }
-            validators[key] = byName
+            validators[key] = prepared
         }
     }
 
@@ -152,9 +165,10 @@ final class AttributeValueInvalid: ShapeRule {
     }
 
     private func check(_ values: [AttributeValue], labelKey: String, label: String) {
-        guard !values.isEmpty, let byName = validators(for: labelKey) else { return }
-        for value in values {
-            guard let validator = byName[value.name], let (problem, severity) = validator.problem(with: value.value) else {
+        guard !values.isEmpty, let prepared = validators(for: labelKey) else { return }
+        for (position, value) in values.enumerated() {
+            guard let validator = prepared.validator(named: value.name, guess: position),
+                  let (problem, severity) = validator.problem(with: value.value) else {
                 continue
             }
             let key = Key(label: label, attribute: value.name, problem: problem)
@@ -164,14 +178,14 @@ final class AttributeValueInvalid: ShapeRule {
     }
 
     /// The validators of a label; the last label asked for is remembered (a track's shapes share one).
-    private func validators(for labelKey: String) -> [String: Validator]? {
+    private func validators(for labelKey: String) -> LabelValidators? {
         if let last = lastLookup, last.key == labelKey { return last.validators }
         let found = validators[labelKey]
         lastLookup = (labelKey, found)
         return found
     }
 
-    private var lastLookup: (key: String, validators: [String: Validator]?)?
+    private var lastLookup: (key: String, validators: LabelValidators?)?
 
     func finish() {
         for (key, entry) in problems.all {

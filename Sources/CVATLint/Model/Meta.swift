@@ -160,6 +160,18 @@ public struct LabelSpec: Sendable {
             attributes: (node.child("attributes")?.children("attribute") ?? []).map(AttributeSpec.init(node:)),
             location: node.location)
     }
+
+    /// Where the attribute `name` is declared, trying `position` first: CVAT writes a shape's attributes in
+    /// the order of the spec, so the guess is nearly always right and no other name is compared.
+    public func attributeIndex(named name: String, guess position: Int) -> Int? {
+        if position < attributes.count, attributes[position].name == name { return position }
+        return attributes.firstIndex { $0.name == name }
+    }
+
+    /// Whether `values` name only declared attributes.
+    public func declaresAll(_ values: [AttributeValue]) -> Bool {
+        values.indices.allSatisfy { attributeIndex(named: values[$0].name, guess: $0) != nil }
+    }
 }
 
 /// `<meta>`, typed: the export level, its tasks (or job), and the label specs.
