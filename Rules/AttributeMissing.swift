@@ -37,7 +37,7 @@ final class AttributeMissing: ShapeRule {
         guard let spec = context.facts.label(label), !spec.attributes.isEmpty else { return }
         // CVAT writes every declared attribute in spec order: then nothing is missing and one pass shows it.
         if shape.attributes.count == spec.attributes.count,
-           zip(shape.attributes, spec.attributes).allSatisfy({ $0.name == $1.name }) {
+           shape.attributes.indices.allSatisfy({ shape.attributes[$0].name == spec.attributes[$0].name }) {
             return
         }
         for attribute in spec.attributes where !shape.attributes.contains(where: { $0.name == attribute.name }) {

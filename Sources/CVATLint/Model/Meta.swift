@@ -133,13 +133,16 @@ public struct AttributeSpec: Sendable {
 }
 
 /// A label spec (`<labels><label>`); skeleton sublabels carry their parent's name.
-public struct LabelSpec: Sendable {
-    public var name: String
-    public var color: String?
-    public var type: String?
-    public var parent: String?
-    public var attributes: [AttributeSpec]
-    public var location: SourceLocation
+///
+/// A class: rules look a label up for every shape, and handing out a reference costs one retain where
+/// copying the spec and its attribute specs cost dozens.
+public final class LabelSpec: Sendable {
+    public let name: String
+    public let color: String?
+    public let type: String?
+    public let parent: String?
+    public let attributes: [AttributeSpec]
+    public let location: SourceLocation
 
     public init(name: String, color: String? = nil, type: String? = nil, parent: String? = nil,
                 attributes: [AttributeSpec] = [], location: SourceLocation) {
@@ -151,7 +154,7 @@ public struct LabelSpec: Sendable {
         self.location = location
     }
 
-    init(node: XMLNode) {
+    convenience init(node: XMLNode) {
         self.init(
             name: node.value("name") ?? "",
             color: node.value("color"),
