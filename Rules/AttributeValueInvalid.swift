@@ -88,8 +88,7 @@ final class AttributeValueInvalid: ShapeRule {
         }
 
         func problem(with raw: String) -> (String, Severity)? {
-            let trimmed = raw.trimmingASCIISpaces()
-            let value = trimmed.utf8.count == raw.utf8.count ? raw : String(trimmed)
+            let value = raw.hasASCIISpaceAtEdge ? String(raw.trimmingASCIISpaces()) : raw
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
             if let defaultValue, Self.same(value, defaultValue) { return nil }
             switch input {

@@ -134,10 +134,11 @@ public final class Shape: @unchecked Sendable {
     /// The label name: the shape's own, the track's for a track frame, the sublabel for a skeleton element.
     public let label: String
     public let xmlAttributes: [XMLAttribute]
+    // `@exclusivity(unchecked)`: only the reader's thread adds to these, before any rule sees the shape.
     /// `<attribute>` children, added while the shape is read.
-    public internal(set) var attributes: [AttributeValue]
+    @exclusivity(unchecked) public internal(set) var attributes: [AttributeValue]
     /// Skeleton elements (`<points>` children of a `<skeleton>`), added while the shape is read.
-    public internal(set) var elements: [Shape]
+    @exclusivity(unchecked) public internal(set) var elements: [Shape]
     public let location: SourceLocation
     /// The `points` list, parsed once (several rules read it); nil when absent or malformed.
     public let points: [Point]?
@@ -242,7 +243,7 @@ public final class Shape: @unchecked Sendable {
 }
 
 /// Python-`float()`-like number parsing: surrounding spaces allowed; empty text is not a number.
-public func parseNumber<S: StringProtocol>(_ text: S) -> Double? where S.UTF8View: BidirectionalCollection {
+public func parseNumber(_ text: String) -> Double? {
     // Most values are written bare ("12.50"): read them without trimming or the C library first.
     if let value = text.utf8.withContiguousStorageIfAvailable(DecimalReader.whole) ?? nil { return value }
     if let value = Double(text) { return value }
@@ -251,7 +252,7 @@ public func parseNumber<S: StringProtocol>(_ text: S) -> Double? where S.UTF8Vie
 }
 
 /// Python-`int()`-like integer parsing: surrounding spaces and a `+` allowed; `1.0` is not an integer.
-public func parseInteger<S: StringProtocol>(_ text: S) -> Int? where S.UTF8View: BidirectionalCollection {
+public func parseInteger(_ text: String) -> Int? {
     if let value = Int(text) { return value }
     var trimmed = text.trimmingASCIISpaces()
     if trimmed.first == "+" { trimmed = trimmed.dropFirst() }
@@ -298,9 +299,7 @@ public func parsePoints(_ text: String) -> [Point]? {
 /// One decimal number at `cursor` (leading spaces allowed), moving past it; nil unless digits came.
 /// Words strtod would take (inf, nan, hex) are refused, as CVAT writes plain decimals.
 private func strictNumber(_ cursor: inout UnsafeMutablePointer<CChar>, end: UnsafeMutablePointer<CChar>) -> Double? {
-    while cursor < end, cursor.pointee == 0x20 || cursor.pointee == 0x09 || cursor.pointee == 0x0A || cursor.pointee == 0x0D {
-        cursor += 1
-    }
+    while cursor < end, UInt8(bitPattern: cursor.pointee).isASCIISpace { cursor += 1 }
     guard cursor < end else { return nil }
     let first = cursor.pointee
     let startsWell = (first >= 0x30 && first <= 0x39) || first == 0x2E || first == 0x2B || first == 0x2D
@@ -326,13 +325,18 @@ private func strictNumber(_ cursor: inout UnsafeMutablePointer<CChar>, end: Unsa
 }
 
 
+extension UInt8 {
+    /// An ASCII space, tab or line break.
+    @inlinable
+    public var isASCIISpace: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D }
+}
+
 extension StringProtocol where UTF8View: BidirectionalCollection {
     /// Without leading and trailing ASCII spaces, tabs and line breaks (no Unicode look-ups, no Foundation).
     @inlinable
     public func trimmingASCIISpaces() -> SubSequence {
         // Most values have nothing to trim: look at the two end bytes only.
-        let isSpaceByte = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        if let first = utf8.first, let last = utf8.last, !isSpaceByte(first), !isSpaceByte(last) {
+        if let first = utf8.first, let last = utf8.last, !first.isASCIISpace, !last.isASCIISpace {
             return self[startIndex..<endIndex]
         }
         let isSpace = { (character: Character) in character == " " || character == "\t" || character == "\n" || character == "\r" }
@@ -346,6 +350,12 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
 
 extension String {
     func trimmingSpaces() -> String { String(trimmingASCIISpaces()) }
+
+    /// Whether the text starts or ends with an ASCII space, tab or line break (so that trimming would change it).
+    public var hasASCIISpaceAtEdge: Bool {
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        return first.isASCIISpace || last.isASCIISpace
+    }
 
     /// Whether the text is exactly one decimal digit `digit` (CVAT's "0"/"1" flags), checked on the bytes.
     @inlinable
