@@ -27,29 +27,26 @@ final class MediaHeaderMismatch: Rule {
 
     private let context: RuleContext
     private var mismatches = Occurrences<Mismatch>()
-    private var checkedFrames: Set<String> = []
 
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
-        guard let media = context.facts.media else { return }
-        let file: MediaFile
-        switch media.resolve(name: image.name, subset: image.subset, level: context.facts.level) {
-        case let .exact(found), let .mapped(found): file = found
-        case .missing: return
-        }
-        check(file, width: image.width, height: image.height, at: image.location) {
-            $0.image = image.name
-            $0.imageID = image.id
+        switch context.facts.imageMedia {
+        case let .exact(file), let .mapped(file):
+            check(file, width: image.width, height: image.height, at: image.location) {
+                $0.image = image.name
+                $0.imageID = image.id
+            }
+        case .missing, nil:
+            break
         }
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        guard let media = context.facts.media, let frame = shape.frame,
-              checkedFrames.insert("\(track.subset ?? "")/\(frame)").inserted else { return }
-        switch media.markFrame(frame, subset: track.subset, level: context.facts.level) {
+        guard let frame = shape.frame else { return }
+        switch context.facts.newFrameMedia {
         case let .exact(file), let .mapped(file): checkFrame(file, taskID: track.taskID, at: shape.location, frame: frame)
-        case .missing: break
+        case .missing, nil: break
         }
     }
 

@@ -25,14 +25,11 @@ final class MediaMissing: Rule {
         ])
 
     private let context: RuleContext
-    /// Frames already resolved (per subset), so each frame is looked up once, however many tracks use it.
-    private var seenFrames: Set<String> = []
 
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
-        guard let media = context.facts.media else { return }
-        let resolution = media.resolve(name: image.name, subset: image.subset, level: context.facts.level)
+        guard let resolution = context.facts.imageMedia else { return }
         report(resolution, name: image.name, at: image.location) {
             $0.image = image.name
             $0.imageID = image.id
@@ -42,9 +39,7 @@ final class MediaMissing: Rule {
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        guard let media = context.facts.media, let frame = shape.frame else { return }
-        guard seenFrames.insert("\(track.subset ?? "")/\(frame)").inserted else { return }
-        let resolution = media.markFrame(frame, subset: track.subset, level: context.facts.level)
+        guard let resolution = context.facts.newFrameMedia, let frame = shape.frame else { return }
         report(resolution, name: frameName(frame), at: shape.location) {
             $0.frame = frame
             $0.trackID = track.id

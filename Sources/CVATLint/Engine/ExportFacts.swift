@@ -53,13 +53,32 @@ public final class ExportFacts: AnnotationVisitor {
     public func visitImage(_ image: ImageRecord) {
         imageCount += 1
         for shape in image.shapes { noteUse(of: shape.label, as: shape.kind, at: shape.location) }
+        imageMedia = media?.resolve(name: image.name, subset: image.subset, level: level)
     }
 
     public func visitTrackStart(_ track: TrackRecord) { trackCount += 1 }
 
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         noteUse(of: track.label, as: shape.kind, at: shape.location)
+        newFrameMedia = nil
+        if let media, let frame = shape.frame, seenFrames.insert(FrameKey(subset: track.subset ?? "", frame: frame)).inserted {
+            newFrameMedia = media.markFrame(frame, subset: track.subset, level: level)
+        }
     }
+
+    /// How the image being visited resolves to a media file; nil when the export has no `images/` folder.
+    /// Resolved here once, for every media rule to read.
+    public private(set) var imageMedia: MediaResolution?
+    /// How the frame of the track shape being visited resolves, the first time that frame (per subset)
+    /// comes by; nil for frames seen before, and without media.
+    public private(set) var newFrameMedia: MediaResolution?
+
+    private struct FrameKey: Hashable {
+        var subset: String
+        var frame: Int
+    }
+
+    private var seenFrames: Set<FrameKey> = []
 
     private func noteUse(of label: String, as kind: ShapeKind, at location: SourceLocation) {
         if kindsByLabel[label] == nil { labelsInUseOrder.append(label) }
