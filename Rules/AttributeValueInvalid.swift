@@ -39,8 +39,8 @@ final class AttributeValueInvalid: ShapeRule {
     }
 
     /// What a value of one attribute spec may be, worked out once from `<meta>` (a class: looked up for
-    /// every value, and a reference is cheaper to hand out than a copy of its sets).
-    /// One attribute spec, prepared once so that checking a value (millions of them) compares bytes only.
+    /// every value, and a reference is cheaper to hand out than a copy of its sets). Checking a value
+    /// compares bytes only: there are millions of them.
     final class Validator {
         private enum Input { case checkbox, choice, number, free }
 
@@ -72,6 +72,7 @@ final class AttributeValueInvalid: ShapeRule {
             range = NumberSpec(spec.values)
         }
 
+        /// `true` or `false` in any case, as CVAT's importer takes them.
         static func isBoolean(_ value: String) -> Bool {
             var bytes = value.utf8.makeIterator()
             func next(is letter: UInt8) -> Bool { bytes.next().map { $0 | 0x20 } == letter }
@@ -87,6 +88,7 @@ final class AttributeValueInvalid: ShapeRule {
             lhs.utf8.count == rhs.utf8.count && lhs == rhs
         }
 
+        /// What is wrong with a value, and how much it matters; nil when it fits.
         func problem(with raw: String) -> (String, Severity)? {
             let value = raw.hasASCIISpaceAtEdge ? String(raw.trimmingASCIISpaces()) : raw
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
