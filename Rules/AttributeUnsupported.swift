@@ -49,11 +49,23 @@ final class AttributeUnsupported: ShapeRule {
         var first: SourceLocation
     }
 
+    /// A built-in field the target does not keep, and its uses so far (over all labels).
+    private struct DroppedField {
+        let name: String
+        let isUsed: @Sendable (Shape) -> Bool
+        var use: Use?
+        /// The labels using it, in first-use order.
+        var labels: [String] = []
+
+        mutating func note(_ shape: Shape, label: String) {
+            if use == nil { use = Use(first: shape.location) }
+            use?.count += 1
+            // Shapes of one label come in runs: the last label is nearly always the one.
+            if labels.last != label, !labels.contains(label) { labels.append(label) }
+        }
+    }
+
     private let context: RuleContext
-    /// field → uses (over all labels), for fields the target does not keep.
-    @exclusivity(unchecked) private var fieldUses: [String: Use] = [:]
-    /// field → the labels using it, in first-use order.
-    @exclusivity(unchecked) private var fieldLabels: [String: [String]] = [:]
     /// (label, attribute name) → uses of attributes the label does not declare.
     private var undeclared: [String: [String: Use]] = [:]
     /// Tag labels → uses of tags with more than one attribute.
@@ -61,7 +73,7 @@ final class AttributeUnsupported: ShapeRule {
     @exclusivity(unchecked) private var labelOrder: [String] = []
 
     /// The built-in fields this target does not keep, worked out once.
-    private let droppedFields: [(field: String, isUsed: @Sendable (Shape) -> Bool)]
+    @exclusivity(unchecked) private var droppedFields: [DroppedField]
     @exclusivity(unchecked) private var seenLabels: Set<String> = []
     /// The label of the previous shape (a track's shapes share one): no set look-up while it repeats.
     @exclusivity(unchecked) private var lastLabel: String?
@@ -69,6 +81,7 @@ final class AttributeUnsupported: ShapeRule {
     init(context: RuleContext) {
         self.context = context
         droppedFields = Self.fieldUses.filter { context.target.field($0.field).status != .supported }
+            .map { DroppedField(name: $0.field, isUsed: $0.isUsed) }
     }
 
     func visitMeta(_ meta: ExportMeta) {
@@ -120,9 +133,8 @@ final class AttributeUnsupported: ShapeRule {
             if seenLabels.insert(label).inserted { labelOrder.append(label) }
             lastLabel = label
         }
-        for (field, isUsed) in droppedFields where isUsed(shape) {
-            fieldUses[field, default: Use(first: shape.location)].count += 1
-            if fieldLabels[field]?.contains(label) != true { fieldLabels[field, default: []].append(label) }
+        for index in droppedFields.indices where droppedFields[index].isUsed(shape) {
+            droppedFields[index].note(shape, label: label)
         }
         if shape.kind == .tag, shape.attributes.count > 1, context.target.labelsBindOneShape {
             crowdedTags[label, default: Use(first: shape.location)].count += 1
@@ -142,11 +154,13 @@ final class AttributeUnsupported: ShapeRule {
 
     func finish() {
         let target = context.target
-        for (field, use) in fieldUses.sorted(by: { $0.key < $1.key }) {
+        for dropped in droppedFields.sorted(by: { $0.name < $1.name }) {
+            guard let use = dropped.use else { continue }
+            let field = dropped.name
             let support = target.field(field)
             guard let severity = support.severity else { continue }
             let verb = support.status == .converted ? "converted" : "dropped"
-            let labels = fieldLabels[field] ?? []
+            let labels = dropped.labels
             let named = labels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (labels.count > 5 ? ", …" : "")
             let whose = labels.count == 1 ? "label \(named)" : "\(labels.count) labels (\(named))"
             context.report("\(counted(use.count, "shape")) of \(whose) \(use.count == 1 ? "uses" : "use") \(field); \(verb) by "

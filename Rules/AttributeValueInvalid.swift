@@ -127,49 +127,35 @@ final class AttributeValueInvalid: ShapeRule {
     private let context: RuleContext
     private var problems = Occurrences<Key>()
     private var severities: [Key: Severity] = [:]
-    /// One label's validators in spec order (the first spec of a repeated name wins).
-    private struct LabelValidators {
-        var names: [String] = []
-        var validators: [Validator] = []
-
-        /// CVAT writes attributes in spec order, so the value's own position is tried first.
-        func validator(named name: String, guess position: Int) -> Validator? {
-            if position < names.count, names[position] == name { return validators[position] }
-            return names.firstIndex(of: name).map { validators[$0] }
-        }
-    }
-
-    /// Validators by label key (`name`, or `parent/name` for sublabels).
-    private var validators: [String: LabelValidators] = [:]
+    /// Each label spec's validators, parallel to its attributes; a repeated name shares the first one's.
+    private var validators: [ObjectIdentifier: [Validator]] = [:]
 
     init(context: RuleContext) { self.context = context }
 
     func visitMeta(_ meta: ExportMeta) {
-        lastLookup = nil
         for label in meta.labels {
-            let key = ExportFacts.labelKey(label.name, parent: label.parent)
-            guard validators[key] == nil else { continue }
-            var prepared = LabelValidators()
-            for attribute in label.attributes where !prepared.names.contains(attribute.name) {
-                prepared.names.append(attribute.name)
-                prepared.validators.append(Validator(attribute))
+            var firstByName: [String: Validator] = [:]
+            validators[ObjectIdentifier(label)] = label.attributes.map { attribute in
+                if let first = firstByName[attribute.name] { return first }
+                let validator = Validator(attribute)
+                firstByName[attribute.name] = validator
+                return validator
             }
-            validators[key] = prepared
         }
     }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        check(shape.attributes, labelKey: label, label: label)
+        check(shape.attributes, spec: context.facts.label(label), label: label)
         for element in shape.elements {
-            check(element.attributes, labelKey: ExportFacts.labelKey(element.label, parent: label), label: element.label)
+            check(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)
         }
     }
 
-    private func check(_ values: [AttributeValue], labelKey: String, label: String) {
-        guard !values.isEmpty, let prepared = validators(for: labelKey) else { return }
+    private func check(_ values: [AttributeValue], spec: LabelSpec?, label: String) {
+        guard !values.isEmpty, let spec, let prepared = validators[ObjectIdentifier(spec)] else { return }
         for (position, value) in values.enumerated() {
-            guard let validator = prepared.validator(named: value.name, guess: position),
-                  let (problem, severity) = validator.problem(with: value.value) else {
+            guard let index = spec.attributeIndex(named: value.name, guess: position),
+                  let (problem, severity) = prepared[index].problem(with: value.value) else {
                 continue
             }
             let key = Key(label: label, attribute: value.name, problem: problem)
@@ -177,16 +163,6 @@ final class AttributeValueInvalid: ShapeRule {
             severities[key] = severity
         }
     }
-
-    /// The validators of a label; the last label asked for is remembered (a track's shapes share one).
-    private func validators(for labelKey: String) -> LabelValidators? {
-        if let last = lastLookup, last.key == labelKey { return last.validators }
-        let found = validators[labelKey]
-        lastLookup = (labelKey, found)
-        return found
-    }
-
-    private var lastLookup: (key: String, validators: LabelValidators?)?
 
     func finish() {
         for (key, entry) in problems.all {

@@ -29,7 +29,7 @@ final class LabelNameInvalid: Rule {
     init(context: RuleContext) { self.context = context }
 
     func visitMeta(_ meta: ExportMeta) {
-        var seen: Set<String> = []
+        var seen: Set<ExportFacts.LabelKey> = []
         let topLevel = Set(meta.labels.filter { $0.parent == nil }.map(\.name))
         for label in meta.labels {
             let place = label.parent.map { "sublabel of '\($0)'" } ?? "label"

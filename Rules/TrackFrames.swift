@@ -40,7 +40,7 @@ final class TrackFrames: Rule {
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard let frame = shape.frame else { return }
         if let last = lastFrame, frame <= last {
-            context.report("track \(track.id.map(String.init) ?? "?"): frame \(frame) comes after frame \(last); frames must strictly increase",
+            context.report("\(track.displayName): frame \(frame) comes after frame \(last); frames must strictly increase",
                            at: shape.location, issueType: "track_frames_not_increasing") {
                 $0.trackID = track.id
                 $0.frame = frame

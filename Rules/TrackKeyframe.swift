@@ -42,7 +42,7 @@ final class TrackKeyframe: Rule {
     func visitTrackEnd(_ track: TrackRecord) {
         // A track with no shapes at all is the schema's finding.
         guard sawShape, !sawKeyframe else { return }
-        context.report("track \(track.id.map(String.init) ?? "?") ('\(track.label)') has no keyframe; CVAT's importer fails on it",
+        context.report("\(track.displayName) ('\(track.label)') has no keyframe; CVAT's importer fails on it",
                        at: track.location, issueType: "track_without_keyframe") {
             $0.trackID = track.id
             $0.label = track.label

@@ -42,7 +42,7 @@ final class TrackShapeKind: Rule {
         }
         guard shape.kind != first, !reported else { return }
         reported = true
-        context.report("track \(track.id.map(String.init) ?? "?") starts as \(first.rawValue) and has a \(shape.kind.rawValue) at frame \(shape.frame.map(String.init) ?? "?")",
+        context.report("\(track.displayName) starts as \(first.rawValue) and has a \(shape.kind.rawValue) at frame \(shape.frame.map(String.init) ?? "?")",
                        at: shape.location, issueType: "track_mixes_shape_kinds") {
             $0.trackID = track.id
             $0.frame = shape.frame

@@ -1,4 +1,4 @@
-import CVATLint
+@testable import CVATLint
 import CVATLintRules
 import Foundation
 import Testing
@@ -201,6 +201,23 @@ struct HelperTests {
             let points = parsePoints("\(text),1")
             #expect(points?.first?.x.bitPattern == (text.contains(where: { $0 == "x" || $0 == "_" }) ? nil : expected?.bitPattern),
                     "points \(text)")
+        }
+    }
+
+    /// The fast reader must itself take the plain decimals (a fallback would hide it failing) and leave
+    /// to strtod what it cannot read exactly.
+    @Test("The decimal reader takes plain decimals and leaves the rest")
+    func decimalReader() throws {
+        func read(_ text: String) -> (Double, Int)? {
+            Array(text.utf8).withUnsafeBufferPointer { DecimalReader.read($0) }.map { ($0.value, $0.length) }
+        }
+        #expect(try #require(read("12.50")) == (12.5, 5))
+        #expect(try #require(read("-3,4")) == (-3, 2))
+        #expect(try #require(read(".5;")) == (0.5, 2))
+        #expect(try #require(read("-0")).0.sign == .minus)
+        #expect(try #require(read("123456789012345")) == (123456789012345, 15))
+        for text in ["1e3", "2.5E-3", "1234567890123456", "0.00000000000000000000001", "", ".", "-", "abc"] {
+            #expect(read(text) == nil, "\(text)")
         }
     }
 

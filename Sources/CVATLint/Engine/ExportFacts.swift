@@ -20,8 +20,8 @@ public final class ExportFacts: AnnotationVisitor {
     }
 
     public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }
-    /// Label specs by key: `name` for top-level labels, `parent/name` for skeleton sublabels.
-    public private(set) var labelsByKey: [String: LabelSpec] = [:]
+    /// Label specs by key: (name, nil) for top-level labels, (name, parent) for skeleton sublabels.
+    public private(set) var labelsByKey: [LabelKey: LabelSpec] = [:]
 
     public func visitMeta(_ meta: ExportMeta) {
         self.meta = meta
@@ -31,9 +31,15 @@ public final class ExportFacts: AnnotationVisitor {
         }
     }
 
-    /// The key of a label: sublabels resolve by (parent, name).
-    public static func labelKey(_ name: String, parent: String?) -> String {
-        parent.map { "\($0)/\(name)" } ?? name
+    /// The key of a label: sublabels resolve by (parent, name). A pair, not a joined string: no text is
+    /// built per lookup, and a top-level label named "a/b" is not sublabel "b" of "a".
+    public struct LabelKey: Hashable, Sendable {
+        public var name: String
+        public var parent: String?
+    }
+
+    public static func labelKey(_ name: String, parent: String?) -> LabelKey {
+        LabelKey(name: name, parent: parent)
     }
 
     /// Whether `<meta>` declares labels at all (trimmed files may not: then nothing can be resolved).

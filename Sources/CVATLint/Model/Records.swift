@@ -1,26 +1,30 @@
 /// One `<image>` of a "CVAT for images" export, with its shapes and tags.
 public struct ImageRecord: Sendable {
-    public var xmlAttributes: [XMLAttribute]
+    public let xmlAttributes: [XMLAttribute]
     /// Shapes and tags in document order (tags have kind `.tag`).
     public var shapes: [Shape]
-    public var location: SourceLocation
+    public let location: SourceLocation
+    /// Read once: several rules ask for them with each image.
+    public let id: Int?
+    public let name: String
+    public let subset: String?
+    public let taskID: Int?
+    public let width: Int?
+    public let height: Int?
 
     public init(xmlAttributes: [XMLAttribute], shapes: [Shape] = [], location: SourceLocation) {
         self.xmlAttributes = xmlAttributes
         self.shapes = shapes
         self.location = location
+        id = xmlAttributes.value(named: "id").flatMap(parseInteger)
+        name = xmlAttributes.value(named: "name") ?? ""
+        subset = xmlAttributes.value(named: "subset")
+        taskID = xmlAttributes.value(named: "task_id").flatMap(parseInteger)
+        width = xmlAttributes.value(named: "width").flatMap(parseInteger)
+        height = xmlAttributes.value(named: "height").flatMap(parseInteger)
     }
 
-    public subscript(_ name: String) -> String? {
-        xmlAttributes.first(where: { $0.name == name })?.value
-    }
-
-    public var id: Int? { self["id"].flatMap(parseInteger) }
-    public var name: String { self["name"] ?? "" }
-    public var subset: String? { self["subset"] }
-    public var taskID: Int? { self["task_id"].flatMap(parseInteger) }
-    public var width: Int? { self["width"].flatMap(parseInteger) }
-    public var height: Int? { self["height"].flatMap(parseInteger) }
+    public subscript(_ name: String) -> String? { xmlAttributes.value(named: name) }
 }
 
 /// The header of one `<track>` of a "CVAT for video" export; its per-frame shapes stream past one by one.
@@ -30,20 +34,31 @@ public struct TrackRecord: Sendable {
     /// Read once: every rule asks for them with each of the track's shapes.
     public let id: Int?
     public let label: String
+    public let source: String?
+    public let subset: String?
+    public let taskID: Int?
+    public let groupID: Int?
 
     public init(xmlAttributes: [XMLAttribute], location: SourceLocation) {
         self.xmlAttributes = xmlAttributes
         self.location = location
-        id = xmlAttributes.first(where: { $0.name == "id" }).flatMap { parseInteger($0.value) }
-        label = xmlAttributes.first(where: { $0.name == "label" })?.value ?? ""
+        id = xmlAttributes.value(named: "id").flatMap(parseInteger)
+        label = xmlAttributes.value(named: "label") ?? ""
+        source = xmlAttributes.value(named: "source")
+        subset = xmlAttributes.value(named: "subset")
+        taskID = xmlAttributes.value(named: "task_id").flatMap(parseInteger)
+        groupID = xmlAttributes.value(named: "group_id").flatMap(parseInteger)
     }
 
-    public subscript(_ name: String) -> String? {
-        xmlAttributes.first(where: { $0.name == name })?.value
-    }
+    public subscript(_ name: String) -> String? { xmlAttributes.value(named: name) }
 
-    public var source: String? { self["source"] }
-    public var subset: String? { self["subset"] }
-    public var taskID: Int? { self["task_id"].flatMap(parseInteger) }
-    public var groupID: Int? { self["group_id"].flatMap(parseInteger) }
+    /// "track 12" (or "track ?" when the id is missing), as findings name a track.
+    public var displayName: String { "track \(id.map(String.init) ?? "?")" }
+}
+
+extension Array where Element == XMLAttribute {
+    /// The raw value of the attribute with this name, as written.
+    public func value(named name: String) -> String? {
+        first(where: { $0.name == name })?.value
+    }
 }

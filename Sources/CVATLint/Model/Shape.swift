@@ -37,10 +37,11 @@ extension ShapeKind {
 
 /// One XML attribute as written: name and raw value.
 public struct XMLAttribute: Sendable, Hashable {
-    public var name: String { didSet { role = ShapeAttributeRole(name: name) } }
-    public var value: String
-    /// What the name means on a shape, worked out once per distinct name (the reader caches it per interned name).
-    var role: ShapeAttributeRole
+    public let name: String
+    public let value: String
+    /// What the name means on a shape, worked out once per distinct name (the reader caches it per interned
+    /// name). It follows from `name`, so comparing it too changes no equality.
+    let role: ShapeAttributeRole
 
     public init(name: String, value: String) {
         self.init(name: name, value: value, role: ShapeAttributeRole(name: name))
@@ -50,12 +51,6 @@ public struct XMLAttribute: Sendable, Hashable {
         self.name = name
         self.value = value
         self.role = role
-    }
-
-    public static func == (lhs: XMLAttribute, rhs: XMLAttribute) -> Bool { lhs.name == rhs.name && lhs.value == rhs.value }
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(name)
-        hasher.combine(value)
     }
 }
 
@@ -154,10 +149,10 @@ public final class Shape: @unchecked Sendable {
     public let groupID: Int?
     public let rotation: Double?
 
-    public init(kind: ShapeKind, label: String, xmlAttributes: [XMLAttribute], attributes: [AttributeValue] = [],
+    /// `label` nil takes the element's own `label` attribute (a track frame passes its track's instead).
+    public init(kind: ShapeKind, label: String? = nil, xmlAttributes: [XMLAttribute], attributes: [AttributeValue] = [],
                 elements: [Shape] = [], location: SourceLocation) {
         self.kind = kind
-        self.label = label
         self.xmlAttributes = xmlAttributes
         self.attributes = attributes
         self.elements = elements
@@ -165,6 +160,7 @@ public final class Shape: @unchecked Sendable {
         // One pass over the attributes: rules read these fields many times per shape.
         var geometry = [Double?](repeating: nil, count: Self.geometryNames(kind).count)
         var points: [Point]?
+        var ownLabel: String?
         var source: String?
         var occluded = false, outside = false
         var keyframe: Bool?
@@ -184,9 +180,11 @@ public final class Shape: @unchecked Sendable {
             case .rotation: rotation = parseNumber(value)
             case .geometry:
                 if attribute.role.geometryKind == kind { geometry[Int(attribute.role.geometryIndex)] = parseNumber(value) }
-            case .other, .label: break
+            case .label: ownLabel = value
+            case .other: break
             }
         }
+        self.label = label ?? ownLabel ?? ""
         self.points = points
         self.geometry = geometry
         self.source = source
@@ -223,7 +221,7 @@ public final class Shape: @unchecked Sendable {
 
     /// The raw value of an XML attribute.
     public subscript(_ name: String) -> String? {
-        xmlAttributes.first(where: { $0.name == name })?.value
+        xmlAttributes.value(named: name)
     }
 
     /// An XML attribute read as a number (Python `float()` rules: surrounding spaces allowed).

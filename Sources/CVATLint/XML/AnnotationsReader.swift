@@ -138,9 +138,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
             return .meta
         case .image:
             guard let kind = ShapeKind(element: element) else { return .ignored }
-            let values = copy(attributes)
-            shape = Shape(kind: kind, label: values.first(where: { $0.role.field == .label })?.value ?? "",
-                          xmlAttributes: values, location: location)
+            shape = Shape(kind: kind, xmlAttributes: copy(attributes), location: location)
             return .shape
         case .track:
             guard let kind = ShapeKind(element: element), kind != .tag, let track else { return .ignored }
@@ -152,9 +150,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 return .attribute
             }
             if element.isEqual(to: "points"), shape?.kind == .skeleton {
-                let values = copy(attributes)
-                self.element = Shape(kind: .points, label: values.first(where: { $0.role.field == .label })?.value ?? "",
-                                     xmlAttributes: values, location: location)
+                self.element = Shape(kind: .points, xmlAttributes: copy(attributes), location: location)
                 return .element
             }
             return .ignored
