@@ -62,6 +62,27 @@ struct FixtureTests {
         #expect(report.findings.first?.location.column == 5)
     }
 
+    /// The reader walks back from where libxml2 stands (the tag's end) to its `<`: across lines, and
+    /// counting characters, not bytes, when UTF-8 text precedes the tag on its line.
+    @Test("A start tag's line and column, whatever precedes it or however it wraps", arguments: [
+        #"<tag label="ü"/><box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>"#,
+        "<box label=\"car\"\n     xtl=\"abc\" ytl=\"1\"\n     xbr=\"5\" ybr=\"5\"/>",
+        #"<tag label="日本"/><tag label="é"/>"# + "\n" + #"<box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>"#,
+        #"<tag label="é"/><box label="ü" xtl="abc" ytl="1" xbr="5" ybr="5"/>"#,
+        "<tag label=\"日本\"/><box label=\"ü\"\n     xtl=\"abc\" ytl=\"1\" xbr=\"5\" ybr=\"5\"/>",
+    ])
+    func startTagPlace(shapes: String) throws {
+        let document = RuleExample.document(meta: RuleExample.task(labels: ["car", "ü", "日本", "é"]),
+                                            body: RuleExample.imageElement(shapes))
+        let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("<box") })
+        let column = try #require(lines[line].range(of: "<box")).lowerBound
+        let report = try lintBytes(Array(document.utf8))
+        let finding = try #require(report.findings.first { $0.rule == "schema" })
+        #expect(finding.location.line == line + 1)
+        #expect(finding.location.column == lines[line].distance(from: lines[line].startIndex, to: column) + 1)
+    }
+
     @Test("A DOCTYPE with entities is reported and nothing is expanded or fetched")
     func entitiesAreNeverExpanded() throws {
         let report = try Shared.report(Paths.fixture("broken-doctype-entities"))
