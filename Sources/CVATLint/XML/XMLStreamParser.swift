@@ -36,11 +36,16 @@ public struct XMLAttributes {
         return String(cString: name)
     }
 
-    /// The attribute's value at `index`.
+    /// The attribute's value at `index`, with character and entity references decoded.
+    ///
+    /// Without entity substitution libxml2 hands attribute values on with `&amp;` rewritten as `&#38;`
+    /// (so that a tree builder could re-parse them); element text arrives decoded. Decoding here makes
+    /// both the same text. libxml2 has already refused any reference that is not well-formed.
     public func value(at index: Int) -> String {
         guard let base, let start = base[index * 5 + 3], let end = base[index * 5 + 4] else { return "" }
-        let length = end - start
-        return String(decoding: UnsafeBufferPointer(start: start, count: max(0, length)), as: UTF8.self)
+        let bytes = UnsafeBufferPointer(start: start, count: max(0, end - start))
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        return XMLReferences.decode(bytes)
     }
 
     /// Whether the attribute at `index` is named `expected` (ASCII), compared in place.
@@ -61,6 +66,47 @@ public struct XMLAttributes {
     /// Every attribute as (name, value), in document order.
     public var all: [(name: String, value: String)] {
         (0..<count).map { (name(at: $0), value(at: $0)) }
+    }
+}
+
+/// Decodes the character and predefined entity references left in libxml2's attribute values.
+enum XMLReferences {
+    /// The text of `bytes` with `&#NN;`, `&#xHH;`, `&amp;`, `&lt;`, `&gt;`, `&quot;` and `&apos;` decoded;
+    /// anything else (an undeclared entity libxml2 has already reported) is kept as written.
+    static func decode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "&"), let semicolon = bytes[index...].firstIndex(of: UInt8(ascii: ";")),
+                  let decoded = reference(bytes[bytes.index(after: index)..<semicolon]) else {
+                out.append(byte)
+                index = bytes.index(after: index)
+                continue
+            }
+            out.append(contentsOf: decoded)
+            index = bytes.index(after: semicolon)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes a reference's body (between `&` and `;`) stands for.
+    private static func reference<C: Collection>(_ body: C) -> [UInt8]? where C.Element == UInt8 {
+        let name = String(decoding: body, as: UTF8.self)
+        switch name {
+        case "amp": return [UInt8(ascii: "&")]
+        case "lt": return [UInt8(ascii: "<")]
+        case "gt": return [UInt8(ascii: ">")]
+        case "quot": return [UInt8(ascii: "\"")]
+        case "apos": return [UInt8(ascii: "'")]
+        default: break
+        }
+        guard name.hasPrefix("#") else { return nil }
+        let digits = name.dropFirst()
+        let code = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+        guard let code, let scalar = Unicode.Scalar(code) else { return nil }
+        return Array(String(Character(scalar)).utf8)
     }
 }
 
