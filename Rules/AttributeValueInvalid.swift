@@ -36,6 +36,7 @@ final class AttributeValueInvalid: ShapeRule {
         var label: String
         var attribute: String
         var problem: String
+        var issueType: String
     }
 
     /// What a value of one attribute spec may be, worked out once from `<meta>` (a class: looked up for
@@ -88,33 +89,33 @@ final class AttributeValueInvalid: ShapeRule {
             lhs.utf8.count == rhs.utf8.count && lhs == rhs
         }
 
-        /// What is wrong with a value, and how much it matters; nil when it fits.
-        func problem(with raw: String) -> (String, Severity)? {
+        /// What is wrong with a value (in words, and as its issue type), and how much it matters; nil when it fits.
+        func problem(with raw: String) -> (String, String, Severity)? {
             let value = raw.hasASCIISpaceAtEdge ? String(raw.trimmingASCIISpaces()) : raw
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
             if let defaultValue, Self.same(value, defaultValue) { return nil }
             switch input {
             case .checkbox:
                 if Self.isBoolean(value) { return nil }
-                return ("is a checkbox but the value is not true or false", .error)
+                return ("is a checkbox but the value is not true or false", "attribute_value_not_boolean", .error)
             case .choice:
                 guard !allowed.isEmpty else { return nil }
                 let isAllowed = allowedSet?.contains(value) ?? allowed.contains(where: { Self.same($0, value) })
                 if isAllowed { return nil }
                 return ("is not one of its \(inputType) values (\(listed.prefix(6).joined(separator: ", "))"
-                        + (listed.count > 6 ? ", …" : "") + ")", .error)
+                        + (listed.count > 6 ? ", …" : "") + ")", "attribute_value_not_in_list", .error)
             case .number:
                 guard let number = parseNumber(value), number.isFinite else {
-                    return ("is a number attribute but the value is not a number", .warning)
+                    return ("is a number attribute but the value is not a number", "attribute_value_not_a_number", .warning)
                 }
                 guard let range else { return nil }
                 if number < range.minimum || number > range.maximum {
-                    return ("is outside \(range.minimum.clean)…\(range.maximum.clean)", .warning)
+                    return ("is outside \(range.minimum.clean)…\(range.maximum.clean)", "attribute_value_out_of_range", .warning)
                 }
                 if range.step > 0 {
                     let steps = (number - range.minimum) / range.step
                     if abs(steps - steps.rounded()) > 1e-9 {
-                        return ("is off the step \(range.step.clean) from \(range.minimum.clean)", .warning)
+                        return ("is off the step \(range.step.clean) from \(range.minimum.clean)", "attribute_value_off_step", .warning)
                     }
                 }
                 return nil
@@ -155,10 +156,10 @@ final class AttributeValueInvalid: ShapeRule {
         guard !values.isEmpty, let spec, let prepared = validators[ObjectIdentifier(spec)] else { return }
         for (position, value) in values.enumerated() {
             guard let index = spec.attributeIndex(named: value.name, guess: position),
-                  let (problem, severity) = prepared[index].problem(with: value.value) else {
+                  let (problem, issueType, severity) = prepared[index].problem(with: value.value) else {
                 continue
             }
-            let key = Key(label: label, attribute: value.name, problem: problem)
+            let key = Key(label: label, attribute: value.name, problem: problem, issueType: issueType)
             problems.note(key, at: value.location, example: value.value)
             severities[key] = severity
         }
@@ -168,7 +169,7 @@ final class AttributeValueInvalid: ShapeRule {
         for (key, entry) in problems.all {
             context.report("label '\(key.label)': attribute '\(key.attribute)' \(key.problem): "
                            + "'\(entry.example ?? "")'" + (entry.count > 1 ? " (\(counted(entry.count, "value")))" : ""),
-                           at: entry.first, severity: severities[key], issueType: "attribute_value_invalid") {
+                           at: entry.first, severity: severities[key], issueType: key.issueType) {
                 $0.label = key.label
                 $0.attribute = key.attribute
             }

@@ -2,7 +2,7 @@ import CVATLint
 import Foundation
 
 /// Geometry no importer can use: non-finite numbers, inverted boxes, too few points, radii ≤ 0,
-/// rotation outside [0, 360], inside-out cuboids, skeleton elements without exactly one point.
+/// rotation outside [0, 360], cuboids with no extent, skeleton elements without exactly one point.
 final class GeometryInvalid: ShapeRule {
     static let description = RuleDescription(
         id: "geometry-invalid",
@@ -20,12 +20,18 @@ final class GeometryInvalid: ShapeRule {
             RuleExample.inImage("a polygon of two points", #"<polygon label="a" points="1,1;5,5"/>"#),
             RuleExample.inImage("an ellipse with radius 0", #"<ellipse label="a" cx="5" cy="5" rx="0" ry="2"/>"#),
             RuleExample.inImage("a coordinate that overflows to infinity", #"<box label="a" xtl="1e400" ytl="1" xbr="2" ybr="5"/>"#),
+            RuleExample.inImage("a cuboid whose corners all lie on one line", """
+                <cuboid label="a" xtl1="1" ytl1="1" xbl1="1" ybl1="4" xtr1="1" ytr1="1" xbr1="1" ybr1="4" xtl2="1" ytl2="1" xbl2="1" ybl2="4" xtr2="1" ytr2="1" xbr2="1" ybr2="4"/>
+                """),
         ],
         nonTriggering: [
             RuleExample.inImage("sound shapes", """
                 <box label="a" xtl="1" ytl="1" xbr="5" ybr="5" rotation="359.99"/>
                 <polygon label="a" points="1,1;5,1;3,4"/>
                 <polyline label="a" points="1,1;5,1"/>
+                """),
+            RuleExample.inImage("a cuboid seen from its other side: the back face lies left of the front (xtl2 > xtr2)", """
+                <cuboid label="a" xtl1="4" ytl1="2" xbl1="4" ybl1="8" xtr1="8" ytr1="2" xbr1="8" ybr1="8" xtl2="3" ytl2="1" xbl2="3" ybl2="6" xtr2="1" ytr2="1" xbr2="1" ybr2="6"/>
                 """),
         ])
 
@@ -89,13 +95,17 @@ final class GeometryInvalid: ShapeRule {
                 }
             }
         case .cuboid:
-            // Each face: top edge above bottom edge, left edge left of right edge.
-            for face in ["1", "2"] {
-                if let top = shape.number("ytl" + face), let bottom = shape.number("ybl" + face), top >= bottom {
-                    problems.append(("cuboid_inside_out", "cuboid: face \(face) has its top (ytl\(face) \(top)) below its bottom (ybl\(face) \(bottom))"))
-                }
-                if let left = shape.number("xtl" + face), let right = shape.number("xtr" + face), left >= right {
-                    problems.append(("cuboid_inside_out", "cuboid: face \(face) has its left edge (xtl\(face) \(left)) right of its right edge (xtr\(face) \(right))"))
+            // CVAT's 16 numbers are the front face's corners (tl1, bl1, tr1, br1), then the back face's. The
+            // back face may lie left of the front (a cuboid seen from its other side, xtl2 > xtr2) and CVAT
+            // draws either orientation, so no ordering of the corners is wrong; only a cuboid with no extent
+            // cannot be drawn or converted.
+            let values = shape.geometry.compactMap { $0 }
+            if values.count == 16, values.allSatisfy(\.isFinite) {
+                let xs = stride(from: 0, to: 16, by: 2).map { values[$0] }
+                let ys = stride(from: 1, to: 16, by: 2).map { values[$0] }
+                if let minX = xs.min(), let maxX = xs.max(), let minY = ys.min(), let maxY = ys.max(),
+                   maxX - minX <= 0 || maxY - minY <= 0 {
+                    problems.append(("cuboid_degenerate", "cuboid: its 8 corners span no area (\(maxX - minX) × \(maxY - minY) px)"))
                 }
             }
         case .skeleton:

@@ -10,8 +10,10 @@ final class MediaHeaderMismatch: Rule {
         rationale: """
             Coordinates are pixels of the image CVAT had; targets normalise them by the image size (Encord \
             stores fractions). If the file's real size differs from <image width height> (or from the \
-            video's original_size), every coordinate on it is suspect. Only headers are read (PNG, JPEG, GIF, \
-            BMP, WebP, TIFF), never whole images; symbolic links are never followed.
+            video's original_size), every coordinate on it is suspect. CVAT declares the size an image is \
+            shown at: a JPEG or TIFF with EXIF orientation 5–8 is declared transposed. Only headers are read \
+            (PNG, JPEG, GIF, BMP, WebP, TIFF, AVIF and HEIF by their ispe), never whole images; symbolic \
+            links are never followed.
             """,
         triggering: [
             RuleExample.fixture("an image that is 64 × 48 where the XML says 640 × 480", "media-header-size-mismatch"),
@@ -71,14 +73,21 @@ final class MediaHeaderMismatch: Rule {
             return
         }
         switch header {
-        case let .image(format, actualWidth, actualHeight):
-            guard let width, let height, width != actualWidth || height != actualHeight else { return }
-            let swapped = width == actualHeight && height == actualWidth
-            mismatches.note(Mismatch(declared: "\(width) × \(height)",
-                                     actual: "\(actualWidth) × \(actualHeight) (\(format))" + (swapped ? ", width and height swapped (EXIF orientation?)" : "")),
-                            at: location, example: file.path)
+        case let .image(format, storedWidth, storedHeight, orientation):
+            guard let width, let height, let shown = header.displayedSize,
+                  width != shown.width || height != shown.height else { return }
+            // CVAT declares the size an image is shown at (EXIF orientations 5–8 transpose it).
+            let actual: String
+            if orientation > 4, width == storedWidth, height == storedHeight {
+                actual = "rotated by EXIF (orientation \(orientation)): stored \(storedWidth) × \(storedHeight), shown and declared by CVAT as \(shown.width) × \(shown.height) (\(format))"
+            } else if width == shown.height, height == shown.width {
+                actual = "\(shown.width) × \(shown.height) (\(format)), width and height swapped"
+            } else {
+                actual = "\(shown.width) × \(shown.height) (\(format))" + (orientation > 4 ? " as shown (EXIF orientation \(orientation))" : "")
+            }
+            mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual), at: location, example: file.path)
         case .notImage:
-            context.report("\(file.path) is not an image (no PNG, JPEG, GIF, BMP, WebP or TIFF signature)", at: location,
+            context.report("\(file.path) is not an image (no PNG, JPEG, GIF, BMP, WebP, TIFF, AVIF or HEIF signature)", at: location,
                            issueType: "media_not_image", context: place)
         case let .unreadable(format), let .needMore(format, _):
             context.report("\(file.path) looks like \(format) but its size cannot be read from its header", at: location,

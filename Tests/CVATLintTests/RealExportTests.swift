@@ -1,4 +1,4 @@
-import CVATLint
+@testable import CVATLint
 import CVATLintRules
 import Foundation
 import Testing
@@ -84,5 +84,123 @@ struct EscapedCharacterTests {
         let messages = try Shared.report(missing.path, target: "cvat").findings.map(\.message)
         #expect(messages.contains { $0.contains("'\(text).png' has no file") }, "\(messages)")
         #expect(!messages.contains { $0.contains("&#") || $0.contains("&amp;") })
+    }
+}
+
+@Suite("Genuine CVAT output: image formats and EXIF orientation")
+struct ImageFormatTests {
+    static func be32(_ value: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8((value >> $0) & 0xFF) } }
+    static func box(_ type: String, _ payload: [UInt8]) -> [UInt8] { be32(8 + payload.count) + Array(type.utf8) + payload }
+
+    /// An ISO-BMFF image: ftyp with `brand`, then meta/iprp/ipco holding a thumbnail's and the image's ispe.
+    static func isoImage(brand: String, width: Int, height: Int, quarterTurns: UInt8? = nil) -> [UInt8] {
+        let ftyp = box("ftyp", Array(brand.utf8) + be32(0) + Array("mif1".utf8) + Array(brand.utf8))
+        let thumbnail = box("ispe", be32(0) + be32(160) + be32(120))
+        let ispe = box("ispe", be32(0) + be32(width) + be32(height))
+        let irot = quarterTurns.map { box("irot", [$0]) } ?? []
+        let handler = box("hdlr", be32(0) + be32(0) + Array("pict".utf8) + [UInt8](repeating: 0, count: 13))
+        let meta = box("meta", be32(0) + handler + box("iprp", box("ipco", thumbnail + ispe + irot)))
+        return ftyp + meta + box("mdat", [UInt8](repeating: 0, count: 64))
+    }
+
+    /// A JPEG with an EXIF APP1 block giving `orientation`, then a frame of `width` × `height`.
+    static func jpeg(width: Int, height: Int, orientation: Int, bigEndian: Bool) -> [UInt8] {
+        func u16(_ value: Int) -> [UInt8] { bigEndian ? [UInt8(value >> 8), UInt8(value & 0xFF)] : [UInt8(value & 0xFF), UInt8(value >> 8)] }
+        func u32(_ value: Int) -> [UInt8] { bigEndian ? be32(value) : Array(be32(value).reversed()) }
+        let tiff = (bigEndian ? [0x4D, 0x4D] : [0x49, 0x49]) + u16(42) + u32(8) + u16(1)
+            + u16(274) + u16(3) + u32(1) + u16(orientation) + [0, 0] + u32(0)
+        let exif: [UInt8] = [0x45, 0x78, 0x69, 0x66, 0, 0] + tiff
+        let app1: [UInt8] = [0xFF, 0xE1, UInt8((exif.count + 2) >> 8), UInt8((exif.count + 2) & 0xFF)] + exif
+        let sof: [UInt8] = [0xFF, 0xC0, 0x00, 0x11, 0x08, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF),
+                            0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01]
+        return [0xFF, 0xD8] + app1 + sof
+    }
+
+    @Test("AVIF and HEIF: the primary image's ispe, and a quarter-turn irot", arguments: [
+        ("avif", "avif", nil as UInt8?), ("avis", "avif", nil), ("heic", "heif", nil), ("mif1", "heif", 1), ("heic", "heif", 2),
+    ])
+    func isoMedia(brand: String, format: String, quarterTurns: UInt8?) {
+        let header = ImageHeader.parse(Self.isoImage(brand: brand, width: 4032, height: 3024, quarterTurns: quarterTurns))
+        #expect(header == .image(format: format, width: 4032, height: 3024, orientation: quarterTurns == 1 ? 6 : 1))
+    }
+
+    @Test("JPEG and TIFF carry their EXIF orientation; 5–8 are shown transposed", arguments: [1, 3, 5, 6, 8])
+    func exifOrientation(orientation: Int) {
+        for bigEndian in [true, false] {
+            let header = ImageHeader.parse(Self.jpeg(width: 640, height: 480, orientation: orientation, bigEndian: bigEndian))
+            #expect(header == .image(format: "jpeg", width: 640, height: 480, orientation: orientation))
+            let shown = orientation > 4 ? (480, 640) : (640, 480)
+            #expect(header.displayedSize.map { [$0.width, $0.height] } == [shown.0, shown.1])
+        }
+        let tiff = ImageCatalogueBytes.tiff(width: 128, height: 64, orientation: orientation)
+        #expect(ImageHeader.parse(tiff) == .image(format: "tiff", width: 128, height: 64, orientation: orientation))
+    }
+
+    static func export(_ files: [String: [UInt8]], declared: (Int, Int)) throws -> ExportBuilder {
+        var body = ""
+        for (index, name) in files.keys.sorted().enumerated() {
+            body += "  <image id=\"\(index)\" name=\"\(name)\" width=\"\(declared.0)\" height=\"\(declared.1)\">\n  </image>\n"
+        }
+        let builder = try ExportBuilder(xml: RuleExample.document(meta: RuleExample.task(labels: ["car"]), body: body))
+        for (name, bytes) in files { try builder.write(bytes, to: "images/" + name) }
+        return builder
+    }
+
+    @Test("media-header takes AVIF and HEIC, and knows CVAT declares EXIF-rotated images transposed")
+    func mediaHeaderRule() throws {
+        let matching = try Self.export([
+            "a.avif": Self.isoImage(brand: "avif", width: 640, height: 480),
+            "b.heic": Self.isoImage(brand: "heic", width: 640, height: 480),
+            "c.jpg": Self.jpeg(width: 480, height: 640, orientation: 6, bigEndian: true),
+        ], declared: (640, 480))
+        defer { matching.remove() }
+        let clean = try Shared.report(matching.path).findings.filter { $0.rule == "media-header" }
+        #expect(clean.isEmpty, "\(clean.map(\.message))")
+
+        let stored = try Self.export(["c.jpg": Self.jpeg(width: 640, height: 480, orientation: 6, bigEndian: false)],
+                                     declared: (640, 480))
+        defer { stored.remove() }
+        let rotated = try Shared.report(stored.path).findings.filter { $0.rule == "media-header" }
+        #expect(rotated.count == 1)
+        #expect(rotated.first?.message.contains("rotated by EXIF (orientation 6)") == true, "\(rotated.map(\.message))")
+        #expect(rotated.first?.message.contains("swapped") == false)
+    }
+}
+
+/// Byte images of formats the header tests build by hand.
+enum ImageCatalogueBytes {
+    /// A little-endian TIFF whose first directory holds width, height and orientation.
+    static func tiff(width: Int, height: Int, orientation: Int) -> [UInt8] {
+        func u16(_ value: Int) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
+        func entry(_ tag: Int, _ value: Int) -> [UInt8] { u16(tag) + u16(3) + [1, 0, 0, 0] + u16(value) + [0, 0] }
+        return [0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00] + u16(3) + entry(256, width) + entry(257, height)
+            + entry(274, orientation) + [0, 0, 0, 0]
+    }
+}
+
+@Suite("Severities follow what each importer does")
+struct TargetSeverityTests {
+    @Test("A select value outside its list: CVAT stores it (a warning, saying so); an error for Encord")
+    func valueOutsideList() throws {
+        let xml = RuleExample.document(meta: RuleExample.task(labels: ["car:select:color:red|blue"]), body: RuleExample.imageElement(
+            #"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="color">green</attribute></box>"#))
+        let export = try ExportBuilder(xml: xml, media: ["a.jpg": (10, 10)])
+        defer { export.remove() }
+        let cvat = try #require(try Shared.report(export.path, target: "cvat").findings.first { $0.rule == "attribute-value" })
+        #expect(cvat.severity == .warning && cvat.issueType == "attribute_value_not_in_list")
+        #expect(cvat.message.contains("CVAT stores it as written"))
+        let encord = try #require(try Shared.report(export.path, target: "encord").findings.first { $0.rule == "attribute-value" })
+        #expect(encord.severity == .error && !encord.message.contains("CVAT stores"))
+    }
+
+    @Test("A declared size that differs from the pixels: CVAT's import never reads it (a warning saying what breaks)")
+    func sizeMismatch() throws {
+        let export = try ExportBuilder(xml: RuleExample.document(meta: RuleExample.task(labels: ["car"]),
+                                                                 body: RuleExample.imageElement("")), media: ["a.jpg": (20, 10)])
+        defer { export.remove() }
+        let cvat = try #require(try Shared.report(export.path, target: "cvat").findings.first { $0.rule == "media-header" })
+        #expect(cvat.severity == .warning && cvat.message.contains("ignores the declared size"))
+        let encord = try #require(try Shared.report(export.path, target: "encord").findings.first { $0.rule == "media-header" })
+        #expect(encord.severity == .error)
     }
 }

@@ -186,8 +186,12 @@ public final class RuleContext {
         let path = file ?? annotationsPath
         var place = location.map { FindingLocation(file: path, at: $0) } ?? FindingLocation(file: path)
         context(&place)
-        sink(Finding(rule: ruleID, severity: severity ?? self.severity, message: message, location: place,
-                     issueType: issueType, action: action))
+        let type = issueType ?? ruleID.replacingHyphens()
+        // The target's profile has the last word on an issue type it names, and says why.
+        let targeted = target.issue(type)
+        sink(Finding(rule: ruleID, severity: targeted?.severity ?? severity ?? self.severity,
+                     message: targeted?.note.map { "\(message); \($0)" } ?? message, location: place,
+                     issueType: type, action: action))
     }
 }
 

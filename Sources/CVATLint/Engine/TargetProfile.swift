@@ -61,6 +61,18 @@ public struct TargetProfile: Sendable, Codable {
     public var media: MediaExpectations
     /// One ontology item holds one shape, so a label drawn as several kinds is split.
     public var labelsBindOneShape: Bool
+    /// Severities this target gives particular issue types, with the reason (what its importer does).
+    public var issues: [String: IssueSeverity]?
+
+    /// How much an issue type matters to this target, and why.
+    public struct IssueSeverity: Sendable, Codable, Hashable {
+        public var severity: Severity
+        /// What the importer does with it, said after the finding's message.
+        public var note: String?
+    }
+
+    /// The target's own severity and reason for an issue type, where its profile says one.
+    public func issue(_ issueType: String) -> IssueSeverity? { issues?[issueType] }
 
     /// What the target needs of `images/`.
     public struct MediaExpectations: Sendable, Codable {
@@ -95,6 +107,7 @@ public struct TargetProfile: Sendable, Codable {
         case projectShapes = "project_shapes"
         case attributes, fields, media
         case labelsBindOneShape = "labels_bind_one_shape"
+        case issues
     }
 
     /// Reads a profile from YAML; the error names the line when YAML can say it.
