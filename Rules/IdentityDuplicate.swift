@@ -1,23 +1,34 @@
 import CVATLint
 import Foundation
 
-/// Image ids or names repeated within a task (or subset), and track ids repeated.
+/// Image ids or names repeated within a task (or subset), names that differ only in their extension, and
+/// track ids repeated.
 final class IdentityDuplicate: Rule {
     static let description = RuleDescription(
         id: "id-duplicate",
         defaultSeverity: .error,
         category: .structure,
-        summary: "an image id or name repeats within its task or subset, or a track id repeats",
+        summary: "an image id or name repeats within its task or subset (also without its extension), or a track id repeats",
         rationale: """
             Importers match <image> elements to frames by name, then by id: a repeated name or id maps two \
             sets of annotations onto one frame (CVAT does not check it), and a repeated track id merges or \
-            drops objects in targets that key on it.
+            drops objects in targets that key on it. CVAT's importer matches a frame by its name without \
+            the extension, so image.jpeg and image.jpg in one task are one frame to it: it reports success \
+            and moves the boxes of one image onto the other.
             """,
         triggering: [
             RuleExample("two images with id 0", xml: RuleExample.document(meta: "", body: """
                   <image id="0" name="a.jpg" width="10" height="10">
                   </image>
                   <image id="0" name="b.jpg" width="10" height="10">
+                  </image>
+
+                """)),
+            RuleExample("image.jpeg and image.jpg in one task: CVAT's importer matches both to one frame", target: "cvat",
+                        xml: RuleExample.document(meta: "", body: """
+                  <image id="60" name="image.jpeg" width="10" height="10">
+                  </image>
+                  <image id="61" name="image.jpg" width="10" height="10">
                   </image>
 
                 """)),
@@ -43,6 +54,16 @@ final class IdentityDuplicate: Rule {
     private var idRepeats = Occurrences<Kind>()
     /// Image names, hashed with their scope; exact duplicates are found at the end in fixed memory.
     private let names = SpillingDuplicateFinder()
+    /// Names without their extension, hashed with their scope (the full name's hash as payload): names
+    /// that differ only in their extension are found at the end in fixed memory.
+    private let stems = SpillingDuplicateFinder()
+    /// The most recent images by scope and stem, so that the usual case (neighbours in frame order) is
+    /// told with both names and ids; a bounded window, never the whole export.
+    private var recent: [String: (name: String, id: Int?, location: SourceLocation)] = [:]
+    private var recentOrder: [String] = []
+    private static let recentLimit = 4096
+    private var extensionTwins = Occurrences<String>()
+    private var extensionTwinCount = 0
 
     init(context: RuleContext) { self.context = context }
 
@@ -50,6 +71,32 @@ final class IdentityDuplicate: Rule {
         let scope = (image.taskID.map { "task \($0)" } ?? "") + (image.subset.map { " subset \($0)" } ?? "")
         if let id = image.id { note(id, Kind(scope: scope, what: "image id"), at: image.location) }
         names.add(Fingerprint.hash64(scope + "\u{1F}" + image.name), at: image.location)
+        noteStem(of: image, scope: scope)
+    }
+
+    /// `a/b.jpeg` → `a/b`, as CVAT's importer names a frame (the name without its extension).
+    static func stem(_ name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), name[dot...].contains(where: { $0 == "/" }) == false,
+              dot != name.startIndex, name[name.index(before: dot)] != "/" else { return name }
+        return String(name[..<dot])
+    }
+
+    private func noteStem(of image: ImageRecord, scope: String) {
+        let stem = Self.stem(image.name)
+        let key = scope + "\u{1F}" + stem
+        stems.add(Fingerprint.hash64(key), at: image.location, payload: Fingerprint.hash64(image.name))
+        if let earlier = recent[key], earlier.name != image.name {
+            extensionTwinCount += 1
+            let ids = [earlier.id, image.id].map { $0.map(String.init) ?? "?" }
+            extensionTwins.note(scope, at: image.location,
+                                example: "'\(earlier.name)' (id \(ids[0]), line \(earlier.location.line)) and '\(image.name)' (id \(ids[1]))")
+            return
+        }
+        if recent[key] == nil {
+            recentOrder.append(key)
+            if recentOrder.count > Self.recentLimit { recent[recentOrder.removeFirst()] = nil }
+        }
+        recent[key] = (image.name, image.id, image.location)
     }
 
     func visitTrackStart(_ track: TrackRecord) {
@@ -75,6 +122,27 @@ final class IdentityDuplicate: Rule {
             context.report("the image here has the same name as the one at line \(earliest.first.line) in its task\(more)",
                            at: SourceLocation(line: earliest.repeat.line, column: earliest.repeat.column),
                            issueType: "image_name_duplicate")
+        }
+        reportExtensionTwins()
+    }
+
+    private func reportExtensionTwins() {
+        let all = stems.duplicates(differentPayloadOnly: true)
+        for (scope, entry) in extensionTwins.all {
+            let place = scope.isEmpty ? "" : " in \(scope.trimmingCharacters(in: .whitespaces))"
+            let more = entry.count > 1 ? "; \(counted(entry.count, "pair")) alike\(place)" : ""
+            context.report("images \(entry.example ?? "") have the same name without extension\(place)\(more): CVAT's importer "
+                           + "matches frames by that name and puts both images' annotations on one frame",
+                           at: entry.first, issueType: "image_name_differs_only_in_extension")
+        }
+        // Pairs too far apart for the window: told by line, since their names are long gone.
+        let unexplained = all.count - extensionTwinCount
+        if unexplained > 0, let earliest = all.earliest {
+            context.report("the image here and the one at line \(earliest.first.line) have the same name without extension"
+                           + (unexplained > 1 ? " (\(counted(unexplained, "image")) alike, far apart in the file)" : "")
+                           + ": CVAT's importer matches frames by that name and puts both images' annotations on one frame",
+                           at: SourceLocation(line: earliest.repeat.line, column: earliest.repeat.column),
+                           issueType: "image_name_differs_only_in_extension")
         }
     }
 }

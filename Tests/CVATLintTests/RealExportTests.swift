@@ -204,3 +204,29 @@ struct TargetSeverityTests {
         #expect(encord.severity == .error)
     }
 }
+
+@Suite("Misses that lose data silently")
+struct SilentLossTests {
+    @Test("Names that differ only in their extension (corpus 027): an error for CVAT, with both names and ids")
+    func extensionTwins() throws {
+        let report = try Shared.report(Paths.corpus.appendingPathComponent("027").path, target: "cvat")
+        let twins = report.findings.filter { $0.issueType == "image_name_differs_only_in_extension" }
+        #expect(twins.count == 1)
+        #expect(twins.first?.severity == .error)
+        #expect(twins.first?.message.contains("'image.jpeg' (id 60") == true && twins.first?.message.contains("'image.jpg' (id 61)") == true,
+                "\(twins.map(\.message))")
+    }
+
+    @Test("Twins far apart in a long file are still found")
+    func farApartTwins() throws {
+        var body = "  <image id=\"0\" name=\"first.png\" width=\"10\" height=\"10\">\n  </image>\n"
+        for index in 1...5000 { body += "  <image id=\"\(index)\" name=\"img\(index).jpg\" width=\"10\" height=\"10\">\n  </image>\n" }
+        body += "  <image id=\"5001\" name=\"first.jpg\" width=\"10\" height=\"10\">\n  </image>\n"
+        let export = try ExportBuilder(xml: RuleExample.document(meta: "", body: body), withImagesFolder: false)
+        defer { export.remove() }
+        let twins = try Shared.report(export.path + "/annotations.xml", target: "cvat").findings
+            .filter { $0.issueType == "image_name_differs_only_in_extension" }
+        #expect(twins.count == 1)
+        #expect(twins.first?.message.contains("line 3") == true, "\(twins.map(\.message))")
+    }
+}

@@ -24,13 +24,18 @@ public struct IntegerBitSet: Sendable {
 
 /// Finds repeated 64-bit keys among millions in fixed memory: keys are buffered, sorted runs spill to a
 /// temporary file, and `duplicates()` merges the runs. Memory stays at the buffer size however many
-/// keys come; disk holds 16 bytes per key (the key and where it was seen).
+/// keys come; disk holds 24 bytes per key (the key, where it was seen, and a payload).
 public final class SpillingDuplicateFinder {
     public struct Occurrence: Sendable, Equatable {
         public var key: UInt64
         public var line: Int
         public var column: Int
+        /// What else is known of this occurrence (e.g. a hash of the full name whose stem is the key).
+        public var payload: UInt64 = 0
     }
+
+    /// Bytes one occurrence takes in a spilled run.
+    private static let recordSize = 24
 
     private let bufferLimit: Int
     private var buffer: [Occurrence] = []
@@ -39,7 +44,7 @@ public final class SpillingDuplicateFinder {
     private var fileURL: URL?
     private var written: UInt64 = 0
 
-    /// `bufferLimit` keys are kept in memory (16 bytes each) before a run spills.
+    /// `bufferLimit` keys are kept in memory (32 bytes each) before a run spills.
     public init(bufferLimit: Int = 1 << 16) {
         self.bufferLimit = max(16, bufferLimit)
         buffer.reserveCapacity(self.bufferLimit)
@@ -50,8 +55,8 @@ public final class SpillingDuplicateFinder {
         if let fileURL { try? FileManager.default.removeItem(at: fileURL) }
     }
 
-    public func add(_ key: UInt64, at location: SourceLocation) {
-        buffer.append(Occurrence(key: key, line: location.line, column: location.column))
+    public func add(_ key: UInt64, at location: SourceLocation, payload: UInt64 = 0) {
+        buffer.append(Occurrence(key: key, line: location.line, column: location.column, payload: payload))
         if buffer.count >= bufferLimit { spill() }
     }
 
@@ -71,11 +76,12 @@ public final class SpillingDuplicateFinder {
             file = handle
             fileURL = url
         }
-        var data = Data(capacity: buffer.count * 16)
+        var data = Data(capacity: buffer.count * Self.recordSize)
         for occurrence in buffer {
             withUnsafeBytes(of: occurrence.key.littleEndian) { data.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt32(clamping: occurrence.line).littleEndian) { data.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt32(clamping: occurrence.column).littleEndian) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: occurrence.payload.littleEndian) { data.append(contentsOf: $0) }
         }
         do {
             try file?.seek(toOffset: written)
@@ -90,7 +96,8 @@ public final class SpillingDuplicateFinder {
 
     /// How many occurrences repeat an earlier key, and the repeat that comes first in the document with
     /// the place of the key's first occurrence. Memory stays fixed however many repeats there are.
-    public func duplicates() -> (count: Int, earliest: (repeat: Occurrence, first: Occurrence)?) {
+    /// With `differentPayloadOnly`, a repeat counts only when its payload differs from the first one's.
+    public func duplicates(differentPayloadOnly: Bool = false) -> (count: Int, earliest: (repeat: Occurrence, first: Occurrence)?) {
         if !runs.isEmpty { spill() }
         var cursors: [RunCursor] = []
         if let file {
@@ -114,7 +121,9 @@ public final class SpillingDuplicateFinder {
             }
             guard let index = best, let occurrence = cursors[index].head else { break }
             cursors[index].advance()
-            if let previous, previous.key == occurrence.key, let first = firstOfKey {
+            if let last = previous, last.key == occurrence.key, let first = firstOfKey {
+                previous = occurrence
+                if differentPayloadOnly, first.payload == occurrence.payload { continue }
                 count += 1
                 if earliest.map({ occurrence.line < $0.repeat.line }) ?? true { earliest = (occurrence, first) }
             } else {
@@ -160,18 +169,20 @@ public final class SpillingDuplicateFinder {
                 return
             }
             let take = min(remaining, 4096)
-            let data = (try? { try file.seek(toOffset: offset); return try file.read(upToCount: take * 16) }()) ?? nil
-            guard let data, data.count == take * 16 else {
+            let size = SpillingDuplicateFinder.recordSize
+            let data = (try? { try file.seek(toOffset: offset); return try file.read(upToCount: take * size) }()) ?? nil
+            guard let data, data.count == take * size else {
                 block = []
                 remaining = 0
                 return
             }
-            block = stride(from: 0, to: data.count, by: 16).map { start in
-                let bytes = [UInt8](data[data.startIndex + start ..< data.startIndex + start + 16])
+            block = stride(from: 0, to: data.count, by: size).map { start in
+                let bytes = [UInt8](data[data.startIndex + start ..< data.startIndex + start + size])
                 func value<T: FixedWidthInteger>(_ from: Int, _: T.Type) -> T {
                     bytes[from ..< from + MemoryLayout<T>.size].enumerated().reduce(T.zero) { $0 | T($1.element) << (8 * $1.offset) }
                 }
-                return Occurrence(key: value(0, UInt64.self), line: Int(value(8, UInt32.self)), column: Int(value(12, UInt32.self)))
+                return Occurrence(key: value(0, UInt64.self), line: Int(value(8, UInt32.self)), column: Int(value(12, UInt32.self)),
+                                  payload: value(16, UInt64.self))
             }
             position = 0
             remaining -= take
