@@ -33,23 +33,17 @@ final class MediaHeaderMismatch: Rule {
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
-        switch context.facts.imageMedia {
-        case let .exact(file), let .mapped(file):
-            check(file, width: image.width, height: image.height, at: image.location) {
-                $0.image = image.name
-                $0.imageID = image.id
-            }
-        case .missing, nil:
-            break
+        guard let file = context.facts.imageMedia?.file else { return }
+        check(file, width: image.width, height: image.height, at: image.location) {
+            $0.image = image.name
+            $0.imageID = image.id
         }
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard let frame = shape.frame else { return }
-        switch context.facts.newFrameMedia {
-        case let .exact(file), let .mapped(file): checkFrame(file, taskID: track.taskID, at: shape.location, frame: frame)
-        case .missing, nil: break
-        }
+        guard let file = context.facts.newFrameMedia?.file else { return }
+        checkFrame(file, taskID: track.taskID, at: shape.location, frame: frame)
     }
 
     private func checkFrame(_ file: MediaFile, taskID: Int?, at location: SourceLocation, frame: Int) {

@@ -47,6 +47,22 @@ final class MediaMissing: Rule {
         }
     }
 
+    /// A systematic reason names need mapping: the same change of ending (or of Unicode normalisation).
+    private struct MappingCause: Hashable {
+        var from: String
+        var to: String
+        var normalization: String?
+    }
+
+    private struct FirstMapping {
+        var name: String
+        var file: String
+        var place: FindingLocation
+    }
+
+    private var mappings = Occurrences<MappingCause>()
+    private var firstMappings: [MappingCause: FirstMapping] = [:]
+
     private func report(_ resolution: MediaResolution, name: String, at location: SourceLocation,
                         context place: (inout FindingLocation) -> Void) {
         let expectations = context.target.media
@@ -54,11 +70,21 @@ final class MediaMissing: Rule {
         case .exact:
             break
         case let .mapped(file):
-            guard let severity = expectations.mapped else { return }
-            context.report("'\(name)' matches \(file.path) only without its extension: the import needs a name mapping "
-                           + "(e.g. map_filename_to_cvat_name=lambda p: str(Path(p).with_suffix('')))",
-                           at: location, severity: severity, issueType: "media_name_needs_mapping",
-                           action: .mapMediaName(file: file.path, name: name), context: place)
+            guard expectations.mapped != nil else { return }
+            note(MappingCause(from: MediaIndex.fileExtension(name), to: MediaIndex.fileExtension(file.path), normalization: nil),
+                 name: name, file: file, at: location, context: place)
+        case let .normalized(file):
+            guard expectations.mapped ?? expectations.missing != nil else { return }
+            let decomposed = file.path.decomposedStringWithCanonicalMapping.utf8.elementsEqual(file.path.utf8)
+            note(MappingCause(from: "", to: "", normalization: decomposed ? "NFD" : "NFC"), name: name, file: file,
+                 at: location, context: place)
+        case let .ambiguous(chosen, others):
+            guard let severity = expectations.missing else { return }
+            let lost = others.map(\.path).joined(separator: ", ")
+            context.report("'\(name)' matches \(chosen.path) and \(lost) without their extensions: a name mapping picks "
+                           + "\(chosen.path) (first by name) and \(lost) \(others.count == 1 ? "is" : "are") lost",
+                           at: location, severity: severity, issueType: "media_name_ambiguous",
+                           action: .mapMediaName(file: chosen.path, name: name), context: place)
         case let .missing(expected):
             guard let severity = expectations.missing else { return }
             context.report("'\(name)' has no file: expected \(expected)", at: location, severity: severity,
@@ -66,7 +92,49 @@ final class MediaMissing: Rule {
         }
     }
 
+    private func note(_ cause: MappingCause, name: String, file: MediaFile, at location: SourceLocation,
+                      context place: (inout FindingLocation) -> Void) {
+        mappings.note(cause, at: location)
+        if firstMappings[cause] == nil {
+            var first = FindingLocation(file: context.annotationsPath, at: location)
+            place(&first)
+            firstMappings[cause] = FirstMapping(name: name, file: file.path, place: first)
+        }
+    }
+
+    /// One finding and one action per systematic cause, however many names it applies to.
+    private func reportMappings() {
+        let expectations = context.target.media
+        for (cause, entry) in mappings.all {
+            guard let first = firstMappings[cause] else { continue }
+            let more = entry.count > 1 ? " (and \(counted(entry.count - 1, "more name")) alike)" : ""
+            let action: ImportAction = entry.count == 1
+                ? .mapMediaName(file: first.file, name: first.name)
+                : .mapMediaNames(from: cause.from, to: cause.to, normalization: cause.normalization, count: entry.count,
+                                 example: first.name)
+            let message: String
+            let issueType: String
+            let severity: Severity?
+            if let normalization = cause.normalization {
+                message = "'\(first.name)' matches \(first.file) only after Unicode normalisation (the file's name is \(normalization))"
+                    + "\(more): importers that compare bytes (Encord's SDK, Datumaro) find no file; map the names"
+                issueType = "media_name_normalization"
+                severity = expectations.mapped ?? expectations.missing
+            } else {
+                let change = cause.from.isEmpty ? "with \(cause.to) added" : "with \(cause.from) as \(cause.to.isEmpty ? "nothing" : cause.to)"
+                message = "'\(first.name)' matches \(first.file) only \(change)\(more): the import needs a name mapping "
+                    + "(e.g. map_filename_to_cvat_name=lambda p: str(Path(p).with_suffix('')))"
+                issueType = "media_name_needs_mapping"
+                severity = expectations.mapped
+            }
+            guard let severity else { continue }
+            context.report(message, at: entry.first, severity: severity, issueType: issueType, action: action,
+                           count: entry.count) { $0 = first.place }
+        }
+    }
+
     func finish() {
+        reportMappings()
         let facts = context.facts
         if facts.media == nil, context.container != .xml {
             let expectations = context.target.media
@@ -78,12 +146,26 @@ final class MediaMissing: Rule {
             return
         }
         // A video export saves every frame of its range, annotated or not: those files are named too.
-        guard let media = facts.media, facts.format != .images, facts.level != .project else { return }
-        for task in facts.meta?.tasks ?? [] {
+        guard let media = facts.media, facts.format != .images else { return }
+        for (task, offset) in Self.frameOffsets(facts.meta?.tasks ?? [], level: facts.level) {
             guard let start = task.startFrame, let size = task.size, size > 0, size <= 10_000_000 else { continue }
             for index in 0..<size {
-                _ = media.markFrame(start + index * task.frameStep, subset: nil, level: facts.level)
+                _ = media.markFrame(offset + start + index * task.frameStep, subset: task.subset, level: facts.level)
             }
+        }
+    }
+
+    /// Each task with the number its frames are shifted by in file names. In a project export CVAT orders
+    /// tasks by (subset, id) and shifts each by the frames of the earlier tasks of its subset
+    /// (start_frame + step × size each); a task or job export is not shifted.
+    static func frameOffsets(_ tasks: [TaskMeta], level: ExportLevel?) -> [(TaskMeta, Int)] {
+        guard level == .project else { return tasks.map { ($0, 0) } }
+        var next: [String: Int] = [:]
+        return tasks.sorted { ($0.subset ?? "", $0.id ?? 0) < ($1.subset ?? "", $1.id ?? 0) }.map { task in
+            let subset = task.subset ?? ""
+            let offset = next[subset, default: 0]
+            next[subset] = offset + (task.startFrame ?? 0) + task.frameStep * (task.size ?? 0)
+            return (task, offset)
         }
     }
 }

@@ -84,7 +84,9 @@ struct MissionRuleTests {
         #expect(try Shared.report(Paths.fixture("media-no-images-folder"), target: "cvat").findings
                     .allSatisfy { $0.issueType != "media_not_saved" })
         let video = try Shared.report(Paths.fixture("task-video-tracks"), target: "encord")
-        #expect(video.findings.contains { $0.action == .mapMediaName(file: "images/frame_000000.PNG", name: "frame_000000") })
+        #expect(video.findings.contains {
+            $0.action == .mapMediaNames(from: "", to: ".PNG", normalization: nil, count: 3, example: "frame_000000")
+        })
         #expect(!video.findings.contains { $0.rule == "media-unnamed" }, "every frame of the range is named")
         let project = try Shared.report(Paths.fixture("project-images-subsets"), target: "encord")
         #expect(project.findings.filter { $0.issueType == "media_outside_default_subset" }.count == 2)

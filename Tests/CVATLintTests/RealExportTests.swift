@@ -230,3 +230,83 @@ struct SilentLossTests {
         #expect(twins.first?.message.contains("line 3") == true, "\(twins.map(\.message))")
     }
 }
+
+@Suite("Media names: normalisation, floods, collisions, project frames")
+struct MediaNameTests {
+    @Test("An NFC name whose file is NFD on disk matches only after normalisation, with a mapMediaName action")
+    func unicodeNormalisation() throws {
+        let composed = "caf\u{E9}.png"
+        let decomposed = "cafe\u{301}.png"
+        let xml = RuleExample.document(meta: RuleExample.task(labels: ["car"]), body: RuleExample.imageElement("", name: composed))
+        let export = try ExportBuilder(xml: xml)
+        defer { export.remove() }
+        try export.write(png(width: 10, height: 10), to: "images/" + decomposed)
+        let listed = try FileManager.default.contentsOfDirectory(atPath: export.path + "/images")
+        try #require(listed.map { Array($0.utf8) } == [Array(decomposed.utf8)], "the file system keeps NFD bytes")
+        for target in ["encord", "cvat"] {
+            let findings = try Shared.report(export.path, target: target).findings.filter { $0.rule.hasPrefix("media") }
+            let found = try #require(findings.first { $0.issueType == "media_name_normalization" }, "\(findings.map(\.message))")
+            #expect(found.message.contains("NFD"))
+            #expect(found.action == .mapMediaName(file: "images/" + decomposed, name: composed))
+            #expect(!findings.contains { $0.issueType == "media_not_named" })
+        }
+    }
+
+    @Test("500 frames named without their .PNG: one finding with a count and one action with the pattern")
+    func oneFindingPerCause() throws {
+        var body = ""
+        var media: [String: (width: Int, height: Int)] = [:]
+        for frame in 0..<500 {
+            body += "  <image id=\"\(frame)\" name=\"\(frameName(frame))\" width=\"10\" height=\"10\">\n  </image>\n"
+            media[frameName(frame) + ".PNG"] = (10, 10)
+        }
+        let export = try ExportBuilder(xml: RuleExample.document(meta: RuleExample.task(labels: ["car"]), body: body), media: media)
+        defer { export.remove() }
+        let report = try Shared.report(export.path, target: "encord")
+        let mapped = report.findings.filter { $0.issueType == "media_name_needs_mapping" }
+        #expect(mapped.count == 1)
+        #expect(mapped.first?.count == 500 && mapped.first?.location.image == "frame_000000")
+        #expect(mapped.first?.message.contains("and 499 more names alike") == true)
+        let actions = report.plan.actions.filter {
+            if case .mapMediaName = $0 { return true }
+            if case .mapMediaNames = $0 { return true }
+            return false
+        }
+        #expect(actions == [.mapMediaNames(from: "", to: ".PNG", normalization: nil, count: 500, example: "frame_000000")])
+    }
+
+    @Test("Name `a` with a.jpg and a.png: says which file a mapping picks and which is lost")
+    func mappingCollision() throws {
+        let xml = RuleExample.document(meta: RuleExample.task(labels: ["car"]), body: RuleExample.imageElement("", name: "a"))
+        let export = try ExportBuilder(xml: xml, media: ["a.jpg": (10, 10), "a.png": (10, 10)])
+        defer { export.remove() }
+        let findings = try Shared.report(export.path, target: "encord").findings
+        let ambiguous = try #require(findings.first { $0.issueType == "media_name_ambiguous" }, "\(findings.map(\.message))")
+        #expect(ambiguous.message.contains("picks images/a.jpg") && ambiguous.message.contains("images/a.png is lost"))
+        #expect(!findings.contains { $0.message.contains("has no file") })
+        #expect(findings.contains { $0.issueType == "media_not_named" && $0.location.file == "images/a.png" })
+    }
+
+    @Test("A project video export: every frame of every task belongs to it, in its subset, after the task offset")
+    func projectVideoFrames() throws {
+        let task = { (id: Int, subset: String, size: Int) in
+            "<task><id>\(id)</id><name>t\(id)</name><size>\(size)</size><mode>interpolation</mode><start_frame>0</start_frame>"
+                + "<stop_frame>\(size - 1)</stop_frame><subset>\(subset)</subset></task>"
+        }
+        let meta = "<project><id>1</id><name>p</name><labels><label><name>car</name><attributes></attributes></label></labels>"
+            + "<tasks>\(task(2, "Train", 3))\(task(1, "Train", 2))\(task(3, "", 2))</tasks></project>"
+        let body = """
+              <track id="0" label="car" source="manual" task_id="2" subset="Train">
+                <box frame="3" keyframe="1" outside="0" occluded="0" xtl="1" ytl="1" xbr="2" ybr="2" z_order="0"></box>
+              </track>
+
+            """
+        var media: [String: (width: Int, height: Int)] = [:]
+        for frame in 0..<5 { media["Train/\(frameName(frame)).PNG"] = (10, 10) }
+        for frame in 0..<2 { media["default/\(frameName(frame)).PNG"] = (10, 10) }
+        let export = try ExportBuilder(xml: RuleExample.document(meta: meta, body: body), media: media)
+        defer { export.remove() }
+        let findings = try Shared.report(export.path, target: "cvat").findings.filter { $0.rule == "media-unnamed" }
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
+}

@@ -68,8 +68,8 @@ public struct Baseline: Sendable, Codable, Equatable {
             var removed = 0
             for (finding, key) in zip(export.findings, keys) {
                 if known.contains(key) {
-                    counts.subtract(finding.severity)
-                    removed += 1
+                    counts.add(finding.severity, count: -finding.weight)
+                    removed += finding.weight
                 } else {
                     fresh.append(finding)
                 }

@@ -139,10 +139,9 @@ extension Checker {
             changed.severity = severity
             return changed
         }
-        // Listed findings counted as they now stand; structural ones past the cap are errors.
+        // Findings counted as they now stand; the one closing a capped list counts for all it stands for.
         var counts = SeverityCounts()
-        for finding in findings where !collector.overflowFindings.contains(finding) { counts.add(finding.severity) }
-        counts.errors += collector.unlistedCount(where: options.isEnabled)
+        for finding in findings { counts.add(finding.severity, count: finding.weight) }
         return (findings, counts)
     }
 }
@@ -210,18 +209,13 @@ struct DiagnosticCollector {
         unlisted = [:]
     }
 
-    /// How many structural findings went unlisted past the cap.
-    func unlistedCount(where isEnabled: (String) -> Bool) -> Int {
-        unlisted.filter { isEnabled($0.key) }.values.reduce(0, +)
-    }
-
     /// One finding per rule that went past the cap, saying how many were not listed.
     var overflowFindings: [Finding] {
         unlisted.keys.sorted().compactMap { rule in
             guard let count = unlisted[rule], count > 0 else { return nil }
             return Finding(rule: rule, severity: .error,
                            message: "… and \(count) more \(rule) error\(count == 1 ? "" : "s") not listed (raise --max-schema-findings to see them)",
-                           location: FindingLocation(file: file))
+                           location: FindingLocation(file: file), unlisted: count)
         }
     }
 }

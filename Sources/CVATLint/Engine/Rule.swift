@@ -181,7 +181,7 @@ public final class RuleContext {
     /// Reports a finding at a place in `annotations.xml` (or another file of the export), with the rule's
     /// severity unless told otherwise.
     public func report(_ message: String, at location: SourceLocation?, severity: Severity? = nil,
-                       issueType: String? = nil, action: ImportAction? = nil, file: String? = nil,
+                       issueType: String? = nil, action: ImportAction? = nil, file: String? = nil, count: Int? = nil,
                        context: (inout FindingLocation) -> Void = { _ in }) {
         let path = file ?? annotationsPath
         var place = location.map { FindingLocation(file: path, at: $0) } ?? FindingLocation(file: path)
@@ -191,7 +191,7 @@ public final class RuleContext {
         let targeted = target.issue(type)
         sink(Finding(rule: ruleID, severity: targeted?.severity ?? severity ?? self.severity,
                      message: targeted?.note.map { "\(message); \($0)" } ?? message, location: place,
-                     issueType: type, action: action))
+                     issueType: type, action: action, count: count))
     }
 }
 

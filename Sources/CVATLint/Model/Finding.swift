@@ -71,16 +71,26 @@ public struct Finding: Sendable, Codable, Hashable {
     public var issueType: String
     /// What an import stage should do about it, when there is something to do.
     public var action: ImportAction?
+    /// How many places one finding of a systematic cause stands for (its location is the first); nil for one.
+    public var count: Int?
+    /// For the finding that closes a capped list: how many findings of its rule were not listed. It counts
+    /// as that many in the summary.
+    public var unlisted: Int?
 
     public init(rule: String, severity: Severity, message: String, location: FindingLocation,
-                issueType: String? = nil, action: ImportAction? = nil) {
+                issueType: String? = nil, action: ImportAction? = nil, count: Int? = nil, unlisted: Int? = nil) {
         self.rule = rule
         self.severity = severity
         self.message = message
         self.location = location
         self.issueType = issueType ?? rule.replacingHyphens()
         self.action = action
+        self.count = count.flatMap { $0 > 1 ? $0 : nil }
+        self.unlisted = unlisted
     }
+
+    /// How many findings this one counts as in the summary.
+    public var weight: Int { unlisted ?? 1 }
 
     /// A short string naming the place, for the Issues object's `instances`.
     public var instance: String {
@@ -91,7 +101,7 @@ public struct Finding: Sendable, Codable, Hashable {
     enum CodingKeys: String, CodingKey {
         case rule, severity, message, location
         case issueType = "issue_type"
-        case action
+        case action, count, unlisted
     }
 }
 
@@ -115,14 +125,6 @@ public struct SeverityCounts: Sendable, Codable, Hashable {
         self.warnings = warnings
         self.infos = infos
         self.baselined = baselined
-    }
-
-    public mutating func subtract(_ severity: Severity) {
-        switch severity {
-        case .error: errors -= 1
-        case .warning: warnings -= 1
-        case .info: infos -= 1
-        }
     }
 
     public mutating func add(_ severity: Severity, count: Int = 1) {

@@ -16,16 +16,20 @@ public enum ImportAction: Sendable, Hashable, Codable {
     case skipMedia(file: String)
     /// Match a media file to the XML name it stands for.
     case mapMediaName(file: String, name: String)
+    /// Match many files by one rule: every XML name ending in `from` ("" for none) stands for the file of
+    /// the same name with `to` as its ending instead, after `normalization` (NFC or NFD) of the name when
+    /// set; `count` names follow it, `example` is the first.
+    case mapMediaNames(from: String, to: String, normalization: String?, count: Int, example: String)
     /// Export again from CVAT in another format or at another level.
     case reexport(format: String, level: String?)
 
     private enum Kind: String, Codable {
         case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, skipMedia,
-             mapMediaName, reexport
+             mapMediaName, mapMediaNames, reexport
     }
 
     private enum Keys: String, CodingKey {
-        case type, label, shape, into, from, to, attribute, field, file, name, format, level
+        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example
     }
 
     /// The action's type and its fields, in order; nil values are left out.
@@ -40,6 +44,8 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case let .dropAnnotation(label, shape): (.dropAnnotation, [(.label, label), (.shape, shape)])
         case let .skipMedia(file): (.skipMedia, [(.file, file)])
         case let .mapMediaName(file, name): (.mapMediaName, [(.file, file), (.name, name)])
+        case let .mapMediaNames(from, to, normalization, _, example):
+            (.mapMediaNames, [(.from, from), (.to, to), (.normalization, normalization), (.example, example)])
         case let .reexport(format, level): (.reexport, [(.format, format), (.level, level)])
         }
     }
@@ -49,6 +55,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         let (kind, fields) = parts
         try container.encode(kind, forKey: .type)
         for (key, value) in fields { try container.encodeIfPresent(value, forKey: key) }
+        if case let .mapMediaNames(_, _, _, count, _) = self { try container.encode(count, forKey: .count) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -66,6 +73,9 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case .dropAnnotation: self = .dropAnnotation(label: try text(.label), shape: try text(.shape))
         case .skipMedia: self = .skipMedia(file: try text(.file))
         case .mapMediaName: self = .mapMediaName(file: try text(.file), name: try text(.name))
+        case .mapMediaNames:
+            self = .mapMediaNames(from: try text(.from), to: try text(.to), normalization: try optional(.normalization),
+                                  count: try container.decode(Int.self, forKey: .count), example: try text(.example))
         case .reexport: self = .reexport(format: try text(.format), level: try optional(.level))
         }
     }
