@@ -215,7 +215,11 @@ public struct DirectoryExport: ExportSource {
     }
 
     public func integrityProblems() throws -> [IntegrityProblem] {
-        try listing().filter(\.isSymlink).map { link in
+        if let destination = imagesFolderLink {
+            return [IntegrityProblem(file: "images", message: "images/ is a symbolic link (to \(destination)); it is never followed, so no media is read",
+                                     issueType: "media_symlink")]
+        }
+        return try listing().filter(\.isSymlink).map { link in
             let destination = (try? FileManager.default.destinationOfSymbolicLink(
                 atPath: (path as NSString).appendingPathComponent(link.path))) ?? "?"
             return IntegrityProblem(file: link.path,
@@ -234,8 +238,15 @@ public struct DirectoryExport: ExportSource {
 
     private func listing() throws -> [MediaFile] { try listingOrNil() ?? [] }
 
-    /// Every file and symbolic link under `images/`; nil without an `images/` folder.
+    /// Where `images/` points when it is itself a symbolic link.
+    private var imagesFolderLink: String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: (path as NSString).appendingPathComponent("images"))
+    }
+
+    /// Every file and symbolic link under `images/`; nil without an `images/` folder. A linked `images/`
+    /// is never followed: it holds no media (and is an integrity problem).
     private func listingOrNil() throws -> [MediaFile]? {
+        if imagesFolderLink != nil { return [] }
         let root = URL(fileURLWithPath: path)
         let images = root.appendingPathComponent("images")
         var isDirectory: ObjCBool = false

@@ -30,17 +30,23 @@ public final class ZipExport: ExportSource {
         } catch {
             throw InputError("\(path): not a readable zip archive (\(error))")
         }
-        let candidates = archive.filter { entry in
-            entry.type == .file && (entry.path == "annotations.xml" || entry.path.hasSuffix("/annotations.xml"))
+        let named = archive.filter { $0.path == "annotations.xml" || $0.path.hasSuffix("/annotations.xml") }
+        if let link = named.first(where: { $0.type == .symlink }) {
+            throw InputError("\(path): \(link.path) in this zip is a symbolic link, expected the annotations file; refusing to follow it")
         }
+        let candidates = named.filter { $0.type == .file }
+        let nested = candidates.filter { $0.path.split(separator: "/").count == 2 }
         if let top = candidates.first(where: { $0.path == "annotations.xml" }) {
             root = ""
             annotationsPath = top.path
-        } else if let nested = candidates.filter({ $0.path.split(separator: "/").count == 2 }).first {
+        } else if nested.count > 1 {
+            // Linting one of them would pass the others off as checked.
+            throw InputError("\(path): this zip holds \(nested.count) exports (\(nested.map { String($0.path.dropLast("/annotations.xml".count)) }.sorted().joined(separator: ", "))); unpack it and lint each folder")
+        } else if let nested = nested.first {
             // A zip of the export folder rather than of its contents: accept one level of nesting.
             root = String(nested.path.dropLast("annotations.xml".count))
             annotationsPath = nested.path
-        } else if archive.contains(where: { $0.path == "annotations.xml/" || $0.path == "annotations.xml" }) {
+        } else if archive.contains(where: { $0.path == "annotations.xml/" || ($0.path == "annotations.xml" && $0.type == .directory) }) {
             throw InputError("\(path): annotations.xml in this zip is a directory, expected the annotations file")
         } else {
             throw InputError("\(path): not a CVAT export (no annotations.xml in this zip)")
