@@ -41,11 +41,25 @@ struct ConfigurationTests {
         ("boxes_as_polygons: maybe\n", 1, "must be true or false"),
         ("rules: [a, b]\n", 1, "must be a mapping"),
         ("target: [unclosed\n", 2, "not valid YAML"),
+        // Keys under a mapping are named at their own line, not their parent's.
+        ("rules:\n\n  disable: []\n  colour: red\n", 4, "unknown key 'rules.colour'"),
+        ("rules:\n  severity:\n\n    no-such-rule: error\n", 4, "unknown rule 'no-such-rule' in rules.severity"),
+        ("media:\n  ignore: []\n  hide: []\n", 3, "unknown key 'media.hide'"),
+        ("target: cvat\nrules: {}\ntarget: encord\n", 3, "given twice (first on line 1)"),
+        ("rules:\n  enable: []\n", 2, "rules.enable lists no rule"),
+        ("rules:\n  disable: []\n  disable: [schema]\n", 3, "'disable' is given twice (first on line 2)"),
     ])
     func badConfigurations(text: String, line: Int, says: String) {
         let error = #expect(throws: ConfigurationError.self) { try parse(text) }
         #expect(error?.line == line, "\(error?.description ?? "")")
         #expect(error?.message.contains(says) == true, "\(error?.description ?? "")")
+    }
+
+    @Test("An empty selection is a usage error, never a silent pass", arguments: [["--select", ""], ["--select", ","]])
+    func emptySelection(arguments: [String]) throws {
+        let result = try runTool(["check", "--no-config"] + arguments + [Paths.fixture("broken-truncated")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--select names no rule"), "\(result.stderr)")
     }
 
     @Test("The nearest .cvat-lint.yml above an export is found and applied")

@@ -70,6 +70,12 @@ public struct Configuration: Sendable, Equatable {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            // Yams points at the first of the two; the one to remove is the later one.
+            let key = duplicates.sorted().first ?? ""
+            let second = Self.lineOfRepeatedKey(key, in: text, after: context.mark)
+            throw ConfigurationError(file: path, line: second ?? context.mark.line,
+                                     message: "key '\(key)' is given twice (first on line \(context.mark.line))")
         } catch let error as YamlError {
             throw ConfigurationError(file: path, line: error.line, message: "not valid YAML (\(error.shortDescription))")
         } catch {
@@ -77,7 +83,7 @@ public struct Configuration: Sendable, Equatable {
         }
         guard let root else { return configuration }
         let reader = NodeReader(file: path)
-        for (key, value) in try reader.mapping(root, what: "the configuration") {
+        for (key, keyNode, value) in try reader.mapping(root, what: "the configuration") {
             switch key {
             case "target":
                 let name = try reader.string(value, what: "target")
@@ -88,16 +94,21 @@ public struct Configuration: Sendable, Equatable {
             case "boxes_as_polygons":
                 configuration.boxesAsPolygons = try reader.bool(value, what: "boxes_as_polygons")
             case "rules":
-                for (ruleKey, ruleValue) in try reader.mapping(value, what: "rules") {
+                for (ruleKey, ruleKeyNode, ruleValue) in try reader.mapping(value, what: "rules") {
                     switch ruleKey {
                     case "enable":
-                        configuration.enabledRules = try reader.ruleList(ruleValue, what: "rules.enable", known: knownRules)
+                        let enabled = try reader.ruleList(ruleValue, what: "rules.enable", known: knownRules)
+                        // An empty list would silently turn every check off, even the XML error of a broken file.
+                        guard !enabled.isEmpty else {
+                            throw reader.error(ruleKeyNode, "rules.enable lists no rule; name the rules to run, or leave the key out")
+                        }
+                        configuration.enabledRules = enabled
                     case "disable":
                         configuration.disabledRules = try reader.ruleList(ruleValue, what: "rules.disable", known: knownRules)
                     case "severity":
-                        for (rule, level) in try reader.mapping(ruleValue, what: "rules.severity") {
+                        for (rule, ruleNode, level) in try reader.mapping(ruleValue, what: "rules.severity") {
                             guard knownRules.contains(rule) else {
-                                throw reader.error(ruleValue, "unknown rule '\(rule)' in rules.severity")
+                                throw reader.error(ruleNode, "unknown rule '\(rule)' in rules.severity")
                             }
                             let word = try reader.string(level, what: "the severity of \(rule)")
                             if word == "off" {
@@ -109,21 +120,36 @@ public struct Configuration: Sendable, Equatable {
                             }
                         }
                     default:
-                        throw reader.error(ruleValue, "unknown key 'rules.\(ruleKey)' (expected enable, disable, severity)")
+                        throw reader.error(ruleKeyNode, "unknown key 'rules.\(ruleKey)' (expected enable, disable, severity)")
                     }
                 }
             case "media":
-                for (mediaKey, mediaValue) in try reader.mapping(value, what: "media") {
+                for (mediaKey, mediaKeyNode, mediaValue) in try reader.mapping(value, what: "media") {
                     guard mediaKey == "ignore" else {
-                        throw reader.error(mediaValue, "unknown key 'media.\(mediaKey)' (expected ignore)")
+                        throw reader.error(mediaKeyNode, "unknown key 'media.\(mediaKey)' (expected ignore)")
                     }
                     configuration.mediaIgnore = try reader.strings(mediaValue, what: "media.ignore")
                 }
             default:
-                throw reader.error(value, "unknown key '\(key)' (expected target, boxes_as_polygons, rules, media)")
+                throw reader.error(keyNode, "unknown key '\(key)' (expected target, boxes_as_polygons, rules, media)")
             }
         }
         return configuration
+    }
+}
+
+extension Configuration {
+    /// The line (1-based) where `key` is given again at the same indentation as at `first`.
+    static func lineOfRepeatedKey(_ key: String, in text: String, after first: Mark) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = String(repeating: " ", count: max(0, first.column - 1))
+        for number in first.line..<lines.count {
+            let line = lines[number]
+            guard line.hasPrefix(indent), line.dropFirst(indent.count).first != " " else { continue }
+            let rest = line.dropFirst(indent.count)
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") { return number + 1 }
+        }
+        return nil
     }
 }
 
@@ -135,11 +161,13 @@ private struct NodeReader {
         ConfigurationError(file: file, line: node.mark.map { $0.line }, message: message)
     }
 
-    func mapping(_ node: Node, what: String) throws -> [(String, Node)] {
+    /// A mapping's entries with their key nodes, so that an error about a key names the key's own line.
+    /// (Yams refuses a key given twice while composing.)
+    func mapping(_ node: Node, what: String) throws -> [(String, Node, Node)] {
         guard case let .mapping(mapping) = node else { throw error(node, "\(what) must be a mapping of keys to values") }
         return try mapping.map { pair in
             guard let key = pair.key.string else { throw error(pair.key, "keys of \(what) must be text") }
-            return (key, pair.value)
+            return (key, pair.key, pair.value)
         }
     }
 

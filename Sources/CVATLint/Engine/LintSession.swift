@@ -51,6 +51,10 @@ public struct LintSession {
 
     /// The options for an export under a configuration (nil: none found).
     public func options(for configuration: Configuration?) throws -> CheckOptions {
+        // An empty selection would silently turn every check off, even the XML error of a broken file.
+        if let select = choices.select, select.isEmpty {
+            throw InputError("--select names no rule; give rule ids (`cvat-lint rules` lists them) or leave it out")
+        }
         for id in (choices.select ?? []) + choices.ignore where !knownRules.contains(id) {
             throw InputError("unknown rule '\(id)' in --select/--ignore; `cvat-lint rules` lists them")
         }
