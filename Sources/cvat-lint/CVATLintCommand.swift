@@ -129,9 +129,12 @@ struct Check: ParsableCommand {
                                   zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
         let progress = ProgressBar.forStandardError()
         let outcome: LintOutcome
+        let everyFinding: RunReport
         do {
             let known = try baseline.map(Baseline.load(path:))
-            outcome = try session.run(paths: paths, progress: progress?.update).applying(known)
+            let run = try session.run(paths: paths, progress: progress?.update)
+            everyFinding = run.report
+            outcome = run.applying(known)
         } catch {
             progress?.clear()
             printError("cvat-lint: \(error)")
@@ -148,7 +151,8 @@ struct Check: ParsableCommand {
             text: TextReporter(useColor: useColor, grouping: groupBy, quiet: quiet, statisticsOnly: statistics))
         do {
             if let writeBaseline {
-                try Baseline(report: outcome.report).encoded().write(to: URL(fileURLWithPath: writeBaseline))
+                // Every finding of the run, those an older baseline knew included.
+                try Baseline(report: everyFinding).encoded().write(to: URL(fileURLWithPath: writeBaseline))
             }
             for output in outputs {
                 guard let (outputFormat, path) = ReportFormat.output(output) else { continue }

@@ -1,4 +1,4 @@
-import CVATLint
+@testable import CVATLint
 import CVATLintRules
 import Foundation
 #if canImport(FoundationXML)
@@ -102,7 +102,42 @@ struct ReportTests {
         #expect(statistics.contains("rule") && statistics.contains("errors  warnings  infos"))
         #expect(!statistics.contains(": error: "))
         let byImage = try TextReporter(grouping: .image).render(report)
-        #expect(byImage.contains("  image street.png ("))
+        // A shape's finding sits under its image, not under "the export".
+        let groups = Self.groups(byImage)
+        let polygon = try #require(groups.first { $0.body.contains { $0.contains("polygon has 2 points") } })
+        #expect(polygon.title.hasPrefix("image street.png ("), "\(polygon.title)")
+    }
+
+    /// The groups of a text report: each header line (two spaces in) with the lines under it.
+    static func groups(_ text: String) -> [(title: String, body: [String])] {
+        var groups: [(title: String, body: [String])] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  "), !line.hasPrefix("   ") {
+                groups.append((String(line.dropFirst(2)), []))
+            } else if line.hasPrefix("   "), !groups.isEmpty {
+                groups[groups.count - 1].body.append(String(line))
+            }
+        }
+        return groups
+    }
+
+    @Test("Text reports list errors before warnings before infos, groups by their worst finding")
+    func severityOrder() throws {
+        let text = try TextReporter().render(try GoldenRun.report())
+        for export in text.components(separatedBy: "\n\n") {
+            let ranks = export.split(separator: "\n").compactMap { line -> Int? in
+                if line.contains(": error: ") { return 2 }
+                if line.contains(": warning: ") { return 1 }
+                if line.contains(": info: ") { return 0 }
+                return nil
+            }
+            let groupWorst = Self.groups(export).map { group in
+                group.body.contains { $0.contains(": error: ") } ? 2 : group.body.contains { $0.contains(": warning: ") } ? 1 : 0
+            }
+            #expect(groupWorst == groupWorst.sorted(by: >), "groups by worst severity: \(groupWorst)")
+            #expect(ranks.first == ranks.max(), "the first finding is of the worst severity")
+        }
+        #expect(text.hasPrefix("Fixtures/rule-geometry-invalid  (") && text.contains("(1)\n    Fixtures/rule-geometry-invalid/annotations.xml:106:5: error"))
     }
 }
 
@@ -150,7 +185,8 @@ struct BaselineTests {
         let moved = try Shared.report(try shifted("rule-geometry-invalid", by: 7, into: directory).path, target: "encord")
         #expect(original.findings.map(\.location.line) != moved.findings.map(\.location.line))
         #expect(Fingerprint.keys(of: original.findings) == Fingerprint.keys(of: moved.findings))
-        #expect(Set(Fingerprint.keys(of: original.findings)).count == original.findings.count, "keys are unique")
+        // Without the ordinal that keys add, places alone tell these findings apart.
+        #expect(Set(original.findings.map(Fingerprint.semanticKey)).count == original.findings.count, "places are unique")
     }
 
     @Test("A baseline accepts known findings; a new one still fails (exit codes)")
@@ -178,6 +214,64 @@ struct BaselineTests {
         let broken = directory.appendingPathComponent("broken.json")
         try "{}".write(to: broken, atomically: true, encoding: .utf8)
         #expect(try runTool(["check", "--baseline", broken.path, Paths.fixture("job-images")]).status == 2)
+    }
+
+    /// Two images, a.jpg and b.jpg, with a polygon of two points on `broken`.
+    static func twoImages(broken: String, task: String = "street") -> String {
+        let image = { (id: Int, name: String) in
+            "  <image id=\"\(id)\" name=\"\(name)\" width=\"10\" height=\"10\">\n"
+                + (name == broken ? "    <polygon label=\"car\" points=\"1,1;5,5\"/>\n" : "") + "  </image>\n"
+        }
+        return RuleExample.document(meta: RuleExample.task(labels: ["car"]).replacingOccurrences(of: "<name>t</name>", with: "<name>\(task)</name>"),
+                                    body: image(0, "a.jpg") + image(1, "b.jpg"))
+    }
+
+    @Test("A defect fixed on a.jpg and made anew on b.jpg is new; a baseline matches only its own export")
+    func baselinePlaces() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("annotations.xml")
+        let baseline = directory.appendingPathComponent("baseline.json").path
+        let check = { (extra: [String]) in try runTool(["check", "--no-config", "--target", "cvat", "--select", "geometry-invalid"] + extra + [file.path]) }
+        try Self.twoImages(broken: "a.jpg").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try check(["--write-baseline", baseline]).status == 1)
+        #expect(try check(["--baseline", baseline]).status == 0)
+        try Self.twoImages(broken: "b.jpg").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try check(["--baseline", baseline]).status == 1, "the same defect on another image is new")
+        try Self.twoImages(broken: "a.jpg", task: "other").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try check(["--baseline", baseline]).status == 1, "the same defect in another export is new")
+        let recorded = try Baseline.load(path: baseline)
+        #expect(recorded.findings.map(\.export) == ["task 1 'street'"])
+    }
+
+    @Test("--baseline A --write-baseline B writes every finding of the run, the known ones included")
+    func rewriteBaseline() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("a.json").path
+        let second = directory.appendingPathComponent("b.json").path
+        _ = try runTool(["check", "--no-config", "--target", "cvat", "--write-baseline", first, Paths.fixture("rule-geometry-invalid")])
+        _ = try runTool(["check", "--no-config", "--target", "cvat", "--baseline", first, "--write-baseline", second,
+                         Paths.fixture("rule-geometry-invalid")])
+        let (a, b) = (try Baseline.load(path: first), try Baseline.load(path: second))
+        #expect(!a.findings.isEmpty && a.findings == b.findings)
+    }
+
+    @Test("With the schema cap hit, the counts after a baseline are exact")
+    func cappedCounts() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("annotations.xml")
+        let boxes = (0..<30).map { _ in #"<box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>"# }.joined(separator: "\n")
+        try RuleExample.document(meta: "", body: RuleExample.imageElement(boxes)).write(to: file, atomically: true, encoding: .utf8)
+        let baseline = directory.appendingPathComponent("baseline.json").path
+        let first = try runTool(["check", "--no-config", "--select", "schema", "--max-schema-findings", "5", "--format", "json",
+                                 "--write-baseline", baseline, file.path])
+        #expect(first.stdout.contains("\"errors\" : 30"), "\(first.stdout.prefix(400))")
+        let known = try runTool(["check", "--no-config", "--select", "schema", "--max-schema-findings", "5", "--format", "json",
+                                 "--baseline", baseline, file.path])
+        #expect(known.status == 0)
+        #expect(known.stdout.contains("\"errors\" : 0") && known.stdout.contains("\"baselined\" : 30"), "\(known.stdout.prefix(600))")
     }
 
     @Test("--fail-on and --max-warnings decide exit 1")

@@ -3,9 +3,13 @@ import Foundation
 /// Known findings, recorded once (`--write-baseline`) and accepted afterwards (`--baseline`).
 ///
 /// Findings match by their path-independent key (rule, issue type and place in the export, never the
-/// line), so a re-export whose lines shifted, or the same export under another file name, still matches.
+/// line), so a re-export whose lines shifted, or the same export under another file name, still matches;
+/// and only within the export they were recorded for (its level, id and name from `<meta>`, else its path),
+/// so a finding of one export never hides the same finding in another.
 public struct Baseline: Sendable, Codable, Equatable {
     public struct Entry: Sendable, Codable, Equatable {
+        /// The export the finding was recorded in.
+        public var export: String
         public var key: String
         public var rule: String
         public var message: String
@@ -17,16 +21,22 @@ public struct Baseline: Sendable, Codable, Equatable {
 
     public init(findings: [Entry]) {
         tool = ToolInfo.name
-        version = 1
+        version = Self.currentVersion
         self.findings = findings
     }
+
+    /// Version 2 records each finding's export.
+    public static let currentVersion = 2
+
+    /// Which export a baseline entry belongs to: its identity from `<meta>`, else its path.
+    static func exportKey(_ export: ExportReport) -> String { export.identity ?? export.path }
 
     /// The baseline of a run: every finding of every export.
     public init(report: RunReport) {
         var entries: [Entry] = []
         for export in report.exports {
             for (finding, key) in zip(export.findings, Fingerprint.keys(of: export.findings)) {
-                entries.append(Entry(key: key, rule: finding.rule, message: finding.message))
+                entries.append(Entry(export: Self.exportKey(export), key: key, rule: finding.rule, message: finding.message))
             }
         }
         self.init(findings: entries)
@@ -39,8 +49,8 @@ public struct Baseline: Sendable, Codable, Equatable {
         }
         do {
             let baseline = try JSONDecoder().decode(Baseline.self, from: data)
-            guard baseline.tool == ToolInfo.name, baseline.version == 1 else {
-                throw InputError("\(path): not a cvat-lint baseline (version 1)")
+            guard baseline.tool == ToolInfo.name, baseline.version == currentVersion else {
+                throw InputError("\(path): not a cvat-lint baseline of version \(currentVersion) (write it again with --write-baseline)")
             }
             return baseline
         } catch let error as InputError {
@@ -58,16 +68,17 @@ public struct Baseline: Sendable, Codable, Equatable {
 
     /// The report without the findings this baseline knows; their number is kept in `baselined`.
     public func apply(to report: RunReport) -> RunReport {
-        let known = Set(findings.map(\.key))
+        let known = Dictionary(grouping: findings, by: \.export).mapValues { Set($0.map(\.key)) }
         var result = report
         for index in result.exports.indices {
             let export = result.exports[index]
+            let knownHere = known[Self.exportKey(export)] ?? []
             let keys = Fingerprint.keys(of: export.findings)
             var fresh: [Finding] = []
             var counts = export.summary
             var removed = 0
             for (finding, key) in zip(export.findings, keys) {
-                if known.contains(key) {
+                if knownHere.contains(key) {
                     counts.add(finding.severity, count: -finding.weight)
                     removed += finding.weight
                 } else {

@@ -96,6 +96,8 @@ public final class Checker: Sendable {
         parser.finish()
         progress?(done, total)
         // Whole-export conclusions drawn from a file cut short would mislead; the xml finding says why.
+        // Conclusions drawn at the end are about the whole export, not the record read last.
+        facts.leaveRecord()
         if parser.isWellFormed {
             for rule in running { rule.finish() }
         }
@@ -116,7 +118,8 @@ public final class Checker: Sendable {
             summary: counts,
             findings: findings,
             issues: IssuesObject(findings: findings),
-            plan: PlanBuilder.build(facts: facts, target: options.target, options: options.ruleOptions, findings: findings))
+            plan: PlanBuilder.build(facts: facts, target: options.target, options: options.ruleOptions, findings: findings),
+            identity: facts.exportIdentity)
     }
 }
 

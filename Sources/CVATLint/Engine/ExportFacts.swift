@@ -56,15 +56,50 @@ public final class ExportFacts: AnnotationVisitor {
 
     @exclusivity(unchecked) private var lastLabel: (name: String, spec: LabelSpec?)?
 
+    /// The image or track (and frame) being visited, for findings to name their place.
+    public struct RecordPlace: Sendable {
+        public var image: String?
+        public var imageID: Int?
+        public var subset: String?
+        public var taskID: Int?
+        public var trackID: Int?
+        public var frame: Int?
+    }
+
+    /// Where the stream stands: set as each image or track comes, kept through the track's end, and
+    /// cleared before the rules' whole-export conclusions.
+    @exclusivity(unchecked) public private(set) var currentRecord: RecordPlace?
+
+    /// Forgets the record read last (the engine calls this before the rules finish).
+    public func leaveRecord() { currentRecord = nil }
+
+    /// "task 12 'street'" (or job, project) from `<meta>`; nil without one.
+    public var exportIdentity: String? {
+        guard let meta, let level = meta.level else { return nil }
+        let section = level == .project ? meta.section : meta.tasks.first?.node
+        let id = section?.value("id")
+        let name = section?.value("name")
+        guard id != nil || name != nil else { return nil }
+        return [level.rawValue, id, name.map { "'\($0)'" }].compactMap { $0 }.joined(separator: " ")
+    }
+
     public func visitImage(_ image: ImageRecord) {
+        currentRecord = RecordPlace(image: image.name, imageID: image.id, subset: image.subset, taskID: image.taskID)
         imageCount += 1
         for shape in image.shapes { noteUse(of: shape.label, as: shape.kind, at: shape.location) }
         imageMedia = media?.resolve(name: image.name, subset: image.subset, level: level)
     }
 
-    public func visitTrackStart(_ track: TrackRecord) { trackCount += 1 }
+    public func visitTrackStart(_ track: TrackRecord) {
+        currentRecord = RecordPlace(subset: track.subset, taskID: track.taskID, trackID: track.id)
+        trackCount += 1
+    }
+
+    /// Findings at a track's end are about the track, not its last frame.
+    public func visitTrackEnd(_ track: TrackRecord) { currentRecord?.frame = nil }
 
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        currentRecord?.frame = shape.frame
         noteUse(of: track.label, as: shape.kind, at: shape.location)
         newFrameMedia = nil
         if let media, let frame = shape.frame, seenFrames.insert(FrameKey(subset: track.subset ?? "", frame: frame)).inserted {

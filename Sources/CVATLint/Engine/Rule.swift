@@ -185,6 +185,15 @@ public final class RuleContext {
                        context: (inout FindingLocation) -> Void = { _ in }) {
         let path = file ?? annotationsPath
         var place = location.map { FindingLocation(file: path, at: $0) } ?? FindingLocation(file: path)
+        // A finding made while an image or track streams past is about it (baselines, --group-by image).
+        if file == nil, let record = facts.currentRecord {
+            place.image = record.image
+            place.imageID = record.imageID
+            place.subset = record.subset
+            place.taskID = record.taskID
+            place.trackID = record.trackID
+            place.frame = record.frame
+        }
         context(&place)
         let type = issueType ?? ruleID.replacingHyphens()
         // The target's profile has the last word on an issue type it names, and says why.

@@ -24,9 +24,11 @@ public struct ExportReport: Sendable, Codable {
     public var issues: IssuesObject
     /// The ontology the import would create, and the actions an import stage should take.
     public var plan: ImportPlan
+    /// Which export this is, from `<meta>` ("task 12 'street'"), else nil: baselines match only their own export.
+    public var identity: String?
 
     public init(path: String, format: ExportFormat, level: ExportLevel?, mode: ExportMode?, target: String,
-                summary: SeverityCounts, findings: [Finding], issues: IssuesObject, plan: ImportPlan) {
+                summary: SeverityCounts, findings: [Finding], issues: IssuesObject, plan: ImportPlan, identity: String? = nil) {
         self.path = path
         self.format = format
         self.level = level
@@ -36,10 +38,11 @@ public struct ExportReport: Sendable, Codable {
         self.findings = findings
         self.issues = issues
         self.plan = plan
+        self.identity = identity
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, format, level, mode, target, summary, findings, issues, plan
+        case path, format, level, mode, target, summary, findings, issues, plan, identity
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -54,5 +57,6 @@ public struct ExportReport: Sendable, Codable {
         try container.encode(findings, forKey: .findings)
         try container.encode(issues, forKey: .issues)
         try container.encode(plan, forKey: .plan)
+        try container.encodeIfPresent(identity, forKey: .identity)
     }
 }

@@ -62,7 +62,8 @@ public struct TextReporter: Reporter, Sendable {
         return out + "\n"
     }
 
-    /// Findings in groups, in first-seen order of the group titles.
+    /// Findings in groups, the groups with the worst severity first (then in first-seen order), and within
+    /// a group errors before warnings before infos (then by line when grouped by file or image).
     private func groups(_ findings: [Finding]) -> [(String, [Finding])] {
         var order: [String] = []
         var members: [String: [Finding]] = [:]
@@ -78,10 +79,17 @@ public struct TextReporter: Reporter, Sendable {
             if members[title] == nil { order.append(title) }
             members[title, default: []].append(finding)
         }
-        return order.map { title in
-            let group = members[title] ?? []
-            return (title, grouping == .rule ? group : group.sorted { ($0.location.line ?? 0) < ($1.location.line ?? 0) })
+        let grouped = order.enumerated().map { rank, title in
+            let group = (members[title] ?? []).enumerated().sorted { lhs, rhs in
+                if lhs.element.severity != rhs.element.severity { return lhs.element.severity > rhs.element.severity }
+                if grouping != .rule, lhs.element.location.line != rhs.element.location.line {
+                    return (lhs.element.location.line ?? 0) < (rhs.element.location.line ?? 0)
+                }
+                return lhs.offset < rhs.offset
+            }.map(\.element)
+            return (rank: rank, title: title, group: group, worst: group.map(\.severity).max() ?? .info)
         }
+        return grouped.sorted { ($0.worst, -$0.rank) > ($1.worst, -$1.rank) }.map { ($0.title, $0.group) }
     }
 
     private func place(of finding: Finding, export: String, container: ExportContainer) -> String {
