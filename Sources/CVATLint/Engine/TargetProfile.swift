@@ -23,13 +23,22 @@ public struct FeatureSupport: Sendable, Codable, Hashable {
     public var item: String?
     /// One line for the user: why, and what to do.
     public var note: String?
+    /// For point shapes: how many points one target item holds (Encord's keypoint holds one).
+    public var maxPoints: Int?
 
-    public init(status: SupportStatus, severity: Severity? = nil, to: String? = nil, item: String? = nil, note: String? = nil) {
+    public init(status: SupportStatus, severity: Severity? = nil, to: String? = nil, item: String? = nil, note: String? = nil,
+                maxPoints: Int? = nil) {
         self.status = status
         self.severity = severity
         self.to = to
         self.item = item
         self.note = note
+        self.maxPoints = maxPoints
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, severity, to, item, note
+        case maxPoints = "max_points"
     }
 
     static let supported = FeatureSupport(status: .supported)

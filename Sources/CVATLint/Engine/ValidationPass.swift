@@ -52,7 +52,7 @@ final class ValidationPass: @unchecked Sendable {
             if diagnostics.count < limit { diagnostics.append(diagnostic) }
         }
         let parser = XMLStreamParser(delegate: context, schema: schema, fileName: source.annotationsPath,
-                                     eagerLocations: false)
+                                     eagerLocations: false, reportsNamespaces: false)
         do {
             try source.streamAnnotations { chunk in
                 if lock.withLock({ cancelled }) { throw Cancelled() }

@@ -10,6 +10,8 @@ public enum ImportAction: Sendable, Hashable, Codable {
     case dropAttribute(label: String, attribute: String)
     /// Leave a built-in field out (occluded, z_order, group_id, source, …).
     case dropField(label: String?, field: String)
+    /// Turn every `<points>` of `label` holding several points into one shape per point, each going to item `into`.
+    case splitPoints(label: String, into: String)
     /// Leave annotations of `label` drawn as `shape` out.
     case dropAnnotation(label: String, shape: String)
     /// Do not upload a media file.
@@ -24,7 +26,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
     case reexport(format: String, level: String?)
 
     private enum Kind: String, Codable {
-        case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, skipMedia,
+        case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, splitPoints, skipMedia,
              mapMediaName, mapMediaNames, reexport
     }
 
@@ -42,6 +44,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case let .dropAttribute(label, attribute): (.dropAttribute, [(.label, label), (.attribute, attribute)])
         case let .dropField(label, field): (.dropField, [(.label, label), (.field, field)])
         case let .dropAnnotation(label, shape): (.dropAnnotation, [(.label, label), (.shape, shape)])
+        case let .splitPoints(label, into): (.splitPoints, [(.label, label), (.into, into)])
         case let .skipMedia(file): (.skipMedia, [(.file, file)])
         case let .mapMediaName(file, name): (.mapMediaName, [(.file, file), (.name, name)])
         case let .mapMediaNames(from, to, normalization, _, example):
@@ -71,6 +74,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case .dropAttribute: self = .dropAttribute(label: try text(.label), attribute: try text(.attribute))
         case .dropField: self = .dropField(label: try optional(.label), field: try text(.field))
         case .dropAnnotation: self = .dropAnnotation(label: try text(.label), shape: try text(.shape))
+        case .splitPoints: self = .splitPoints(label: try text(.label), into: try text(.into))
         case .skipMedia: self = .skipMedia(file: try text(.file))
         case .mapMediaName: self = .mapMediaName(file: try text(.file), name: try text(.name))
         case .mapMediaNames:

@@ -246,13 +246,20 @@ public final class XMLStreamParser {
     /// Set once a fatal problem was reported: nothing more is fed.
     public private(set) var stopped = false
 
-    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, eagerLocations: Bool = true) {
+    /// Whether elements in a namespace are reported (the main pass does; a second pass over the same bytes need not).
+    private let reportsNamespaces: Bool
+
+    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, eagerLocations: Bool = true,
+                reportsNamespaces: Bool = true) {
         self.delegate = delegate
         self.eagerLocations = eagerLocations
+        self.reportsNamespaces = reportsNamespaces
         handler.initialized = XML_SAX2_MAGIC
-        handler.startElementNs = { user, localname, _, _, _, _, count, _, attributes in
+        handler.startElementNs = { user, localname, prefix, uri, _, _, count, _, attributes in
             guard let user, let localname else { return }
-            XMLStreamParser.from(user).handleStart(localname, attributes, Int(count))
+            let parser = XMLStreamParser.from(user)
+            if let uri { parser.handleNamespaced(localname, prefix: prefix, uri: uri) }
+            parser.handleStart(localname, attributes, Int(count))
         }
         handler.endElementNs = { user, localname, _, _ in
             guard let user, let localname else { return }
@@ -393,6 +400,17 @@ public final class XMLStreamParser {
         elementStarts.append(location)
         elementNames.append(localname)
         delegate.startElement(ElementName(pointer: localname), attributes: XMLAttributes(base: attributes, count: count), at: location)
+    }
+
+    /// CVAT never writes a namespaced element. One such as `xi:include` is never processed (no XInclude),
+    /// but it must not pass unremarked: it is content no importer reads.
+    private func handleNamespaced(_ localname: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>) {
+        guard reportsNamespaces else { return }
+        let name = (prefix.map { String(cString: $0) + ":" } ?? "") + String(cString: localname)
+        let namespace = String(cString: uri)
+        let hint = namespace == "http://www.w3.org/2001/XInclude" ? " (an XInclude: never processed, nothing is included)" : ""
+        report(.schema, message: "element <\(name)> in namespace \(namespace)\(hint): CVAT never writes namespaced elements and importers ignore it",
+               at: startTagLocation(), fatal: false)
     }
 
     private func handleEnd(_ localname: UnsafePointer<xmlChar>) {
