@@ -65,7 +65,7 @@ final class LabelMultipleShapes: Rule {
             let message = "label '\(label)' is used as \(kinds.map(\.rawValue).joined(separator: ", ")); "
                 + "it becomes \(kinds.count) items: " + items.map { "\"\($0)\"" }.joined(separator: ", ")
             // The plan carries one splitLabel action per item (see PlanBuilder); the finding names them all.
-            let location = facts.labelSpec(label)?.location ?? firstUse.values.min()
+            let location = facts.label(label)?.location ?? firstUse.values.min()
             context.report(message, at: location, issueType: "label_used_with_multiple_shapes") { $0.label = label }
         }
     }

@@ -37,7 +37,7 @@ final class LabelNameInvalid: Rule {
                 context.report("a \(place) has an empty name", at: label.location, issueType: "label_name_empty")
                 continue
             }
-            let key = ExportFacts.labelKey(label.name, parent: label.parent)
+            let key = ExportFacts.LabelKey(name: label.name, parent: label.parent)
             if !seen.insert(key).inserted {
                 context.report("\(place) '\(label.name)' is declared twice; lookups by name are ambiguous",
                                at: label.location, issueType: "label_name_duplicate") { $0.label = label.name }

@@ -226,7 +226,7 @@ struct Explain: ParsableCommand {
             printError("cvat-lint: no rule '\(id)'; `cvat-lint rules` lists them")
             throw ExitStatus.unusableInput
         }
-        print(RuleDocs.explain(rule), terminator: "")
+        print(RuleDocs.explain(rule, fixtures: Catalogue.standard.fixtures), terminator: "")
     }
 }
 

@@ -26,8 +26,8 @@ public final class ExportFacts: AnnotationVisitor {
     public func visitMeta(_ meta: ExportMeta) {
         self.meta = meta
         lastLabel = nil
-        for label in meta.labels where labelsByKey[Self.labelKey(label.name, parent: label.parent)] == nil {
-            labelsByKey[Self.labelKey(label.name, parent: label.parent)] = label
+        for label in meta.labels where labelsByKey[LabelKey(name: label.name, parent: label.parent)] == nil {
+            labelsByKey[LabelKey(name: label.name, parent: label.parent)] = label
         }
     }
 
@@ -36,10 +36,11 @@ public final class ExportFacts: AnnotationVisitor {
     public struct LabelKey: Hashable, Sendable {
         public var name: String
         public var parent: String?
-    }
 
-    public static func labelKey(_ name: String, parent: String?) -> LabelKey {
-        LabelKey(name: name, parent: parent)
+        public init(name: String, parent: String?) {
+            self.name = name
+            self.parent = parent
+        }
     }
 
     /// Whether `<meta>` declares labels at all (trimmed files may not: then nothing can be resolved).
@@ -49,7 +50,7 @@ public final class ExportFacts: AnnotationVisitor {
     public func label(_ name: String, parent: String? = nil) -> LabelSpec? {
         // A dozen rules ask for the same label in a row (a track's shapes all share one): remember the last.
         if parent == nil, let last = lastLabel, last.name == name { return last.spec }
-        let spec = labelsByKey[Self.labelKey(name, parent: parent)]
+        let spec = labelsByKey[LabelKey(name: name, parent: parent)]
         if parent == nil { lastLabel = (name, spec) }
         return spec
     }
@@ -145,9 +146,6 @@ public final class ExportFacts: AnnotationVisitor {
         case nil: return nil
         }
     }
-
-    /// The top-level label spec with this name.
-    public func labelSpec(_ name: String) -> LabelSpec? { label(name) }
 
     /// The task (or job) a record belongs to: by `task_id` in project exports, else the only one.
     public func task(id: Int?) -> TaskMeta? {

@@ -12,16 +12,19 @@ public struct Catalogue: Sendable {
     public var profileSources: [String: String]
     /// The target used when neither the command line nor a configuration names one.
     public var defaultTarget: String
+    /// The fixture exports examples cite, as `NAME/annotations.xml` and `NAME/media.txt` → text.
+    public var fixtures: [String: String]
 
     public init(schemaText: String, patternDescriptions: [String: String], rules: [RuleEntry] = [],
                 builtinRules: [RuleDescription] = [], profileSources: [String: String] = [:],
-                defaultTarget: String = "cvat") {
+                defaultTarget: String = "cvat", fixtures: [String: String] = [:]) {
         self.schemaText = schemaText
         self.patternDescriptions = patternDescriptions
         self.rules = rules
         self.builtinRules = builtinRules
         self.profileSources = profileSources
         self.defaultTarget = defaultTarget
+        self.fixtures = fixtures
     }
 
     /// The names `--target` takes.
@@ -74,24 +77,5 @@ public final class Linter: Sendable {
     /// Lints an export the caller already opened (or holds in memory).
     public func check(_ source: ExportSource) throws -> ExportReport {
         try checker.check(source)
-    }
-
-    /// Lints several exports; an unusable one is noted and the others still run.
-    public func lint(paths: [String]) -> LintOutcome {
-        var exports: [ExportReport] = []
-        var containers: [ExportContainer] = []
-        var errors: [InputError] = []
-        for path in paths {
-            do {
-                let (report, container) = try lint(path: path)
-                exports.append(report)
-                containers.append(container)
-            } catch let error as InputError {
-                errors.append(error)
-            } catch {
-                errors.append(InputError("\(path): \(error)"))
-            }
-        }
-        return LintOutcome(report: RunReport(exports: exports, containers: containers), inputErrors: errors)
     }
 }

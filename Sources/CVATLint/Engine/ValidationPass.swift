@@ -84,12 +84,12 @@ private final class ValidationContext: XMLStreamDelegate {
             image = nil
             trackID = nil
             if name.isEqual(to: "image") {
-                image = (attributes.valueOf("name"), attributes.valueOf("id").flatMap { parseInteger($0) })
+                image = (attributes.value(named: "name"), attributes.value(named: "id").flatMap { parseInteger($0) })
             } else if name.isEqual(to: "track") {
-                trackID = attributes.valueOf("id").flatMap { parseInteger($0) }
+                trackID = attributes.value(named: "id").flatMap { parseInteger($0) }
             }
         } else if depth == 3, trackID != nil {
-            frame = attributes.valueOf("frame").flatMap { parseInteger($0) }
+            frame = attributes.value(named: "frame").flatMap { parseInteger($0) }
         }
     }
 

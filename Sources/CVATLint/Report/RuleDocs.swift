@@ -10,8 +10,9 @@ public enum RuleDocs {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// The whole documentation of one rule, with its examples.
-    public static func explain(_ rule: RuleDescription) -> String {
+    /// The whole documentation of one rule, with its examples; a fixture example is shown by its
+    /// annotations.xml and media list from `fixtures` (the installed tool has no Fixtures/ folder).
+    public static func explain(_ rule: RuleDescription, fixtures: [String: String] = [:]) -> String {
         var out = "\(rule.id) (\(rule.defaultSeverity.rawValue), \(rule.category.rawValue))\n\n"
         out += rule.summary + ".\n\n" + rule.rationale + "\n"
         for (title, examples) in [("Triggers on", rule.triggering), ("Does not trigger on", rule.nonTriggering)]
@@ -19,11 +20,14 @@ public enum RuleDocs {
             out += "\n\(title):\n"
             for example in examples {
                 out += "\n  # \(example.note)" + (example.target.map { " (target \($0))" } ?? "") + "\n"
+                var xml = example.xml
                 if let fixture = example.fixture {
-                    out += "  see the export Fixtures/\(fixture)\n"
-                    continue
+                    let media = fixtures["\(fixture)/media.txt"].map { $0.split(separator: "\n").joined(separator: ", ") }
+                    out += "  # the export Fixtures/\(fixture): annotations.xml, and under images/: "
+                        + (media.map { $0.isEmpty ? "nothing" : $0 } ?? "no images/ folder") + "\n"
+                    xml = fixtures["\(fixture)/annotations.xml"] ?? "(not embedded)\n"
                 }
-                out += example.xml.split(separator: "\n", omittingEmptySubsequences: false)
+                out += xml.split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
                 if !out.hasSuffix("\n") { out += "\n" }
             }

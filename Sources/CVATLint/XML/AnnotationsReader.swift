@@ -48,10 +48,6 @@ public final class AnnotationsReader: XMLStreamDelegate {
     /// The root element's name, once seen.
     public private(set) var rootName: String?
 
-    /// Counts, for the export summary.
-    public private(set) var imageCount = 0
-    public private(set) var trackCount = 0
-
     /// Text longer than this (in one meta field or attribute value) is cut; the schema and rules see the cut text.
     public var maximumTextLength = 1 << 20
 
@@ -180,16 +176,10 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 metaStack[metaStack.count - 1].children.append(node)
             }
         case .image:
-            if let finished = image {
-                imageCount += 1
-                visitor.visitImage(finished)
-            }
+            if let finished = image { visitor.visitImage(finished) }
             image = nil
         case .track:
-            if let finished = track {
-                trackCount += 1
-                visitor.visitTrackEnd(finished)
-            }
+            if let finished = track { visitor.visitTrackEnd(finished) }
             track = nil
         case .shape:
             if let finished = shape {
@@ -237,15 +227,5 @@ struct NameCache {
         keys[slot] = pointer
         values[slot] = entry
         return entry
-    }
-}
-
-extension XMLAttributes {
-    /// The value of the attribute with this local name.
-    public func valueOf(_ name: String) -> String? {
-        for index in 0..<count where self.name(at: index) == name {
-            return value(at: index)
-        }
-        return nil
     }
 }
