@@ -12,6 +12,7 @@ final class AttributeMissing: ShapeRule {
             file was edited or written by another tool. CVAT fills it with the default on import, but other \
             importers leave it empty.
             """,
+        issueTypes: [.init("attribute_missing")],
         triggering: [
             RuleExample("a box without its label's color attribute", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:text:color"]),

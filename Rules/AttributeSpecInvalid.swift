@@ -15,6 +15,7 @@ final class AttributeSpecInvalid: Rule {
             Servers before 2023 hardly validated specs, so old exports hold odd ones; targets that build \
             their ontology from the spec trip on them.
             """,
+        issueTypes: [.init("attribute_spec_invalid")],
         triggering: [
             RuleExample("a select with no values", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:select:color"]), body: "")),

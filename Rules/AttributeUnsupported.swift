@@ -15,6 +15,8 @@ final class AttributeUnsupported: ShapeRule {
             target, an <attribute> whose name the label does not declare is dropped without a word (CVAT's \
             importer does so). Each finding carries the action an import stage should take.
             """,
+        issueTypes: [.init("attribute_not_declared"), .init("attribute_type_converted", profile: "attributes"), .init("attribute_type_unsupported", profile: "attributes"), .init("mutable_attribute_dropped", profile: "fields"), .init("tag_with_several_attributes"), .init("*_dropped", profile: "fields"), .init("*_converted", profile: "fields")],
+        actions: ["dropAttribute", "convertAttribute", "dropField"],
         triggering: [
             RuleExample("a number attribute, for Encord", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:number:speed"]),

@@ -15,6 +15,7 @@ final class AttributeValueInvalid: ShapeRule {
             radio options from the spec cannot place a value outside the list. Numbers outside min..max or \
             off the step are warnings: they import, but no UI could have produced them.
             """,
+        issueTypes: [.init("attribute_value_not_boolean", severity: .error), .init("attribute_value_not_in_list", severity: .error), .init("attribute_value_not_a_number", severity: .warning), .init("attribute_value_out_of_range", severity: .warning), .init("attribute_value_off_step", severity: .warning)],
         triggering: [
             RuleExample("a checkbox that says yes", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:checkbox:parked:false"]),

@@ -12,6 +12,7 @@ enum BuiltinRules {
             entity or a DOCTYPE with entity declarations stops it (CVAT parses with defusedxml, Encord's SDK \
             decodes strict UTF-8). cvat-lint never expands an entity, loads a DTD or fetches anything.
             """,
+        issueTypes: [.init("xml")],
         triggering: [
             RuleExample("the file ends inside an element", xml: "<annotations>\n  <image id=\"0\" name=\"a.jpg\">\n"),
             RuleExample("an entity declaration", xml: "<!DOCTYPE a [<!ENTITY e \"x\">]>\n<annotations></annotations>\n"),
@@ -30,6 +31,7 @@ enum BuiltinRules {
             lists, and silently drops unknown elements; the schema catches these at their line before any \
             import runs. It accepts CVAT output of every era and level.
             """,
+        issueTypes: [.init("schema")],
         triggering: [
             RuleExample.inImage("a coordinate that is not a number", """
                 <box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>
@@ -56,6 +58,8 @@ enum BuiltinRules {
             ../x), read a file chosen by the export's author (a symbolic link), or pick either of two \
             entries with one name. Such entries are reported and left out of the media.
             """,
+        issueTypes: [.init("media_symlink"), .init("zip_entry_escapes"), .init("zip_entry_duplicate")],
+        actions: ["skipMedia"],
         triggering: [
             RuleExample.fixture("a media file that is a symbolic link", "hostile-media-symlink"),
         ],

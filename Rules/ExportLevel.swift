@@ -13,6 +13,8 @@ final class ExportLevelUnsupported: Rule {
             'task' field was found". Export the task (or the project) instead. A file with no <meta> at all \
             (trimmed or generated) has no level: Encord refuses it, and CVAT's project import needs <meta>.
             """,
+        issueTypes: [.init("*_export_unsupported", profile: "levels"), .init("meta_missing", profile: "levels")],
+        actions: ["reexport"],
         triggering: [
             RuleExample.inImage("no <meta>, for CVAT (a warning: its project import needs <meta>)", target: "cvat", ""),
             RuleExample("a job export, for Encord", xml: RuleExample.document(

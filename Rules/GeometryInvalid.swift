@@ -15,6 +15,7 @@ final class GeometryInvalid: ShapeRule {
             CVAT and break targets that compute a width. Numbers such as 1e400 parse as infinity. A skeleton \
             element holds exactly one point.
             """,
+        issueTypes: [.init("number_not_finite"), .init("rotation_out_of_range"), .init("box_inverted"), .init("too_few_points"), .init("ellipse_radius"), .init("cuboid_degenerate"), .init("skeleton_element_points"), .init("skeleton_empty")],
         triggering: [
             RuleExample.inImage("a box whose right edge is left of its left edge", #"<box label="a" xtl="9" ytl="1" xbr="2" ybr="5"/>"#),
             RuleExample.inImage("a polygon of two points", #"<polygon label="a" points="1,1;5,5"/>"#),

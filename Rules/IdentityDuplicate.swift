@@ -16,6 +16,7 @@ final class IdentityDuplicate: Rule {
             the extension, so image.jpeg and image.jpg in one task are one frame to it: it reports success \
             and moves the boxes of one image onto the other.
             """,
+        issueTypes: [.init("image_id_duplicate"), .init("track_id_duplicate"), .init("image_name_duplicate"), .init("image_name_differs_only_in_extension")],
         triggering: [
             RuleExample("two images with id 0", xml: RuleExample.document(meta: "", body: """
                   <image id="0" name="a.jpg" width="10" height="10">

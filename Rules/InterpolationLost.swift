@@ -16,6 +16,8 @@ final class InterpolationLost: Rule {
             both in either format. Encord's importer takes "CVAT for images" only, so a video export is an \
             error there: re-export as CVAT for images 1.1 (tracks then become per-frame shapes).
             """,
+        issueTypes: [.init("interpolation_lost"), .init("interpolation_possibly_lost", severity: .info), .init("video_format_unsupported", profile: "formats"), .init("images_as_video"), .init("project_mixes_modes")],
+        actions: ["reexport"],
         triggering: [
             RuleExample("a video (interpolation) task exported as CVAT for images", target: "cvat", xml: RuleExample.document(
                 meta: RuleExample.task(mode: "interpolation", labels: ["car"]),

@@ -17,6 +17,8 @@ final class LabelMultipleShapes: Rule {
             With --boxes-as-polygons (Encord's transform_bounding_boxes_to_polygons) boxes count as polygons. \
             CVAT itself keeps such labels whole, so target cvat reports nothing.
             """,
+        issueTypes: [.init("label_used_with_multiple_shapes")],
+        actions: ["splitLabel"],
         triggering: [
             RuleExample.inImage("person drawn as a box and as a polygon", """
                 <box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>

@@ -13,6 +13,7 @@ final class LabelNameInvalid: Rule {
             skeleton; importers look labels up by name, so a duplicate makes the lookup ambiguous and an \
             empty name cannot be referenced at all.
             """,
+        issueTypes: [.init("label_name_duplicate"), .init("label_name_empty"), .init("label_parent_missing")],
         triggering: [
             RuleExample("two labels named car", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car", "car"]), body: "")),

@@ -13,6 +13,7 @@ final class LabelTypeMismatch: ShapeRule {
             import or a type change. Targets that build their ontology from the declared type may then \
             disagree with the data. A skeleton label on a non-skeleton shape is reported as a warning.
             """,
+        issueTypes: [.init("label_type_mismatch")],
         triggering: [
             RuleExample("a polygon drawn with a rectangle label", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car#rectangle"]),

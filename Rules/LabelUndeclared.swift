@@ -12,6 +12,7 @@ final class LabelUndeclared: Rule {
             and so does a project import ("annotation has no label"). Top-level shapes take top-level \
             labels only; skeleton elements take the sublabels of their skeleton, looked up by (parent, name).
             """,
+        issueTypes: [.init("label_not_declared")],
         triggering: [
             RuleExample("a box whose label is not declared", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]),

@@ -13,6 +13,7 @@ final class MaskRLEInvalid: Rule {
             list decodes into a shifted or truncated mask, and CVAT does not check it on import. A mask box \
             that leaves the image cannot be placed.
             """,
+        issueTypes: [.init("mask_rle_sum"), .init("mask_box_empty"), .init("mask_outside_image", severity: .warning)],
         triggering: [
             RuleExample.inImage("runs that add up to 5 for a 2 × 2 mask", #"<mask label="a" rle="1, 3, 1" left="0" top="0" width="2" height="2"/>"#),
         ],

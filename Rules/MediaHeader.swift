@@ -15,6 +15,7 @@ final class MediaHeaderMismatch: Rule {
             (PNG, JPEG, GIF, BMP, WebP, TIFF, AVIF and HEIF by their ispe), never whole images; symbolic \
             links are never followed.
             """,
+        issueTypes: [.init("media_empty"), .init("media_not_image"), .init("media_size_mismatch"), .init("media_unreadable", severity: .warning), .init("media_header_unreadable", severity: .warning)],
         triggering: [
             RuleExample.fixture("an image that is 64 × 48 where the XML says 640 × 480", "media-header-size-mismatch"),
         ],

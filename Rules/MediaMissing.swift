@@ -14,6 +14,8 @@ final class MediaMissing: Rule {
             map_filename_to_cvat_name); an export made without "save images" has no images/ at all, which \
             Encord's SDK refuses. Matching is exact first, then by name without extension in any case.
             """,
+        issueTypes: [.init("media_missing", profile: "media.missing"), .init("media_name_ambiguous", profile: "media.missing"), .init("media_name_needs_mapping", profile: "media.mapped"), .init("media_name_normalization", profile: "media.mapped"), .init("media_not_saved", profile: "media.no_images")],
+        actions: ["mapMediaName", "mapMediaNames", "reexport"],
         triggering: [
             RuleExample.fixture("an export folder with images/ that lacks a named image", "media-missing-file", target: "cvat"),
             RuleExample.fixture("an export without images/, for Encord", "media-no-images-folder"),

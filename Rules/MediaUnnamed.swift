@@ -12,6 +12,8 @@ final class MediaUnnamed: Rule {
             AppleDouble ._ files included; a file no <image> names becomes an unlabelled data unit or a \
             failed upload. Files that nothing names also hint at a name mismatch or a partial export.
             """,
+        issueTypes: [.init("media_junk_file", profile: "media.junk"), .init("media_not_named", profile: "media.unnamed")],
+        actions: ["skipMedia"],
         triggering: [
             RuleExample.fixture("a .DS_Store and a stray image beside the named ones", "media-unnamed-files"),
         ],

@@ -13,6 +13,8 @@ final class MediaUnreachable: Rule {
             name (default/a/b.jpg) makes the uploader open a folder and fail. Move such tasks to the default \
             subset, or export them as tasks.
             """,
+        issueTypes: [.init("media_nested_name"), .init("media_outside_default_subset")],
+        actions: ["skipMedia"],
         triggering: [
             RuleExample("a project image in subset Train, for Encord", xml: RuleExample.document(
                 meta: "<project>\n  <id>1</id>\n  <name>p</name>\n</project>",

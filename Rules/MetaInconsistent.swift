@@ -13,6 +13,7 @@ final class MetaInconsistent: Rule {
             task or job export holds at most size images (deleted frames leave gaps, never extras). A file \
             that breaks these was edited or merged by a script, and importers that trust <meta> misplace frames.
             """,
+        issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch")],
         triggering: [
             RuleExample("more images than the task has frames", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]),

@@ -13,6 +13,7 @@ final class ShapeOutsideImage: Rule {
             border are common. Targets that normalise coordinates by the image size (Encord) then get values \
             below 0 or above 1, which they clamp, reject or mis-draw. Reported per label with the worst overhang.
             """,
+        issueTypes: [.init("shape_outside_image")],
         triggering: [
             RuleExample.inImage("a box 20 px past the right edge of a 10 px image", #"<box label="a" xtl="1" ytl="1" xbr="30" ybr="5"/>"#),
         ],

@@ -15,6 +15,8 @@ final class ShapeUnsupported: ShapeRule {
             keypoint holds one point: a <points> shape of several points arrives as its first point only, \
             unless it is split into one keypoint per point.
             """,
+        issueTypes: [.init("*_unsupported", profile: "shapes"), .init("points_several_per_shape")],
+        actions: ["dropAnnotation", "splitPoints"],
         triggering: [
             RuleExample.inImage("an ellipse, for Encord", #"<ellipse label="cell" cx="5" cy="5" rx="2" ry="1"/>"#),
             RuleExample.inImage("three points in one shape, for Encord (a keypoint holds one)",

@@ -12,6 +12,7 @@ final class SkeletonElements: Rule {
             (an error). CVAT writes every element of a skeleton, outside ones included, so a missing element \
             means the file was edited; targets then get a skeleton with a vertex missing (an info).
             """,
+        issueTypes: [.init("skeleton_element_repeated"), .init("skeleton_element_missing", severity: .info)],
         triggering: [
             RuleExample("the head element twice", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["pose", "head^pose"]),

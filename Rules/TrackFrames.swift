@@ -13,6 +13,7 @@ final class TrackFrames: Rule {
             fails with "Unknown frame N". Project exports offset frames per task, so the grid is checked for \
             task and job exports only.
             """,
+        issueTypes: [.init("track_frame_off_grid"), .init("track_frames_not_increasing")],
         triggering: [
             RuleExample.inTrack("frames that go back", """
                 <box frame="3" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>

@@ -11,6 +11,7 @@ final class TrackKeyframe: Rule {
             CVAT imports only the keyframe shapes of a track and indexes the first one: a track without a \
             keyframe fails the whole import (IndexError). Exports always start a track on a keyframe.
             """,
+        issueTypes: [.init("track_without_keyframe")],
         triggering: [
             RuleExample.inTrack("a track of interpolated frames only", """
                 <box frame="0" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>

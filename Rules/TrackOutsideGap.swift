@@ -12,6 +12,7 @@ final class TrackOutsideGap: Rule {
             Non-keyframe shapes there cannot come from CVAT's exporter, and its importer keeps keyframes \
             only, so they are lost: the object stays hidden until the next keyframe.
             """,
+        issueTypes: [.init("track_shapes_after_outside")],
         triggering: [
             RuleExample.inTrack("an interpolated frame after the object left", """
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>

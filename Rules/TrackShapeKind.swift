@@ -11,6 +11,7 @@ final class TrackShapeKind: Rule {
             A track is one object drawn with one shape kind; CVAT's interpolation raises NotImplementedError \
             when two frames of a track differ in kind.
             """,
+        issueTypes: [.init("track_mixes_shape_kinds")],
         triggering: [
             RuleExample.inTrack("a box frame then a polygon frame", """
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>

@@ -41,7 +41,18 @@ func printError(_ line: String) {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Lint exports: a directory, the zip CVAT downloads, or a bare annotations.xml.")
+        abstract: "Lint exports: a directory, the zip CVAT downloads, or a bare annotations.xml.",
+        discussion: """
+            Exit codes: 0 no errors (warnings and infos may remain); 1 errors found, or warnings with \
+            --fail-on warning, or more than --max-warnings; 2 usage error, bad configuration or unreadable input.
+
+            Configuration: the nearest .cvat-lint.yml in the export's folder or above it (target, \
+            boxes_as_polygons, rules.enable/disable/severity, media.ignore), unless --config names one or \
+            --no-config is given; the command line wins over the file.
+
+            Example:
+              cvat-lint check --target encord --format sarif --output text=report.txt export.zip
+            """)
 
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
         case auto, always, never
@@ -208,10 +219,27 @@ final class ProgressBar {
 }
 
 struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the rules: id, default severity, category, summary.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the rules: id, severity (under --target, that target's), category, summary.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Option(help: "Show the severities this target gives: \(Catalogue.standard.targetNames.joined(separator: ", ")).")
+    var target: String?
+
+    @Option(help: "text or json.")
+    var format: Format = .text
 
     func run() throws {
-        print(RuleDocs.table(Catalogue.standard.descriptions), terminator: "")
+        let profile: TargetProfile?
+        do { profile = try target.map(Catalogue.standard.profile(named:)) } catch {
+            printError("cvat-lint: \(error)")
+            throw ExitStatus.unusableInput
+        }
+        let rules = Catalogue.standard.descriptions
+        print(format == .json ? try RuleDocs.json(rules, target: profile) : RuleDocs.table(rules, target: profile), terminator: "")
     }
 }
 

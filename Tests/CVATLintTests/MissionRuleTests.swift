@@ -16,7 +16,8 @@ struct MissionRuleTests {
         let report = try corpus("018", target: target)
         let lost = report.findings.filter { $0.issueType == "interpolation_lost" }
         #expect(lost.count == 1)
-        #expect(lost.first?.message.contains("task 1131461") == true || lost.first?.location.taskID != nil)
+        #expect(lost.first?.message.contains("task 1 'Dive Phase Test 1' is a video (interpolation) task") == true)
+        #expect(lost.first?.location.taskID == 1)
         #expect(report.issues.warnings.contains { $0.issueType == "interpolation_lost" && $0.instances.count == 1 })
     }
 

@@ -70,6 +70,53 @@ struct RuleCatalogueTests {
         for id in declared { #expect(registered.contains(id), "rule \(id) is declared but not registered") }
     }
 
+    @Test("Every finding's issue type is one its rule declares (examples, fixtures and corpus, both targets)",
+          arguments: ["cvat", "encord"])
+    func declaredIssueTypes(target: String) throws {
+        let rules = Dictionary(uniqueKeysWithValues: Catalogue.standard.descriptions.map { ($0.id, $0) })
+        let corpus = ((try? FileManager.default.contentsOfDirectory(atPath: Paths.corpus.path)) ?? []).sorted()
+            .map { Paths.corpus.appendingPathComponent($0).path }
+            .filter { FileManager.default.fileExists(atPath: $0 + "/annotations.xml") }
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var paths = Paths.fixtureExports + corpus
+        for (index, example) in RuleExampleCase.all.enumerated() where example.example.fixture == nil {
+            let file = directory.appendingPathComponent("example-\(index).xml")
+            try example.example.xml.write(to: file, atomically: true, encoding: .utf8)
+            paths.append(file.path)
+        }
+        var seen: Set<String> = []
+        for path in paths {
+            guard let report = try? Shared.report(path, target: target) else { continue }
+            for finding in report.findings {
+                seen.insert(finding.issueType)
+                let rule = try #require(rules[finding.rule], "\(finding.rule) is documented")
+                #expect(rule.declares(finding.issueType), "\(finding.rule) emits undeclared \(finding.issueType) (\(path))")
+                if let action = finding.action, let type = try? JSONSerialization.jsonObject(
+                    with: JSONEncoder().encode(action)) as? [String: Any], let name = type["type"] as? String {
+                    #expect(rule.actions.contains(name), "\(finding.rule) attaches undeclared action \(name)")
+                }
+            }
+        }
+        #expect(seen.count > 30, "the run exercised many issue types")
+    }
+
+    @Test("rules --target shows that target's severities; rules --format json carries issue types and actions")
+    func rulesPerTarget() throws {
+        let cvat = try runTool(["rules", "--target", "cvat"])
+        let encord = try runTool(["rules", "--target", "encord"])
+        let line = { (text: String, id: String) in text.split(separator: "\n").first { $0.hasPrefix(id + " ") }.map(String.init) ?? "" }
+        // CVAT matches media by name and its task import does not need images: media-missing is a warning there.
+        #expect(line(cvat.stdout, "media-missing").contains(" warning "), "\(line(cvat.stdout, "media-missing"))")
+        #expect(line(encord.stdout, "media-missing").contains(" error/warning "), "\(line(encord.stdout, "media-missing"))")
+        let json = try runTool(["rules", "--format", "json", "--target", "encord"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let missing = try #require(entries.first { $0["id"] as? String == "media-missing" })
+        #expect((missing["issue_types"] as? [String])?.contains("media_name_needs_mapping") == true)
+        #expect((missing["actions"] as? [String])?.contains("mapMediaNames") == true)
+        #expect(try runTool(["rules", "--target", "photoshop"]).status == 2)
+    }
+
     @Test("rules and explain print from the same metadata")
     func commands() throws {
         let list = try runTool(["rules"])

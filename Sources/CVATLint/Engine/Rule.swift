@@ -86,6 +86,38 @@ public struct RuleExample: Sendable {
     }
 }
 
+/// An issue type a rule can emit, and where its severity comes from.
+public struct IssueTypeSpec: Sendable, Hashable {
+    /// snake_case; `*` stands for any run of letters (`*_unsupported` for one per shape kind).
+    public var id: String
+    /// The severity it is reported with, when not the rule's own.
+    public var severity: Severity?
+    /// The target profile entry that decides its severity instead (`media.missing`, `shapes`, `fields`, …).
+    public var profile: String?
+
+    public init(_ id: String, severity: Severity? = nil, profile: String? = nil) {
+        self.id = id
+        self.severity = severity
+        self.profile = profile
+    }
+
+    /// Whether an emitted issue type is this one.
+    public func matches(_ issueType: String) -> Bool {
+        guard id.contains("*") else { return id == issueType }
+        let parts = id.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        guard let head = parts.first, let tail = parts.last else { return false }
+        return issueType.hasPrefix(head) && issueType.hasSuffix(tail) && issueType.count > head.count + tail.count
+    }
+
+    /// The severities it can have under a target, worst first (the profile's, else its own).
+    public func severities(default fallback: Severity, under target: TargetProfile?) -> [Severity] {
+        guard let target else { return [severity ?? fallback] }
+        if !id.contains("*"), let override = target.issue(id) { return [override.severity] }
+        if let profile, let decided = target.severities(at: profile) { return decided }
+        return [severity ?? fallback]
+    }
+}
+
 /// A rule's documentation, declared beside its logic; `rules`, `explain` and the tests read it.
 public struct RuleDescription: Sendable {
     /// kebab-case id, e.g. `label-multiple-shapes`.
@@ -100,9 +132,16 @@ public struct RuleDescription: Sendable {
     public var triggering: [RuleExample]
     /// Files that must not.
     public var nonTriggering: [RuleExample]
+    /// The issue types it can emit (a test fails on any other).
+    public var issueTypes: [IssueTypeSpec]
+    /// The action types (`ImportAction`'s `type`) its findings can carry.
+    public var actions: [String]
 
     public init(id: String, defaultSeverity: Severity, category: RuleCategory, summary: String, rationale: String,
+                issueTypes: [IssueTypeSpec], actions: [String] = [],
                 triggering: [RuleExample], nonTriggering: [RuleExample]) {
+        self.issueTypes = issueTypes
+        self.actions = actions
         self.id = id
         self.defaultSeverity = defaultSeverity
         self.category = category
@@ -111,6 +150,17 @@ public struct RuleDescription: Sendable {
         self.triggering = triggering
         self.nonTriggering = nonTriggering
     }
+}
+
+extension RuleDescription {
+    /// The severities the rule's findings can have under a target (its default's when nil), worst first.
+    public func severities(under target: TargetProfile?) -> [Severity] {
+        let all = Set(issueTypes.flatMap { $0.severities(default: defaultSeverity, under: target) })
+        return all.isEmpty ? [defaultSeverity] : all.sorted(by: >)
+    }
+
+    /// Whether the rule declares this issue type.
+    public func declares(_ issueType: String) -> Bool { issueTypes.contains { $0.matches(issueType) } }
 }
 
 /// A check over the stream. It sees meta, each image and each track as they pass, keeps only the

@@ -142,6 +142,26 @@ public struct TargetProfile: Sendable, Codable {
     public func format(_ format: ExportFormat) -> FeatureSupport { formats[format.rawValue] ?? .supported }
     public func level(_ level: ExportLevel) -> FeatureSupport { levels[level.rawValue] ?? .supported }
 
+    /// The severities a profile entry gives (`media.missing`, or every entry of `shapes`, `levels`,
+    /// `formats`, `attributes`, `fields`), worst first; [] when it gives none (nothing is reported).
+    public func severities(at path: String) -> [Severity]? {
+        let media: [String: Severity?] = ["missing": self.media.missing, "mapped": self.media.mapped,
+                                          "unnamed": self.media.unnamed, "junk": self.media.junk,
+                                          "no_images": self.media.noImages]
+        if path.hasPrefix("media.") { return media[String(path.dropFirst(6))].map { $0.map { [$0] } ?? [] } }
+        let section: [String: FeatureSupport]?
+        switch path {
+        case "shapes": section = shapes.merging(projectShapes ?? [:]) { lhs, _ in lhs }
+        case "levels": section = levels
+        case "formats": section = formats
+        case "attributes": section = attributes
+        case "fields": section = fields
+        default: section = nil
+        }
+        guard let section else { return nil }
+        return Set(section.values.compactMap(\.severity)).sorted(by: >)
+    }
+
     /// The name of an ontology item for a shape kind in this target (`bounding box` for `box` in Encord).
     public func itemName(_ kind: ShapeKind) -> String { shapes[kind.rawValue]?.item ?? kind.rawValue }
 }

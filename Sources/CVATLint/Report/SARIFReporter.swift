@@ -78,7 +78,8 @@ public struct SARIFReporter: Reporter {
             "fullDescription": ["text": rule.rationale],
             "help": ["text": RuleDocs.explain(rule), "markdown": "**\(rule.id)**: \(rule.summary).\n\n\(rule.rationale)"],
             "defaultConfiguration": ["level": level(rule.defaultSeverity)],
-            "properties": ["tags": ["cvat", rule.category.rawValue]],
+            "properties": ["tags": ["cvat", rule.category.rawValue], "issueTypes": rule.issueTypes.map(\.id),
+                           "actions": rule.actions],
         ]
     }
 }
