@@ -16,7 +16,7 @@ final class AttributeMissing: ShapeRule {
         triggering: [
             RuleExample("a box without its label's color attribute", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:text:color"]),
-                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
+                body: RuleExample.imageElement(#"↓<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
         ],
         nonTriggering: [
             RuleExample("every declared attribute present", xml: RuleExample.document(

@@ -18,9 +18,9 @@ final class AttributeSpecInvalid: Rule {
         issueTypes: [.init("attribute_spec_invalid")],
         triggering: [
             RuleExample("a select with no values", xml: RuleExample.document(
-                meta: RuleExample.task(labels: ["car:select:color"]), body: "")),
+                meta: RuleExample.task(labels: ["car:↓select:color"]), body: "")),
             RuleExample("a number spec with min above max", xml: RuleExample.document(
-                meta: RuleExample.task(labels: ["car:number:speed:10|1|1"]), body: "")),
+                meta: RuleExample.task(labels: ["car:↓number:speed:10|1|1"]), body: "")),
         ],
         nonTriggering: [
             RuleExample("a well-formed number spec", xml: RuleExample.document(

@@ -19,14 +19,14 @@ final class AttributeUnsupported: ShapeRule {
         actions: ["dropAttribute", "convertAttribute", "dropField"],
         triggering: [
             RuleExample("a number attribute, for Encord", xml: RuleExample.document(
-                meta: RuleExample.task(labels: ["car:number:speed"]),
+                meta: RuleExample.task(labels: ["car:↓number:speed"]),
                 body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="speed">3</attribute></box>"#))),
             RuleExample("an attribute the label does not declare", target: "cvat", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]),
-                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="color">red</attribute></box>"#))),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5">↓<attribute name="color">red</attribute></box>"#))),
             RuleExample("occluded shapes, for Encord", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]),
-                body: RuleExample.imageElement(#"<box label="car" occluded="1" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
+                body: RuleExample.imageElement(#"↓<box label="car" occluded="1" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
         ],
         nonTriggering: [
             RuleExample("a text attribute, declared, for Encord", xml: RuleExample.document(

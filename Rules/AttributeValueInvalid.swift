@@ -19,13 +19,13 @@ final class AttributeValueInvalid: ShapeRule {
         triggering: [
             RuleExample("a checkbox that says yes", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:checkbox:parked:false"]),
-                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="parked">yes</attribute></box>"#))),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5">↓<attribute name="parked">yes</attribute></box>"#))),
             RuleExample("a select value outside its list", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:select:color:red|blue"]),
-                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="color">green</attribute></box>"#))),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5">↓<attribute name="color">green</attribute></box>"#))),
             RuleExample("a number above its maximum", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:number:speed:0|100|1"]),
-                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="speed">300</attribute></box>"#))),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5">↓<attribute name="speed">300</attribute></box>"#))),
         ],
         nonTriggering: [
             RuleExample("values that fit", xml: RuleExample.document(

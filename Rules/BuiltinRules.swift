@@ -14,8 +14,8 @@ enum BuiltinRules {
             """,
         issueTypes: [.init("xml")],
         triggering: [
-            RuleExample("the file ends inside an element", xml: "<annotations>\n  <image id=\"0\" name=\"a.jpg\">\n"),
-            RuleExample("an entity declaration", xml: "<!DOCTYPE a [<!ENTITY e \"x\">]>\n<annotations></annotations>\n"),
+            RuleExample("the file ends inside an element", xml: "<annotations>\n  <image id=\"0\" name=\"a.jpg\">↓\n"),
+            RuleExample("an entity declaration", xml: "<!DOCTYPE a [<!ENTITY e \"x\">]>↓\n<annotations></annotations>\n"),
         ],
         nonTriggering: [
             RuleExample("a minimal well-formed file", xml: "<annotations>\n  <version>1.1</version>\n</annotations>\n"),
@@ -34,10 +34,10 @@ enum BuiltinRules {
         issueTypes: [.init("schema")],
         triggering: [
             RuleExample.inImage("a coordinate that is not a number", """
-                <box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>
+                ↓<box label="car" xtl="abc" ytl="1" xbr="5" ybr="5"/>
                 """),
             RuleExample.inImage("an unknown shape element", """
-                <circle label="car"/>
+                ↓<circle label="car"/>
                 """),
         ],
         nonTriggering: [

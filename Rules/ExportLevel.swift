@@ -16,9 +16,10 @@ final class ExportLevelUnsupported: Rule {
         issueTypes: [.init("*_export_unsupported", profile: "levels"), .init("meta_missing", profile: "levels")],
         actions: ["reexport"],
         triggering: [
-            RuleExample.inImage("no <meta>, for CVAT (a warning: its project import needs <meta>)", target: "cvat", ""),
+            RuleExample("no <meta>, for CVAT (a warning: its project import needs <meta>)", target: "cvat",
+                        xml: "↓" + RuleExample.document(meta: "", body: RuleExample.imageElement(""))),
             RuleExample("a job export, for Encord", xml: RuleExample.document(
-                meta: "<job>\n  <id>4</id>\n  <size>1</size>\n  <mode>annotation</mode>\n</job>",
+                meta: "↓<job>\n  <id>4</id>\n  <size>1</size>\n  <mode>annotation</mode>\n</job>",
                 body: RuleExample.imageElement(""))),
         ],
         nonTriggering: [

@@ -17,12 +17,12 @@ final class GeometryInvalid: ShapeRule {
             """,
         issueTypes: [.init("number_not_finite"), .init("rotation_out_of_range"), .init("box_inverted"), .init("too_few_points"), .init("ellipse_radius"), .init("cuboid_degenerate"), .init("skeleton_element_points"), .init("skeleton_empty")],
         triggering: [
-            RuleExample.inImage("a box whose right edge is left of its left edge", #"<box label="a" xtl="9" ytl="1" xbr="2" ybr="5"/>"#),
-            RuleExample.inImage("a polygon of two points", #"<polygon label="a" points="1,1;5,5"/>"#),
-            RuleExample.inImage("an ellipse with radius 0", #"<ellipse label="a" cx="5" cy="5" rx="0" ry="2"/>"#),
-            RuleExample.inImage("a coordinate that overflows to infinity", #"<box label="a" xtl="1e400" ytl="1" xbr="2" ybr="5"/>"#),
+            RuleExample.inImage("a box whose right edge is left of its left edge", #"↓<box label="a" xtl="9" ytl="1" xbr="2" ybr="5"/>"#),
+            RuleExample.inImage("a polygon of two points", #"↓<polygon label="a" points="1,1;5,5"/>"#),
+            RuleExample.inImage("an ellipse with radius 0", #"↓<ellipse label="a" cx="5" cy="5" rx="0" ry="2"/>"#),
+            RuleExample.inImage("a coordinate that overflows to infinity", #"↓<box label="a" xtl="1e400" ytl="1" xbr="2" ybr="5"/>"#),
             RuleExample.inImage("a cuboid whose corners all lie on one line", """
-                <cuboid label="a" xtl1="1" ytl1="1" xbl1="1" ybl1="4" xtr1="1" ytr1="1" xbr1="1" ybr1="4" xtl2="1" ytl2="1" xbl2="1" ybl2="4" xtr2="1" ytr2="1" xbr2="1" ybr2="4"/>
+                ↓<cuboid label="a" xtl1="1" ytl1="1" xbl1="1" ybl1="4" xtr1="1" ytr1="1" xbr1="1" ybr1="4" xtl2="1" ytl2="1" xbl2="1" ybl2="4" xtr2="1" ytr2="1" xbr2="1" ybr2="4"/>
                 """),
         ],
         nonTriggering: [

@@ -21,7 +21,7 @@ final class IdentityDuplicate: Rule {
             RuleExample("two images with id 0", xml: RuleExample.document(meta: "", body: """
                   <image id="0" name="a.jpg" width="10" height="10">
                   </image>
-                  <image id="0" name="b.jpg" width="10" height="10">
+                  ↓<image id="0" name="b.jpg" width="10" height="10">
                   </image>
 
                 """)),
@@ -29,7 +29,7 @@ final class IdentityDuplicate: Rule {
                         xml: RuleExample.document(meta: "", body: """
                   <image id="60" name="image.jpeg" width="10" height="10">
                   </image>
-                  <image id="61" name="image.jpg" width="10" height="10">
+                  ↓<image id="61" name="image.jpg" width="10" height="10">
                   </image>
 
                 """)),

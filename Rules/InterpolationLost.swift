@@ -20,9 +20,10 @@ final class InterpolationLost: Rule {
         actions: ["reexport"],
         triggering: [
             RuleExample("a video (interpolation) task exported as CVAT for images", target: "cvat", xml: RuleExample.document(
-                meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
+                meta: RuleExample.task(mode: "interpolation", labels: ["car"], marked: true),
                 body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#, name: "frame_000000"))),
             RuleExample.inTrack("a CVAT for video export, for Encord", meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
+                                marking: .meta,
                                 #"<box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
         ],
         nonTriggering: [

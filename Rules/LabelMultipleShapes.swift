@@ -21,11 +21,11 @@ final class LabelMultipleShapes: Rule {
         actions: ["splitLabel"],
         triggering: [
             RuleExample.inImage("person drawn as a box and as a polygon", """
-                <box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                ↓<box label="person" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 <polygon label="person" points="1,1;5,1;3,4"/>
                 """),
             RuleExample.inImage("a tag counts as a kind", """
-                <polygon label="road" points="1,1;5,1;3,4"/>
+                ↓<polygon label="road" points="1,1;5,1;3,4"/>
                 <tag label="road"/>
                 """),
         ],

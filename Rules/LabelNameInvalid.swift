@@ -16,9 +16,9 @@ final class LabelNameInvalid: Rule {
         issueTypes: [.init("label_name_duplicate"), .init("label_name_empty"), .init("label_parent_missing")],
         triggering: [
             RuleExample("two labels named car", xml: RuleExample.document(
-                meta: RuleExample.task(labels: ["car", "car"]), body: "")),
+                meta: RuleExample.task(labels: ["car", "↓car"]), body: "")),
             RuleExample("a sublabel whose skeleton is not declared", xml: RuleExample.document(
-                meta: RuleExample.task(labels: ["head^pose"]), body: "")),
+                meta: RuleExample.task(labels: ["↓head^pose"]), body: "")),
         ],
         nonTriggering: [
             RuleExample("two skeletons may share sublabel names", xml: RuleExample.document(

@@ -17,7 +17,7 @@ final class LabelTypeMismatch: ShapeRule {
         triggering: [
             RuleExample("a polygon drawn with a rectangle label", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car#rectangle"]),
-                body: RuleExample.imageElement(#"<polygon label="car" points="1,1;5,1;3,4"/>"#))),
+                body: RuleExample.imageElement(#"↓<polygon label="car" points="1,1;5,1;3,4"/>"#))),
         ],
         nonTriggering: [
             RuleExample("a box drawn with a rectangle label, a polygon with an any label", xml: RuleExample.document(

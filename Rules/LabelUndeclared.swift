@@ -16,12 +16,12 @@ final class LabelUndeclared: Rule {
         triggering: [
             RuleExample("a box whose label is not declared", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]),
-                body: RuleExample.imageElement(#"<box label="truck" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
+                body: RuleExample.imageElement(#"↓<box label="truck" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))),
             RuleExample("a skeleton element that is not a sublabel of its skeleton", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["pose", "head^pose"]),
                 body: RuleExample.imageElement("""
                     <skeleton label="pose">
-                      <points label="tail" outside="0" occluded="0" points="1,1"/>
+                      ↓<points label="tail" outside="0" occluded="0" points="1,1"/>
                     </skeleton>
                     """))),
         ],

@@ -15,7 +15,7 @@ final class MaskRLEInvalid: Rule {
             """,
         issueTypes: [.init("mask_rle_sum"), .init("mask_box_empty"), .init("mask_outside_image", severity: .warning)],
         triggering: [
-            RuleExample.inImage("runs that add up to 5 for a 2 × 2 mask", #"<mask label="a" rle="1, 3, 1" left="0" top="0" width="2" height="2"/>"#),
+            RuleExample.inImage("runs that add up to 5 for a 2 × 2 mask", #"↓<mask label="a" rle="1, 3, 1" left="0" top="0" width="2" height="2"/>"#),
         ],
         nonTriggering: [
             RuleExample.inImage("runs that cover the 3 × 2 box", #"<mask label="a" rle="0, 2, 1, 3" left="2" top="3" width="3" height="2"/>"#),

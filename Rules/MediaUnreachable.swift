@@ -18,7 +18,7 @@ final class MediaUnreachable: Rule {
         triggering: [
             RuleExample("a project image in subset Train, for Encord", xml: RuleExample.document(
                 meta: "<project>\n  <id>1</id>\n  <name>p</name>\n</project>",
-                body: #"  <image id="0" name="a.jpg" subset="Train" task_id="2" width="10" height="10">"# + "\n  </image>\n")),
+                body: #"  ↓<image id="0" name="a.jpg" subset="Train" task_id="2" width="10" height="10">"# + "\n  </image>\n")),
         ],
         nonTriggering: [
             RuleExample("a project image in the default subset, for Encord", xml: RuleExample.document(

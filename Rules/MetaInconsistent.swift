@@ -16,9 +16,9 @@ final class MetaInconsistent: Rule {
         issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch")],
         triggering: [
             RuleExample("more images than the task has frames", xml: RuleExample.document(
-                meta: RuleExample.task(labels: ["car"]),
+                meta: RuleExample.task(labels: ["car"], marked: true),
                 body: RuleExample.imageElement("") + RuleExample.imageElement("", name: "b.jpg")
-                    .replacingOccurrences(of: "id=\"0\"", with: "id=\"1\""))),
+                    .replacingOccurrences(of: "  <image id=\"0\"", with: "  ↓<image id=\"1\""))),
         ],
         nonTriggering: [
             RuleExample("one image for a one-frame task", xml: RuleExample.document(

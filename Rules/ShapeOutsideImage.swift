@@ -15,7 +15,7 @@ final class ShapeOutsideImage: Rule {
             """,
         issueTypes: [.init("shape_outside_image")],
         triggering: [
-            RuleExample.inImage("a box 20 px past the right edge of a 10 px image", #"<box label="a" xtl="1" ytl="1" xbr="30" ybr="5"/>"#),
+            RuleExample.inImage("a box 20 px past the right edge of a 10 px image", #"↓<box label="a" xtl="1" ytl="1" xbr="30" ybr="5"/>"#),
         ],
         nonTriggering: [
             RuleExample.inImage("a box inside, and one within 2 pixels of the edge", """

@@ -18,9 +18,9 @@ final class ShapeUnsupported: ShapeRule {
         issueTypes: [.init("*_unsupported", profile: "shapes"), .init("points_several_per_shape")],
         actions: ["dropAnnotation", "splitPoints"],
         triggering: [
-            RuleExample.inImage("an ellipse, for Encord", #"<ellipse label="cell" cx="5" cy="5" rx="2" ry="1"/>"#),
+            RuleExample.inImage("an ellipse, for Encord", #"↓<ellipse label="cell" cx="5" cy="5" rx="2" ry="1"/>"#),
             RuleExample.inImage("three points in one shape, for Encord (a keypoint holds one)",
-                                #"<points label="joint" points="1,1;2,2;3,3"/>"#),
+                                #"↓<points label="joint" points="1,1;2,2;3,3"/>"#),
         ],
         nonTriggering: [
             RuleExample.inImage("an ellipse, for CVAT's task import", target: "cvat",

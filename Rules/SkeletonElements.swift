@@ -19,7 +19,7 @@ final class SkeletonElements: Rule {
                 body: RuleExample.imageElement("""
                     <skeleton label="pose">
                       <points label="head" outside="0" occluded="0" points="1,1"/>
-                      <points label="head" outside="0" occluded="0" points="2,2"/>
+                      ↓<points label="head" outside="0" occluded="0" points="2,2"/>
                     </skeleton>
                     """))),
         ],

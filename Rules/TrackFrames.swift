@@ -17,11 +17,11 @@ final class TrackFrames: Rule {
         triggering: [
             RuleExample.inTrack("frames that go back", """
                 <box frame="3" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                <box frame="2" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                ↓<box frame="2" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
                 """),
             RuleExample.inTrack("a frame past the end of a 1-frame task",
                                 meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
-                                #"<box frame="5" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
+                                #"↓<box frame="5" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
         ],
         nonTriggering: [
             RuleExample.inTrack("increasing frames", """

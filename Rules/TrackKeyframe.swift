@@ -13,7 +13,7 @@ final class TrackKeyframe: Rule {
             """,
         issueTypes: [.init("track_without_keyframe")],
         triggering: [
-            RuleExample.inTrack("a track of interpolated frames only", """
+            RuleExample.inTrack("a track of interpolated frames only", marking: .track, """
                 <box frame="0" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 """),
         ],

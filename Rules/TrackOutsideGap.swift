@@ -17,7 +17,7 @@ final class TrackOutsideGap: Rule {
             RuleExample.inTrack("an interpolated frame after the object left", """
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                <box frame="2" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                ↓<box frame="2" keyframe="0" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 """),
         ],
         nonTriggering: [

@@ -15,7 +15,7 @@ final class TrackShapeKind: Rule {
         triggering: [
             RuleExample.inTrack("a box frame then a polygon frame", """
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
-                <polygon frame="1" keyframe="1" outside="0" points="1,1;5,1;3,4"/>
+                ↓<polygon frame="1" keyframe="1" outside="0" points="1,1;5,1;3,4"/>
                 """),
         ],
         nonTriggering: [

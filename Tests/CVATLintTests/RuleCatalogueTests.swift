@@ -36,6 +36,17 @@ struct RuleCatalogueTests {
             #expect(!hits.isEmpty, "expected \(testCase.ruleID); got \(report.findings.map(\.message))")
             #expect(hits.allSatisfy { $0.location.line != nil || $0.location.file != "annotations.xml" },
                     "every finding in annotations.xml has a line")
+            // Each ↓ in the example is a place a finding must land on: its line, and its column where the
+            // mark stands before a tag (libxml2's own columns for broken text are its own).
+            let lines = testCase.example.xml.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
+            for place in testCase.example.markedPlaces {
+                let line = place.line <= lines.count ? lines[place.line - 1] : []
+                let beforeTag = place.column <= line.count && line[place.column - 1] == "<"
+                #expect(hits.contains { $0.location.line == place.line && (!beforeTag || ($0.location.column ?? 0) == place.column) },
+                        "a finding at \(place.line):\(place.column); got \(hits.map { "\($0.location.line ?? 0):\($0.location.column ?? 0) \($0.message)" })")
+            }
+            #expect(testCase.example.fixture != nil || !testCase.example.markedPlaces.isEmpty,
+                    "an inline triggering example marks where its finding lands with ↓")
         } else {
             #expect(hits.isEmpty, "\(hits.map(\.message))")
         }
