@@ -49,9 +49,11 @@ public final class Checker: Sendable {
         self.options = options
     }
 
-    /// Lints one export. Throws `InputError` only when the input cannot be read at all.
+    /// Lints one export. Throws `InputError` only when the input cannot be read at all. `tee` sees every
+    /// byte of `annotations.xml` as the main pass reads it (for excerpts, without reading it again).
     public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = [],
-                      progress: ((UInt64, UInt64?) -> Void)? = nil) throws -> ExportReport {
+                      progress: ((UInt64, UInt64?) -> Void)? = nil,
+                      tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> ExportReport {
         let media = try source.mediaFiles().map { files in
             files.filter { file in !options.mediaIgnore.contains { fnmatch($0, file.path, 0) == 0 } }
         }
@@ -70,7 +72,9 @@ public final class Checker: Sendable {
         // The main pass parses without the schema; the validation pass runs the XSD beside it.
         let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath)
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
-        let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings)
+        // A zip is inflated once: the validation pass takes the main pass's bytes.
+        let relay = source.readsAreCostly ? ChunkRelay() : nil
+        let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings, relay: relay)
         validation.start()
 
         var sniffer = EncodingSniffer()
@@ -87,12 +91,15 @@ public final class Checker: Sendable {
                 if let problem = sniffer.inspect(chunk) {
                     collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
                 }
+                relay?.push(chunk)
+                try tee?(chunk)
                 parser.feed(chunk)
             }
         } catch {
             validation.cancel()
             throw error
         }
+        relay?.finish()
         parser.finish()
         progress?(done, total)
         // Whole-export conclusions drawn from a file cut short would mislead; the xml finding says why.

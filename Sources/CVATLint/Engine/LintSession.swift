@@ -110,13 +110,18 @@ public struct LintSession {
                 linters[key] = linter
             }
             do {
-                let (report, container) = try linter.lint(path: path, progress: progress.map { report in
+                let source = try ExportOpener.open(path, limits: zipLimits)
+                // Excerpts of a zip come from a copy spooled to disk as the check reads it: the zip is
+                // inflated once, and memory stays flat.
+                let spool = choices.excerpts && source.readsAreCostly ? SpoolFile() : nil
+                let report = try linter.check(source, progress: progress.map { report in
                     { done, total in report(path, done, total) }
-                })
+                }, tee: spool.map { file in { try file.write($0) } })
                 exports.append(report)
-                containers.append(container)
+                containers.append(source.container)
                 // Excerpts only decorate the text report: a failure to read them costs nothing else.
-                excerpts.append(choices.excerpts ? (try? self.excerpts(for: report, path: path)) ?? [:] : [:])
+                let lines: ExportSource? = choices.excerpts ? (spool.flatMap { $0.finished() } ?? source) : nil
+                excerpts.append(lines.map { (try? self.excerpts(for: report, from: $0)) ?? [:] } ?? [:])
             } catch let error as InputError {
                 errors.append(error)
             }
@@ -126,10 +131,57 @@ public struct LintSession {
     }
 
     /// The lines of `annotations.xml` that an export's findings point at (a second, early-stopping pass).
-    private func excerpts(for report: ExportReport, path: String) throws -> [Int: String] {
+    private func excerpts(for report: ExportReport, from source: ExportSource) throws -> [Int: String] {
         let lines = report.findings.filter { $0.location.file.hasSuffix(".xml") }.compactMap(\.location.line)
         guard !lines.isEmpty else { return [:] }
         let wanted = Set(lines.sorted().prefix(Self.maximumExcerpts))
-        return try Excerpts.lines(wanted, of: ExportOpener.open(path, limits: zipLimits))
+        return try Excerpts.lines(wanted, of: source)
+    }
+}
+
+/// A private temporary file that a stream is copied into, read back as a bare XML file, and removed
+/// when the last reference goes.
+final class SpoolFile {
+    private let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).xml")
+    private var handle: FileHandle?
+    private var failed = false
+
+    init() {
+        if FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            handle = try? FileHandle(forWritingTo: url)
+        }
+        failed = handle == nil
+    }
+
+    deinit {
+        try? handle?.close()
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Appends bytes; a failure to write only costs the excerpts.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !failed, let handle else { return }
+        do { try handle.write(contentsOf: Data(bytes)) } catch { failed = true }
+    }
+
+    /// The spooled copy as an export to read lines from; nil when it could not be written whole.
+    func finished() -> ExportSource? {
+        try? handle?.close()
+        handle = nil
+        return failed ? nil : SpooledExport(file: self, path: url.path)
+    }
+
+    /// Keeps the spool file alive while its lines are read.
+    private struct SpooledExport: ExportSource {
+        let file: SpoolFile
+        let path: String
+        var container: ExportContainer { .xml }
+        var annotationsPath: String { "annotations.xml" }
+        var annotationsSize: UInt64? { fileSize(path) }
+        func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+            try streamFile(at: path, displayName: path, consume)
+        }
+        func mediaFiles() throws -> [MediaFile]? { nil }
+        func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] { [] }
     }
 }

@@ -74,8 +74,10 @@ public final class Linter: Sendable {
         return (try checker.check(source, progress: progress), source.container)
     }
 
-    /// Lints an export the caller already opened (or holds in memory).
-    public func check(_ source: ExportSource) throws -> ExportReport {
-        try checker.check(source)
+    /// Lints an export the caller already opened (or holds in memory); `tee` sees the bytes of its
+    /// `annotations.xml` as they are read.
+    public func check(_ source: ExportSource, progress: ((UInt64, UInt64?) -> Void)? = nil,
+                      tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> ExportReport {
+        try checker.check(source, progress: progress, tee: tee)
     }
 }

@@ -7,6 +7,9 @@ final class ValidationPass: @unchecked Sendable {
     private let source: ExportSource
     private let schema: CompiledSchema
     private let limit: Int
+    /// When set, the bytes come from the main pass through this relay instead of a second read (a zip
+    /// is then inflated once).
+    private let relay: ChunkRelay?
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var cancelled = false
@@ -14,10 +17,11 @@ final class ValidationPass: @unchecked Sendable {
     private(set) var diagnostics: [XMLDiagnostic] = []
     private(set) var total = 0
 
-    init(source: ExportSource, schema: CompiledSchema, limit: Int) {
+    init(source: ExportSource, schema: CompiledSchema, limit: Int, relay: ChunkRelay? = nil) {
         self.source = source
         self.schema = schema
         self.limit = limit
+        self.relay = relay
     }
 
     /// Starts validating in the background.
@@ -39,6 +43,7 @@ final class ValidationPass: @unchecked Sendable {
     /// Stops early (the main pass failed), then waits.
     func cancel() {
         lock.withLock { cancelled = true }
+        relay?.cancel()
         done.wait()
     }
 
@@ -54,13 +59,80 @@ final class ValidationPass: @unchecked Sendable {
         let parser = XMLStreamParser(delegate: context, schema: schema, fileName: source.annotationsPath,
                                      eagerLocations: false, reportsNamespaces: false)
         do {
-            try source.streamAnnotations { chunk in
+            let feed: (UnsafeRawBufferPointer) throws -> Void = { [self] chunk in
                 if lock.withLock({ cancelled }) { throw Cancelled() }
                 parser.feed(chunk)
             }
+            if let relay { try relay.drain(feed) } else { try source.streamAnnotations(feed) }
             parser.finish()
         } catch {
             // The main pass reads the same bytes and reports any failure to read them.
+        }
+    }
+}
+
+/// Hands the main pass's chunks to the validation thread through a small bounded queue: the bytes are
+/// read (or inflated) once, and memory holds at most `capacity` chunks whatever the file's size.
+final class ChunkRelay: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[UInt8]] = []
+    private var head = 0
+    private var ended = false
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int = 4) { self.capacity = max(1, capacity) }
+
+    /// Queues a copy of the chunk, waiting while the queue is full.
+    func push(_ chunk: UnsafeRawBufferPointer) {
+        let copy = [UInt8](chunk)
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count - head >= capacity, !cancelled { condition.wait() }
+        guard !cancelled else { return }
+        queue.append(copy)
+        condition.broadcast()
+    }
+
+    /// No more chunks come.
+    func finish() {
+        condition.lock()
+        ended = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops both sides: the producer no longer waits, the consumer ends.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Passes every chunk to `consume` in order, until the producer finishes (or either side cancels).
+    func drain(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        while true {
+            condition.lock()
+            while head == queue.count, !ended, !cancelled { condition.wait() }
+            if cancelled || head == queue.count {
+                condition.unlock()
+                return
+            }
+            let chunk = queue[head]
+            head += 1
+            if head > 64 {
+                queue.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            condition.unlock()
+            do {
+                try chunk.withUnsafeBytes { try consume($0) }
+            } catch {
+                cancel()
+                throw error
+            }
         }
     }
 }

@@ -41,6 +41,9 @@ public protocol ExportSource {
     var annotationsSize: UInt64? { get }
     /// Streams the bytes of `annotations.xml` in chunks.
     func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws
+    /// Whether each read of `annotations.xml` costs real work (a zip inflates it): the engine then reads
+    /// it once and hands the bytes on, rather than streaming it once per pass.
+    var readsAreCostly: Bool { get }
     /// The media files under `images/`; nil when the export has no `images/` folder (or is a bare file).
     func mediaFiles() throws -> [MediaFile]?
     /// The first bytes of a media file (at most `count`); a symbolic link is never followed.
@@ -66,6 +69,7 @@ public struct IntegrityProblem: Sendable, Equatable {
 
 extension ExportSource {
     public func integrityProblems() throws -> [IntegrityProblem] { [] }
+    public var readsAreCostly: Bool { false }
 
     /// The header of a media file, reading only as far as the header needs.
     public func mediaHeader(_ file: MediaFile) throws -> ImageHeader {

@@ -54,6 +54,7 @@ public final class ZipExport: ExportSource {
     }
 
     public var annotationsSize: UInt64? { archive[annotationsPath]?.uncompressedSize }
+    public var readsAreCostly: Bool { true }
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         // Each stream gets its own handle on the zip: the validation pass reads it on another thread.
