@@ -39,6 +39,12 @@ struct ProcessTests {
         #expect(missingPath.status == 2)
         let help = try runTool(["--help"])
         #expect(help.status == 0)
+        // check --help says what the exit codes mean, where configuration is found, and shows a run.
+        let checkHelp = try runTool(["check", "--help"])
+        #expect(checkHelp.status == 0)
+        for needed in ["Exit codes: 0 no errors", "1 errors found", "2 usage error", ".cvat-lint.yml", "Example:", "cvat-lint check --target"] {
+            #expect(checkHelp.stdout.contains(needed), "check --help mentions \(needed)")
+        }
     }
 
     @Test("Several exports: each reported, exit with the worst")

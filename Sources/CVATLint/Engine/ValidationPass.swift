@@ -76,7 +76,6 @@ final class ValidationPass: @unchecked Sendable {
 final class ChunkRelay: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [[UInt8]] = []
-    private var head = 0
     private var ended = false
     private var cancelled = false
     private let capacity: Int
@@ -88,7 +87,7 @@ final class ChunkRelay: @unchecked Sendable {
         let copy = [UInt8](chunk)
         condition.lock()
         defer { condition.unlock() }
-        while queue.count - head >= capacity, !cancelled { condition.wait() }
+        while queue.count >= capacity, !cancelled { condition.wait() }
         guard !cancelled else { return }
         queue.append(copy)
         condition.broadcast()
@@ -114,17 +113,14 @@ final class ChunkRelay: @unchecked Sendable {
     func drain(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         while true {
             condition.lock()
-            while head == queue.count, !ended, !cancelled { condition.wait() }
-            if cancelled || head == queue.count {
+            while queue.isEmpty, !ended, !cancelled { condition.wait() }
+            if cancelled || queue.isEmpty {
                 condition.unlock()
                 return
             }
-            let chunk = queue[head]
-            head += 1
-            if head > 64 {
-                queue.removeFirst(head)
-                head = 0
-            }
+            // At most `capacity` chunks are queued: taking the first of so few costs nothing, and a taken
+            // chunk is released at once.
+            let chunk = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
             do {
