@@ -61,7 +61,9 @@ final class IdentityDuplicate: Rule {
     /// The most recent images by scope and stem, so that the usual case (neighbours in frame order) is
     /// told with both names and ids; a bounded window, never the whole export.
     private var recent: [String: (name: String, id: Int?, location: SourceLocation)] = [:]
+    /// The window's keys in arrival order, as a ring: the oldest is overwritten (no shifting per image).
     private var recentOrder: [String] = []
+    private var recentNext = 0
     private static let recentLimit = 4096
     private var extensionTwins = Occurrences<String>()
     private var extensionTwinCount = 0
@@ -94,8 +96,13 @@ final class IdentityDuplicate: Rule {
             return
         }
         if recent[key] == nil {
-            recentOrder.append(key)
-            if recentOrder.count > Self.recentLimit { recent[recentOrder.removeFirst()] = nil }
+            if recentOrder.count < Self.recentLimit {
+                recentOrder.append(key)
+            } else {
+                recent[recentOrder[recentNext]] = nil
+                recentOrder[recentNext] = key
+                recentNext = (recentNext + 1) % Self.recentLimit
+            }
         }
         recent[key] = (image.name, image.id, image.location)
     }

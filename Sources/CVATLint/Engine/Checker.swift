@@ -72,17 +72,22 @@ public final class Checker: Sendable {
         // The main pass parses without the schema; the validation pass runs the XSD beside it.
         let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath)
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
-        // A zip is inflated once: the validation pass takes the main pass's bytes.
-        let relay = source.readsAreCostly ? ChunkRelay() : nil
-        let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings, relay: relay)
+        // A zip is inflated once, on a thread of its own that hands the bytes to both passes.
+        let inflater = source.readsAreCostly ? SharedReader(source: source) : nil
+        let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings,
+                                        relay: inflater?.validationRelay)
         validation.start()
+        inflater?.start()
 
         var sniffer = EncodingSniffer()
         let total = source.annotationsSize
         var done: UInt64 = 0
         var reported: UInt64 = 0
         do {
-            try source.streamAnnotations { chunk in
+            let read: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void = inflater.map { shared in
+                { consume in try shared.drain(consume) }
+            } ?? { consume in try source.streamAnnotations(consume) }
+            try read { chunk in
                 done += UInt64(chunk.count)
                 if let progress, done - reported >= 8 << 20 {
                     reported = done
@@ -91,15 +96,14 @@ public final class Checker: Sendable {
                 if let problem = sniffer.inspect(chunk) {
                     collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
                 }
-                relay?.push(chunk)
                 try tee?(chunk)
                 parser.feed(chunk)
             }
         } catch {
+            inflater?.cancel()
             validation.cancel()
             throw error
         }
-        relay?.finish()
         parser.finish()
         progress?(done, total)
         // Whole-export conclusions drawn from a file cut short would mislead; the xml finding says why.

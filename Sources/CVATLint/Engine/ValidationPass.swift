@@ -133,6 +133,58 @@ final class ChunkRelay: @unchecked Sendable {
     }
 }
 
+/// Reads an export's `annotations.xml` once on a thread of its own and hands every chunk to two relays:
+/// one the main pass drains, one the validation pass does. For a zip, inflating then runs beside both.
+final class SharedReader: @unchecked Sendable {
+    private let source: ExportSource
+    private let mainRelay = ChunkRelay()
+    let validationRelay = ChunkRelay()
+    private let done = DispatchSemaphore(value: 0)
+    private var failure: Error?
+    private var joined = false
+
+    init(source: ExportSource) { self.source = source }
+
+    /// Waits for the reading thread to end (once; later calls return at once).
+    private func join() {
+        guard !joined else { return }
+        done.wait()
+        joined = true
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            do {
+                try source.streamAnnotations { chunk in
+                    mainRelay.push(chunk)
+                    validationRelay.push(chunk)
+                }
+            } catch {
+                failure = error
+            }
+            mainRelay.finish()
+            validationRelay.finish()
+            done.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// The main pass's side: every chunk in order; then the reader's own failure, if it had one.
+    func drain(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try mainRelay.drain(consume)
+        join()
+        if let failure { throw failure }
+    }
+
+    /// Stops reading (the main pass gave up) and waits for the thread.
+    func cancel() {
+        mainRelay.cancel()
+        validationRelay.cancel()
+        join()
+    }
+}
+
 /// The validation pass's view of the stream: it notes only which image or track is open, so that schema
 /// findings name their place.
 private final class ValidationContext: XMLStreamDelegate {
