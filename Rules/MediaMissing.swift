@@ -149,25 +149,11 @@ final class MediaMissing: Rule {
         }
         // A video export saves every frame of its range, annotated or not: those files are named too.
         guard let media = facts.media, facts.format != .images else { return }
-        for (task, offset) in Self.frameOffsets(facts.meta?.tasks ?? [], level: facts.level) {
+        for (task, offset) in facts.taskFrameOffsets {
             guard let start = task.startFrame, let size = task.size, size > 0, size <= 10_000_000 else { continue }
             for index in 0..<size {
                 _ = media.markFrame(offset + start + index * task.frameStep, subset: task.subset, level: facts.level)
             }
-        }
-    }
-
-    /// Each task with the number its frames are shifted by in file names. In a project export CVAT orders
-    /// tasks by (subset, id) and shifts each by the frames of the earlier tasks of its subset
-    /// (start_frame + step × size each); a task or job export is not shifted.
-    static func frameOffsets(_ tasks: [TaskMeta], level: ExportLevel?) -> [(TaskMeta, Int)] {
-        guard level == .project else { return tasks.map { ($0, 0) } }
-        var next: [String: Int] = [:]
-        return tasks.sorted { ($0.subset ?? "", $0.id ?? 0) < ($1.subset ?? "", $1.id ?? 0) }.map { task in
-            let subset = task.subset ?? ""
-            let offset = next[subset, default: 0]
-            next[subset] = offset + (task.startFrame ?? 0) + task.frameStep * (task.size ?? 0)
-            return (task, offset)
         }
     }
 }

@@ -23,6 +23,9 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
 ///   severity: {attribute-unsupported: error, interpolation-lost: off}
 /// media:
 ///   ignore: ["images/*.txt"]          # fnmatch patterns of paths inside the export
+/// thresholds:                         # the data-quality rules' limits
+///   min_side: 1                       # px; boxes and ellipses thinner than this are degenerate
+///   min_annotations_per_label: 10     # off unless set
 /// ```
 public struct Configuration: Sendable, Equatable {
     public static let fileName = ".cvat-lint.yml"
@@ -35,6 +38,8 @@ public struct Configuration: Sendable, Equatable {
     /// Severity per rule; nil means `off`.
     public var severities: [String: Severity?] = [:]
     public var mediaIgnore: [String] = []
+    /// The data-quality limits, defaults where the file says nothing.
+    public var thresholds = Thresholds()
 
     public init() {}
 
@@ -130,8 +135,21 @@ public struct Configuration: Sendable, Equatable {
                     }
                     configuration.mediaIgnore = try reader.strings(mediaValue, what: "media.ignore")
                 }
+            case "thresholds":
+                for (name, nameNode, limit) in try reader.mapping(value, what: "thresholds") {
+                    let what = "thresholds.\(name)"
+                    if let path = Thresholds.keys[name] {
+                        configuration.thresholds[keyPath: path] = try reader.number(limit, what: what)
+                    } else if let path = Thresholds.optionalKeys[name] {
+                        configuration.thresholds[keyPath: path] = try reader.number(limit, what: what)
+                    } else if let path = Thresholds.integerKeys[name] {
+                        configuration.thresholds[keyPath: path] = Int(try reader.number(limit, what: what))
+                    } else {
+                        throw reader.error(nameNode, "unknown key '\(what)' (expected \(Thresholds.allKeys.joined(separator: ", ")))")
+                    }
+                }
             default:
-                throw reader.error(keyNode, "unknown key '\(key)' (expected target, boxes_as_polygons, rules, media)")
+                throw reader.error(keyNode, "unknown key '\(key)' (expected target, boxes_as_polygons, rules, media, thresholds)")
             }
         }
         return configuration
@@ -174,6 +192,14 @@ private struct NodeReader {
     func string(_ node: Node, what: String) throws -> String {
         guard case .scalar = node, let text = node.string else { throw error(node, "\(what) must be text") }
         return text
+    }
+
+    /// A finite number, zero or more.
+    func number(_ node: Node, what: String) throws -> Double {
+        guard case .scalar = node, let value = node.float, value.isFinite, value >= 0 else {
+            throw error(node, "\(what) must be a number, zero or more")
+        }
+        return value
     }
 
     func bool(_ node: Node, what: String) throws -> Bool {

@@ -147,6 +147,21 @@ public final class ExportFacts: AnnotationVisitor {
         }
     }
 
+    /// Each task with the number its frames are shifted by in frame ids and file names. In a project
+    /// export CVAT orders tasks by (subset, id) and shifts each by the frames of the earlier tasks of its
+    /// subset (start_frame + step × size each); a task or job export is not shifted.
+    public var taskFrameOffsets: [(task: TaskMeta, offset: Int)] {
+        let tasks = meta?.tasks ?? []
+        guard level == .project else { return tasks.map { ($0, 0) } }
+        var next: [String: Int] = [:]
+        return tasks.sorted { ($0.subset ?? "", $0.id ?? 0) < ($1.subset ?? "", $1.id ?? 0) }.map { task in
+            let subset = task.subset ?? ""
+            let offset = next[subset, default: 0]
+            next[subset] = offset + (task.startFrame ?? 0) + task.frameStep * (task.size ?? 0)
+            return (task, offset)
+        }
+    }
+
     /// The task (or job) a record belongs to: by `task_id` in project exports, else the only one.
     public func task(id: Int?) -> TaskMeta? {
         guard let tasks = meta?.tasks else { return nil }

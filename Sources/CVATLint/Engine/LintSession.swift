@@ -70,7 +70,8 @@ public struct LintSession {
         return CheckOptions(
             target: target,
             maximumSchemaFindings: choices.maximumSchemaFindings,
-            ruleOptions: RuleOptions(boxesAsPolygons: choices.boxesAsPolygons ?? configuration?.boxesAsPolygons ?? false),
+            ruleOptions: RuleOptions(boxesAsPolygons: choices.boxesAsPolygons ?? configuration?.boxesAsPolygons ?? false,
+                                     thresholds: configuration?.thresholds ?? Thresholds()),
             disabledRules: disabled,
             selectedRules: selected.map(Set.init),
             severityOverrides: severities,

@@ -299,9 +299,12 @@ public final class RuleContext {
 public struct RuleOptions: Sendable {
     /// Encord's `transform_bounding_boxes_to_polygons`: boxes count as polygons.
     public var boxesAsPolygons: Bool
+    /// The data-quality rules' limits (`thresholds:` in `.cvat-lint.yml`).
+    public var thresholds: Thresholds
 
-    public init(boxesAsPolygons: Bool = false) {
+    public init(boxesAsPolygons: Bool = false, thresholds: Thresholds = Thresholds()) {
         self.boxesAsPolygons = boxesAsPolygons
+        self.thresholds = thresholds
     }
 
     /// The kind a shape arrives as, before the target's own mapping.
@@ -319,4 +322,38 @@ public struct RuleEntry: Sendable {
         description = type.description
         make = { R(context: $0) }
     }
+}
+
+/// The limits the data-quality rules judge by, each configurable under `thresholds:` in `.cvat-lint.yml`.
+public struct Thresholds: Sendable, Equatable {
+    /// Boxes and ellipses with a side (or diameter) under this many pixels are degenerate.
+    public var minimumSide: Double = 1
+    /// Polygons with an area under this many square pixels are degenerate.
+    public var minimumArea: Double = 1
+    /// Polylines shorter than this many pixels are degenerate.
+    public var minimumLength: Double = 0.5
+    /// Boxes and ellipses longer than this many times their width (either way) are called out (info).
+    public var maximumAspectRatio: Double = 50
+    /// Statistics turned into findings: a label with fewer annotations than this (off when nil).
+    public var minimumAnnotationsPerLabel: Int?
+    /// Statistics turned into findings: the largest label count over the smallest above this (off when nil).
+    public var maximumImbalanceRatio: Double?
+    /// How many image names `image-unannotated` lists as examples.
+    public var unannotatedExamples: Int = 5
+
+    public init() {}
+
+    /// The keys of `thresholds:`, with what each sets.
+    public static let keys: [String: WritableKeyPath<Thresholds, Double> & Sendable] = [
+        "min_side": \.minimumSide, "min_area": \.minimumArea, "min_length": \.minimumLength,
+        "max_aspect_ratio": \.maximumAspectRatio,
+    ]
+    public static let integerKeys: [String: WritableKeyPath<Thresholds, Int?> & Sendable] = [
+        "min_annotations_per_label": \.minimumAnnotationsPerLabel,
+    ]
+    public static let optionalKeys: [String: WritableKeyPath<Thresholds, Double?> & Sendable] = [
+        "max_imbalance_ratio": \.maximumImbalanceRatio,
+    ]
+    /// Every key `thresholds:` takes.
+    public static var allKeys: [String] { (Array(keys.keys) + Array(integerKeys.keys) + Array(optionalKeys.keys)).sorted() }
 }

@@ -1,0 +1,117 @@
+import CVATLint
+
+/// Images and video frames with no annotation: one finding per task or subset, with a count and the first names.
+final class ImageUnannotated: Rule {
+    static let description = RuleDescription(
+        id: "image-unannotated",
+        defaultSeverity: .info,
+        category: .structure,
+        summary: "images or video frames with no annotation, counted per task or subset with the first names",
+        rationale: """
+            CVAT XML cannot tell "not labelled yet" from "labelled, nothing there": both are an <image> with \
+            no shapes (or, in a video export, a frame no track is visible on). Trained on as negatives, \
+            unfinished images teach a model to miss objects; so the count and the first names are given, \
+            once per task or subset, for the user to decide.
+            """,
+        issueTypes: [.init("image_unannotated"), .init("frame_unannotated")],
+        triggering: [
+            RuleExample("b.jpg holds nothing", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#)
+                    + RuleExample.imageElement("", name: "b.jpg").replacingOccurrences(of: "  <image id=\"0\"", with: "  ↓<image id=\"1\""))),
+            RuleExample("a 3-frame video task whose only track leaves after frame 0", xml: RuleExample.document(
+                meta: RuleExample.task(mode: "interpolation", labels: ["car"], marked: true)
+                    .replacingOccurrences(of: "<size>1</size>", with: "<size>3</size>"), body: """
+                  <track id="0" label="car">
+                    <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                    <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                  </track>
+
+                """)),
+        ],
+        nonTriggering: [
+            RuleExample("every image holds a shape or a tag", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"/>"#)
+                    + RuleExample.imageElement(#"<tag label="car"/>"#, name: "b.jpg").replacingOccurrences(of: "id=\"0\"", with: "id=\"1\""))),
+        ])
+
+    private struct Scope: Hashable {
+        var taskID: Int?
+        var subset: String?
+    }
+
+    private struct Empty {
+        var count = 0
+        var total = 0
+        var first: SourceLocation?
+        var names: [String] = []
+    }
+
+    private let context: RuleContext
+    private var images: [Scope: Empty] = [:]
+    private var scopeOrder: [Scope] = []
+    /// Frames some track shows an object on, per subset (a bit per frame).
+    @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
+    private var sawTracks = false
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        let scope = Scope(taskID: image.taskID, subset: image.subset)
+        if images[scope] == nil { scopeOrder.append(scope) }
+        images[scope, default: Empty()].total += 1
+        guard image.shapes.isEmpty else { return }
+        images[scope]?.count += 1
+        if images[scope]?.first == nil { images[scope]?.first = image.location }
+        if (images[scope]?.names.count ?? 0) < context.options.thresholds.unannotatedExamples {
+            images[scope]?.names.append(image.name)
+        }
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        sawTracks = true
+        guard let frame = shape.frame, !shape.outside else { return }
+        _ = shownFrames[track.subset ?? "", default: IntegerBitSet()].insert(frame)
+    }
+
+    func finish() {
+        for scope in scopeOrder {
+            guard let empty = images[scope], empty.count > 0 else { continue }
+            let place = [scope.taskID.map { "task \($0)" }, scope.subset.map { "subset \($0)" }].compactMap { $0 }
+            let names = empty.names.map { "'\($0)'" }.joined(separator: ", ") + (empty.count > empty.names.count ? ", …" : "")
+            context.report("\(empty.count) of \(counted(empty.total, "image"))\(place.isEmpty ? "" : " in " + place.joined(separator: ", ")) "
+                           + "\(empty.count == 1 ? "has" : "have") no annotation (\(names)): unlabelled, or labelled empty?",
+                           at: empty.first, issueType: "image_unannotated", count: empty.count) {
+                $0.taskID = scope.taskID
+                $0.subset = scope.subset
+            }
+        }
+        guard sawTracks else { return }
+        let facts = context.facts
+        for (task, offset) in facts.taskFrameOffsets {
+            // CVAT leaves start_frame out of old exports; it is then 0.
+            let start = task.startFrame ?? 0
+            guard let size = task.size, size > 0, size <= 10_000_000 else { continue }
+            var shown = shownFrames[task.subset ?? ""] ?? IntegerBitSet()
+            var bare: [Int] = []
+            var count = 0
+            for index in 0..<size {
+                let frame = offset + start + index * task.frameStep
+                // insert answers whether the frame was absent: then no track showed anything on it.
+                if shown.insert(frame) {
+                    count += 1
+                    if bare.count < context.options.thresholds.unannotatedExamples { bare.append(frame) }
+                }
+            }
+            guard count > 0 else { continue }
+            let frames = bare.map(String.init).joined(separator: ", ") + (count > bare.count ? ", …" : "")
+            context.report("\(count) of \(counted(size, "frame")) of task \(task.id.map(String.init) ?? "?") show no object (frames \(frames))",
+                           at: task.location, issueType: "frame_unannotated", count: count) {
+                $0.taskID = task.id
+                $0.subset = task.subset
+                $0.frame = bare.first
+            }
+        }
+    }
+}
