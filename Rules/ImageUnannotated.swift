@@ -72,7 +72,7 @@ final class ImageUnannotated: Rule {
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         sawTracks = true
         guard let frame = shape.frame, !shape.outside else { return }
-        _ = shownFrames[track.subset ?? "", default: IntegerBitSet()].insert(frame)
+        _ = shownFrames[context.facts.level == .project ? track.subset ?? "" : "", default: IntegerBitSet()].insert(frame)
     }
 
     func finish() {
@@ -93,7 +93,8 @@ final class ImageUnannotated: Rule {
             // CVAT leaves start_frame out of old exports; it is then 0.
             let start = task.startFrame ?? 0
             guard let size = task.size, size > 0, size <= 10_000_000 else { continue }
-            var shown = shownFrames[task.subset ?? ""] ?? IntegerBitSet()
+            // Tracks carry their subset in project exports only; a task's own <subset> names no folder there.
+            var shown = shownFrames[facts.level == .project ? task.subset ?? "" : ""] ?? IntegerBitSet()
             var bare: [Int] = []
             var count = 0
             for index in 0..<size {

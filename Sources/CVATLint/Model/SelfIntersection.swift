@@ -1,0 +1,132 @@
+/// Finding where a closed polygon's edges cross, by a sweep over the edges (Shamos and Hoey): edges
+/// enter and leave a status ordered by height at the sweep line, and only neighbours in it are tested.
+/// The status holds the edges the sweep line crosses at once, few for real contours, so a long contour
+/// costs O(n log n) rather than the O(n²) of testing every pair.
+public enum SelfIntersection {
+    /// A point where two edges of the closed ring `points` that are not neighbours meet (or neighbours
+    /// overlap beyond their shared corner); nil for a simple polygon.
+    public static func firstCrossing(of points: [Point]) -> Point? {
+        var tests = 0
+        return firstCrossing(of: points, pairTests: &tests)
+    }
+
+    /// The same, counting the pairs of edges it tested (a sweep tests O(n) pairs, every-pair O(n²)).
+    static func firstCrossing(of points: [Point], pairTests: inout Int) -> Point? {
+        var ring = points
+        // CVAT never repeats the first point at the end, but a closing copy is no crossing.
+        if ring.count > 3, let first = ring.first, let last = ring.last, first == last { ring.removeLast() }
+        let count = ring.count
+        guard count >= 4 else { return nil }
+        var edges: [Edge] = []
+        edges.reserveCapacity(count)
+        for index in 0..<count {
+            let a = ring[index]
+            let b = ring[(index + 1) % count]
+            guard a != b else { continue }  // a repeated point is no edge
+            edges.append(Edge(index: edges.count, a: a, b: b))
+        }
+        let edgeCount = edges.count
+        guard edgeCount >= 3 else { return nil }
+        var events: [(x: Double, y: Double, entering: Bool, edge: Int)] = []
+        events.reserveCapacity(edges.count * 2)
+        for (position, edge) in edges.enumerated() {
+            events.append((edge.left.x, edge.left.y, true, position))
+            events.append((edge.right.x, edge.right.y, false, position))
+        }
+        // Left to right; at one point, entering edges first, so that edges meeting there are neighbours once.
+        events.sort { ($0.x, $0.y, $0.entering ? 0 : 1) < ($1.x, $1.y, $1.entering ? 0 : 1) }
+        var status: [Int] = []
+        for event in events {
+            let edge = edges[event.edge]
+            if event.entering {
+                let slot = insertionSlot(for: edge, in: status, edges: edges, at: event.x)
+                status.insert(event.edge, at: slot)
+                pairTests += 2
+                if slot > 0, let point = crossing(edge, edges[status[slot - 1]], count: edgeCount) { return point }
+                if slot + 1 < status.count, let point = crossing(edge, edges[status[slot + 1]], count: edgeCount) { return point }
+            } else {
+                guard let slot = status.firstIndex(of: event.edge) else { continue }
+                status.remove(at: slot)
+                pairTests += 1
+                if slot > 0, slot < status.count,
+                   let point = crossing(edges[status[slot - 1]], edges[status[slot]], count: edgeCount) { return point }
+            }
+        }
+        return nil
+    }
+
+    struct Edge {
+        var index: Int
+        var a: Point
+        var b: Point
+        var left: Point { (a.x, a.y) <= (b.x, b.y) ? a : b }
+        var right: Point { (a.x, a.y) <= (b.x, b.y) ? b : a }
+
+        /// The edge's height where the sweep line stands (its lower end for an upright edge).
+        func y(at x: Double) -> Double {
+            let (l, r) = (left, right)
+            guard r.x != l.x else { return min(l.y, r.y) }
+            return l.y + (r.y - l.y) * (x - l.x) / (r.x - l.x)
+        }
+
+        var slope: Double {
+            let (l, r) = (left, right)
+            return r.x == l.x ? .infinity : (r.y - l.y) / (r.x - l.x)
+        }
+    }
+
+    /// Where `edge` goes in the status, by height at `x`, then by slope (edges from one point).
+    private static func insertionSlot(for edge: Edge, in status: [Int], edges: [Edge], at x: Double) -> Int {
+        let height = edge.y(at: x)
+        var low = 0
+        var high = status.count
+        while low < high {
+            let middle = (low + high) / 2
+            let other = edges[status[middle]]
+            let otherHeight = other.y(at: x)
+            if otherHeight < height || (otherHeight == height && other.slope < edge.slope) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
+    }
+
+    private static func cross(_ o: Point, _ a: Point, _ b: Point) -> Double {
+        (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+    }
+
+    private static func onSegment(_ p: Point, _ a: Point, _ b: Point) -> Bool {
+        min(a.x, b.x) <= p.x && p.x <= max(a.x, b.x) && min(a.y, b.y) <= p.y && p.y <= max(a.y, b.y)
+    }
+
+    /// Where two edges meet, unless they are neighbours meeting only at their shared corner.
+    static func crossing(_ first: Edge, _ second: Edge, count: Int) -> Point? {
+        let neighbours = (first.index + 1) % count == second.index || (second.index + 1) % count == first.index
+        let (p1, p2, p3, p4) = (first.a, first.b, second.a, second.b)
+        let d1 = cross(p3, p4, p1)
+        let d2 = cross(p3, p4, p2)
+        let d3 = cross(p1, p2, p3)
+        let d4 = cross(p1, p2, p4)
+        if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+            let t = d1 / (d1 - d2)
+            return Point(x: p1.x + (p2.x - p1.x) * t, y: p1.y + (p2.y - p1.y) * t)
+        }
+        // Touching or collinear: a point of one edge lies on the other.
+        var touches: [Point] = []
+        if d1 == 0, onSegment(p1, p3, p4) { touches.append(p1) }
+        if d2 == 0, onSegment(p2, p3, p4) { touches.append(p2) }
+        if d3 == 0, onSegment(p3, p1, p2) { touches.append(p3) }
+        if d4 == 0, onSegment(p4, p1, p2) { touches.append(p4) }
+        guard !touches.isEmpty else { return nil }
+        if neighbours {
+            // Neighbours share one corner; they cross only when they also overlap (the contour doubles back).
+            let shared = first.b == second.a ? first.b : (second.b == first.a ? first.a : nil)
+            let collinear = d1 == 0 && d2 == 0
+            guard collinear, let shared else { return nil }
+            return touches.first { $0 != shared }
+        }
+        return touches.first
+    }
+}
