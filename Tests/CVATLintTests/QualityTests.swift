@@ -1,5 +1,5 @@
 @testable import CVATLint
-import CVATLintRules
+@testable import CVATLintRules
 import Foundation
 import Testing
 
@@ -43,5 +43,49 @@ struct SelfIntersectionTests {
         #expect(tests <= 3 * count, "\(tests) pair tests for \(count) edges: a sweep, not every pair")
         points.swapAt(10, 10_000)
         #expect(SelfIntersection.firstCrossing(of: points) != nil)
+    }
+}
+
+@Suite("Dataset quality: duplicates")
+struct DuplicateTests {
+    @Test("20,000 boxes on one image: the 5 planted duplicates are found, measuring near-linearly many pairs")
+    func manyShapes() throws {
+        var generator = SeededGenerator(seed: 7)
+        var boxes: [String] = []
+        for index in 0..<20_000 {
+            let x = Double(Int.random(in: 0..<4000, using: &generator))
+            let y = Double(Int.random(in: 0..<3000, using: &generator))
+            let size = Double(Int.random(in: 8..<120, using: &generator))
+            boxes.append(#"<box label="car" xtl="\#(x)" ytl="\#(y)" xbr="\#(x + size)" ybr="\#(y + size * 0.8)"/>"#)
+            if index % 4000 == 17 {
+                boxes.append(#"<box label="car" xtl="\#(x + 0.3)" ytl="\#(y)" xbr="\#(x + size)" ybr="\#(y + size * 0.8)"/>"#)
+            }
+        }
+        let xml = RuleExample.document(meta: "", body: "  <image id=\"0\" name=\"a.jpg\" width=\"4200\" height=\"3200\">\n"
+                                       + boxes.joined(separator: "\n") + "\n  </image>\n")
+        let export = try ExportBuilder(xml: xml, withImagesFolder: false)
+        defer { export.remove() }
+        let report = try Shared.report(export.path + "/annotations.xml", target: "cvat")
+        let found = try #require(report.findings.first { $0.rule == "annotation-duplicate" })
+        #expect(found.count == 5, "\(found.message)")
+        // Random boxes this dense overlap by chance now and then; IoU 0.95 is not chance.
+        let shapes = try Self.shapes(of: xml)
+        let (pairs, measured) = AnnotationDuplicate.coinciding(shapes, threshold: 0.95, distance: 1)
+        #expect(pairs.count == 5)
+        #expect(measured < 20 * shapes.count, "\(measured) pairs measured for \(shapes.count) shapes")
+    }
+
+    /// The shapes of a file's first image, as the reader builds them.
+    static func shapes(of xml: String) throws -> [Shape] {
+        final class Collect: AnnotationVisitor {
+            var shapes: [Shape] = []
+            func visitImage(_ image: ImageRecord) { shapes += image.shapes }
+        }
+        let collect = Collect()
+        let reader = AnnotationsReader(visitor: collect) { _ in }
+        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: "annotations.xml")
+        Array(xml.utf8).withUnsafeBytes { parser.feed($0) }
+        parser.finish()
+        return collect.shapes
     }
 }

@@ -190,3 +190,130 @@ public final class SpillingDuplicateFinder {
         }
     }
 }
+
+/// Sorts any number of fixed-size records in fixed memory: records are buffered, sorted runs spill to a
+/// private temporary file, and `forEachGroup` merges the runs and hands on each run of equal keys.
+/// `Record` must be plain data (no references), as it is written to disk byte for byte.
+public final class SpillingSorter<Record: BitwiseCopyable> {
+    private let key: (Record) -> UInt64
+    private let bufferLimit: Int
+    private var buffer: [Record] = []
+    private var runs: [(offset: Int, count: Int)] = []
+    private var file: FileHandle?
+    private var fileURL: URL?
+    private var written = 0
+    private var spillFailed = false
+    private static var size: Int { MemoryLayout<Record>.stride }
+
+    /// `bufferLimit` records are kept in memory before a sorted run spills.
+    public init(bufferLimit: Int = 1 << 15, key: @escaping (Record) -> UInt64) {
+        self.bufferLimit = max(16, bufferLimit)
+        self.key = key
+    }
+
+    deinit {
+        try? file?.close()
+        if let fileURL { try? FileManager.default.removeItem(at: fileURL) }
+    }
+
+    public func add(_ record: Record) {
+        buffer.append(record)
+        if buffer.count >= bufferLimit { spill() }
+    }
+
+    private func spill() {
+        guard !buffer.isEmpty, !spillFailed else { return }
+        buffer.sort { key($0) < key($1) }
+        if file == nil {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).records")
+            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = try? FileHandle(forUpdating: url) else {
+                spillFailed = true
+                return
+            }
+            file = handle
+            fileURL = url
+        }
+        let data = buffer.withUnsafeBytes { Data($0) }
+        do {
+            try file?.seek(toOffset: UInt64(written))
+            try file?.write(contentsOf: data)
+            runs.append((written, buffer.count))
+            written += data.count
+            buffer.removeAll(keepingCapacity: true)
+        } catch {
+            spillFailed = true
+        }
+    }
+
+    /// Every group of records with one key, in key order (records of a group in no particular order).
+    public func forEachGroup(_ body: ([Record]) -> Void) {
+        if !runs.isEmpty { spill() }
+        buffer.sort { key($0) < key($1) }
+        var cursors: [Cursor] = runs.compactMap { run in file.map { Cursor(file: $0, offset: run.offset, count: run.count) } }
+        cursors.append(Cursor(memory: buffer))
+        var group: [Record] = []
+        var groupKey: UInt64?
+        while true {
+            var best: Int?
+            for index in cursors.indices {
+                guard let head = cursors[index].head else { continue }
+                if let current = best, let other = cursors[current].head, key(other) <= key(head) { continue }
+                best = index
+            }
+            guard let index = best, let record = cursors[index].head else { break }
+            cursors[index].advance()
+            if groupKey != key(record) {
+                if !group.isEmpty { body(group) }
+                group.removeAll(keepingCapacity: true)
+                groupKey = key(record)
+            }
+            group.append(record)
+        }
+        if !group.isEmpty { body(group) }
+    }
+
+    private struct Cursor {
+        private var block: [Record]
+        private var position = 0
+        private var file: FileHandle?
+        private var offset = 0
+        private var remaining = 0
+
+        init(memory: [Record]) { block = memory }
+
+        init(file: FileHandle, offset: Int, count: Int) {
+            block = []
+            self.file = file
+            self.offset = offset
+            remaining = count
+            refill()
+        }
+
+        var head: Record? { position < block.count ? block[position] : nil }
+
+        mutating func advance() {
+            position += 1
+            if position >= block.count, file != nil { refill() }
+        }
+
+        private mutating func refill() {
+            position = 0
+            guard let file, remaining > 0 else {
+                block = []
+                return
+            }
+            let take = min(remaining, 2048)
+            let size = SpillingSorter.size
+            let data = (try? { try file.seek(toOffset: UInt64(offset)); return try file.read(upToCount: take * size) }()) ?? nil
+            guard let data, data.count == take * size else {
+                block = []
+                remaining = 0
+                return
+            }
+            block = data.withUnsafeBytes { raw in (0..<take).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: Record.self) } }
+            remaining -= take
+            offset += data.count
+        }
+    }
+}

@@ -340,13 +340,18 @@ public struct Thresholds: Sendable, Equatable {
     public var maximumImbalanceRatio: Double?
     /// How many image names `image-unannotated` lists as examples.
     public var unannotatedExamples: Int = 5
+    /// Two areas of one label and kind coincide from this intersection over union on.
+    public var duplicateIoU: Double = 0.95
+    /// Two vertex shapes coincide when every vertex lies within this many pixels of its counterpart.
+    public var duplicateDistance: Double = 1
 
     public init() {}
 
     /// The keys of `thresholds:`, with what each sets.
     public static let keys: [String: WritableKeyPath<Thresholds, Double> & Sendable] = [
         "min_side": \.minimumSide, "min_area": \.minimumArea, "min_length": \.minimumLength,
-        "max_aspect_ratio": \.maximumAspectRatio,
+        "max_aspect_ratio": \.maximumAspectRatio, "duplicate_iou": \.duplicateIoU,
+        "duplicate_distance": \.duplicateDistance,
     ]
     public static let integerKeys: [String: WritableKeyPath<Thresholds, Int?> & Sendable] = [
         "min_annotations_per_label": \.minimumAnnotationsPerLabel,

@@ -1,0 +1,249 @@
+import CVATLint
+import Foundation
+
+/// Two annotations of one label and kind that coincide on one image, or two tracks that do on the same frames.
+final class AnnotationDuplicate: Rule {
+    static let description = RuleDescription(
+        id: "annotation-duplicate",
+        defaultSeverity: .warning,
+        category: .geometry,
+        summary: "two annotations of one label and kind coincide on an image or frame (IoU ≥ 0.95, or vertices within 1 px)",
+        rationale: """
+            A double import, or a model's annotation kept beside the manual one, leaves the same object \
+            twice: training then counts it twice and evaluation calls one of them a false positive. Boxes, \
+            polygons, ellipses and masks coincide when their intersection over union reaches \
+            thresholds.duplicate_iou (0.95); points, polylines and cuboids when each vertex lies within \
+            thresholds.duplicate_distance (1 px). Tracks are compared frame by frame by their extents, \
+            and each pair of tracks is reported once with its frames. Shapes are found by a grid, not by \
+            comparing every pair, so an image with thousands of shapes stays cheap.
+            """,
+        issueTypes: [.init("annotation_duplicate"), .init("track_duplicate")],
+        triggering: [
+            RuleExample.inImage("the same box twice, a hair apart", """
+                <box label="car" xtl="10" ytl="10" xbr="50" ybr="40"/>
+                ↓<box label="car" xtl="10.2" ytl="10" xbr="50.1" ybr="40"/>
+                """),
+            RuleExample.inImage("a polyline repeated within a pixel", """
+                <polyline label="lane" points="1,1;20,20;40,25"/>
+                ↓<polyline label="lane" points="1.5,1;20,20.5;40,25"/>
+                """),
+            RuleExample("two tracks on the same frames", xml: RuleExample.document(meta: "", body: """
+                  <track id="0" label="car">
+                    <box frame="0" keyframe="1" outside="0" xtl="10" ytl="10" xbr="50" ybr="40"/>
+                    <box frame="1" keyframe="1" outside="0" xtl="12" ytl="10" xbr="52" ybr="40"/>
+                  </track>
+                  <track id="1" label="car">
+                    ↓<box frame="0" keyframe="1" outside="0" xtl="10" ytl="10.5" xbr="50" ybr="40"/>
+                    <box frame="1" keyframe="1" outside="0" xtl="12" ytl="10" xbr="52" ybr="40.5"/>
+                  </track>
+
+                """)),
+        ],
+        nonTriggering: [
+            RuleExample.inImage("two overlapping boxes that are two objects", """
+                <box label="car" xtl="10" ytl="10" xbr="50" ybr="40"/>
+                <box label="car" xtl="30" ytl="10" xbr="70" ybr="40"/>
+                """),
+            RuleExample.inImage("one place, two labels", """
+                <box label="car" xtl="10" ytl="10" xbr="50" ybr="40"/>
+                <box label="truck" xtl="10" ytl="10" xbr="50" ybr="40"/>
+                """),
+        ])
+
+    private struct Key: Hashable {
+        var label: String
+        var kind: ShapeKind
+    }
+
+    private struct Pair {
+        var example: String
+        var first: SourceLocation
+        var count = 0
+    }
+
+    /// One track frame, as spilled for the cross-track comparison: plain data only.
+    struct TrackBox {
+        var key: UInt64
+        var track: Int
+        var frame: Int
+        var line: Int
+        var column: Int
+        var minX: Double, minY: Double, maxX: Double, maxY: Double
+    }
+
+    private struct TrackPair: Hashable {
+        var first: Int
+        var second: Int
+    }
+
+    private struct TrackPairRun {
+        var label: String
+        var kind: ShapeKind
+        var firstFrame: Int
+        var lastFrame: Int
+        var frames = 0
+        var location: SourceLocation
+    }
+
+    private let context: RuleContext
+    private var pairs: [Key: Pair] = [:]
+    private var order: [Key] = []
+    private let trackBoxes = SpillingSorter<TrackBox>(key: \.key)
+    private var threshold: Double { context.options.thresholds.duplicateIoU }
+    private var distance: Double { context.options.thresholds.duplicateDistance }
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitImage(_ image: ImageRecord) {
+        guard image.shapes.count >= 2 else { return }
+        var groups: [Key: [Shape]] = [:]
+        for shape in image.shapes where shape.kind != .tag && shape.kind != .skeleton {
+            groups[Key(label: shape.label, kind: shape.kind), default: []].append(shape)
+        }
+        for (key, shapes) in groups where shapes.count >= 2 { compare(shapes, key: key, image: image.name) }
+    }
+
+    private func compare(_ shapes: [Shape], key: Key, image: String) {
+        for (shape, other, iou) in Self.coinciding(shapes, threshold: threshold, distance: distance).pairs {
+            note(key, at: shape.location, example: "on '\(image)', lines \(other.location.line) and \(shape.location.line)"
+                 + (key.kind == .points || key.kind == .polyline || key.kind == .cuboid ? "" : " (IoU \(iou.rounded(toPlaces: 3)))"))
+        }
+    }
+
+    /// The shapes (of one label and kind) that coincide with an earlier one, each with that one and their
+    /// overlap, and how many pairs were measured. Each shape goes in a cell of a grid scaled to its size
+    /// and meets only the shapes in neighbouring cells of grids of neighbouring scales: near-linear, not
+    /// every pair.
+    static func coinciding(_ shapes: [Shape], threshold: Double, distance: Double)
+        -> (pairs: [(Shape, Shape, Double)], measured: Int) {
+        var grid: [GridCell: [(Shape, Region)]] = [:]
+        var pairs: [(Shape, Shape, Double)] = []
+        var measured = 0
+        for shape in shapes {
+            guard let region = shape.region, let extent = region.extent else { continue }
+            let (cell, scale) = GridCell.of(extent, tolerance: distance)
+            search: for neighbourScale in (scale - 1)...(scale + 1) {
+                let center = GridCell.of(extent, scale: neighbourScale)
+                for dx in -1...1 {
+                    for dy in -1...1 {
+                        for (other, otherRegion) in grid[GridCell(scale: neighbourScale, x: center.x + dx, y: center.y + dy)] ?? [] {
+                            measured += 1
+                            let iou = Overlap.iou(region, otherRegion, tolerance: distance)
+                            if iou >= threshold {
+                                pairs.append((shape, other, iou))
+                                break search
+                            }
+                        }
+                    }
+                }
+            }
+            grid[cell, default: []].append((shape, region))
+        }
+        return (pairs, measured)
+    }
+
+    private func note(_ key: Key, at location: SourceLocation, example: String) {
+        if pairs[key] == nil {
+            order.append(key)
+            pairs[key] = Pair(example: example, first: location)
+        }
+        pairs[key]?.count += 1
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        guard !shape.outside, let frame = shape.frame, let id = track.id, shape.kind != .skeleton,
+              let extent = shape.region?.extent ?? shape.outline.flatMap(Extent.init) else { return }
+        let key = Fingerprint.hash64("\(track.label)\u{1F}\(shape.kind.rawValue)\u{1F}\(track.subset ?? "")\u{1F}\(frame)")
+        trackBoxes.add(TrackBox(key: key, track: id, frame: frame, line: shape.location.line, column: shape.location.column,
+                                minX: extent.minX, minY: extent.minY, maxX: extent.maxX, maxY: extent.maxY))
+        lastTrackKind[id] = (track.label, shape.kind)
+    }
+
+    /// The label and kind of each track seen (a few dozen bytes per track, not per frame).
+    private var lastTrackKind: [Int: (String, ShapeKind)] = [:]
+
+    func finish() {
+        for key in order {
+            guard let pair = pairs[key] else { continue }
+            let more = pair.count > 1 ? "; \(counted(pair.count, "pair")) alike in all" : ""
+            context.report("label '\(key.label)': two \(key.kind == .box ? "boxes" : key.kind.rawValue + (key.kind == .points ? " shapes" : "s")) coincide \(pair.example)\(more)",
+                           at: pair.first, issueType: "annotation_duplicate", count: pair.count) { $0.label = key.label }
+        }
+        reportTracks()
+    }
+
+    private func reportTracks() {
+        var runs: [TrackPair: TrackPairRun] = [:]
+        var runOrder: [TrackPair] = []
+        trackBoxes.forEachGroup { group in
+            guard group.count >= 2 else { return }
+            let sorted = group.sorted { $0.minX < $1.minX }
+            for (index, box) in sorted.enumerated() {
+                for other in sorted[(index + 1)...] {
+                    // Past this, no box further right can overlap enough.
+                    if other.minX - box.minX > (box.maxX - box.minX) * (1 - threshold) + distance { break }
+                    guard other.track != box.track, Self.iou(box, other) >= threshold else { continue }
+                    let pair = TrackPair(first: min(box.track, other.track), second: max(box.track, other.track))
+                    let later = box.line > other.line ? box : other
+                    let place = SourceLocation(line: later.line, column: later.column)
+                    var run = runs[pair] ?? {
+                        runOrder.append(pair)
+                        let (label, kind) = lastTrackKind[box.track] ?? ("?", .box)
+                        return TrackPairRun(label: label, kind: kind, firstFrame: box.frame, lastFrame: box.frame, location: place)
+                    }()
+                    run.firstFrame = min(run.firstFrame, box.frame)
+                    run.lastFrame = max(run.lastFrame, box.frame)
+                    run.frames += 1
+                    if place < run.location { run.location = place }
+                    runs[pair] = run
+                }
+            }
+        }
+        for pair in runOrder.sorted(by: { (runs[$0]?.location ?? .init(line: 0, column: 0)) < (runs[$1]?.location ?? .init(line: 0, column: 0)) }) {
+            guard let run = runs[pair] else { continue }
+            context.report("label '\(run.label)': tracks \(pair.first) and \(pair.second) coincide on \(counted(run.frames, "frame")) "
+                           + "(frames \(run.firstFrame)–\(run.lastFrame))", at: run.location, issueType: "track_duplicate",
+                           count: run.frames) {
+                $0.label = run.label
+                $0.trackID = pair.second
+                $0.frame = run.firstFrame
+            }
+        }
+    }
+
+    static func iou(_ a: TrackBox, _ b: TrackBox) -> Double {
+        let width = min(a.maxX, b.maxX) - max(a.minX, b.minX)
+        let height = min(a.maxY, b.maxY) - max(a.minY, b.minY)
+        let areaA = (a.maxX - a.minX) * (a.maxY - a.minY)
+        let areaB = (b.maxX - b.minX) * (b.maxY - b.minY)
+        // Points and lines have no area: their extents coincide when they are within a pixel or so.
+        if areaA <= 0 || areaB <= 0 {
+            return max(abs(a.minX - b.minX), abs(a.minY - b.minY), abs(a.maxX - b.maxX), abs(a.maxY - b.maxY)) <= 1 ? 1 : 0
+        }
+        guard width > 0, height > 0 else { return 0 }
+        let inter = width * height
+        return inter / (areaA + areaB - inter)
+    }
+}
+
+/// A cell of a grid whose cells are a quarter of the shape's size class (a power of two).
+struct GridCell: Hashable {
+    var scale: Int
+    var x: Int
+    var y: Int
+
+    /// The cell of an extent's centre in its own size class, and that class.
+    static func of(_ extent: Extent, tolerance: Double) -> (GridCell, Int) {
+        let size = max(extent.maxX - extent.minX, extent.maxY - extent.minY, tolerance * 4, 1)
+        let scale = Int(log2(size).rounded(.down))
+        return (of(extent, scale: scale), scale)
+    }
+
+    /// The cell of an extent's centre in the grid of one size class.
+    static func of(_ extent: Extent, scale: Int) -> GridCell {
+        let cell = pow(2, Double(scale)) / 4
+        let x = ((extent.minX + extent.maxX) / 2 / cell).rounded(.down)
+        let y = ((extent.minY + extent.maxY) / 2 / cell).rounded(.down)
+        return GridCell(scale: scale, x: Int(clamping: Int64(x.isFinite ? x : 0)), y: Int(clamping: Int64(y.isFinite ? y : 0)))
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// The area an annotation covers, in the form its overlap with another of its kind is measured in.
+public enum Region: Sendable {
+    /// A convex outline (a box, rotated or not; an ellipse as a 64-gon), counter-clockwise.
+    case convex([Point])
+    /// Any simple or not outline (a polygon).
+    case polygon([Point])
+    /// Mask pixels: a row-major bit per pixel of the `width` × `height` box at (`left`, `top`).
+    case mask(left: Int, top: Int, width: Int, height: Int, bits: [Bool])
+    /// Vertices that must each lie close to the other's (points, polylines, cuboids).
+    case vertices([Point])
+
+    /// The region's extent; nil when it has none.
+    public var extent: Extent? {
+        switch self {
+        case let .convex(points), let .polygon(points), let .vertices(points): Extent(points)
+        case let .mask(left, top, width, height, _):
+            Extent([Point(x: Double(left), y: Double(top)), Point(x: Double(left + width), y: Double(top + height))])
+        }
+    }
+}
+
+extension Shape {
+    /// The region the shape covers, for overlap tests; nil for kinds compared otherwise (tags,
+    /// skeletons) and for shapes whose numbers do not parse.
+    public var region: Region? {
+        switch kind {
+        case .box:
+            guard let corners = outline, corners.count == 4 else { return nil }
+            return .convex(Overlap.counterClockwise(corners))
+        case .ellipse:
+            guard let cx = geometry[0], let cy = geometry[1], let rx = geometry[2], let ry = geometry[3], rx > 0, ry > 0 else { return nil }
+            let angle = (rotation ?? 0) * .pi / 180
+            let points = (0..<64).map { step -> Point in
+                let t = Double(step) / 64 * 2 * .pi
+                let (x, y) = (rx * cos(t), ry * sin(t))
+                return Point(x: cx + x * cos(angle) - y * sin(angle), y: cy + x * sin(angle) + y * cos(angle))
+            }
+            return .convex(Overlap.counterClockwise(points))
+        case .polygon:
+            return points.map { .polygon($0) }
+        case .points, .polyline:
+            return points.map { .vertices($0) }
+        case .cuboid:
+            return outline.map { .vertices($0) }
+        case .mask:
+            guard let rle = self["rle"], let left = geometry[0], let top = geometry[1], let width = geometry[2],
+                  let height = geometry[3], width >= 1, height >= 1, width * height <= 64_000_000 else { return nil }
+            let (w, h) = (Int(width), Int(height))
+            var bits = [Bool](repeating: false, count: w * h)
+            var position = 0
+            var value = false
+            for part in rle.split(separator: ",") {
+                guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
+                let end = min(bits.count, position + run)
+                if value, position < end { for index in position..<end { bits[index] = true } }
+                position = end
+                value.toggle()
+            }
+            return .mask(left: Int(left), top: Int(top), width: w, height: h, bits: bits)
+        case .skeleton, .tag:
+            return nil
+        }
+    }
+}
+
+/// How much two regions of one kind coincide.
+public enum Overlap {
+    /// Intersection over union of two areas (0…1); for vertex regions, 1 when every vertex lies within
+    /// `tolerance` of its counterpart and 0 otherwise.
+    public static func iou(_ a: Region, _ b: Region, tolerance: Double = 1) -> Double {
+        switch (a, b) {
+        case let (.vertices(first), .vertices(second)):
+            guard first.count == second.count else { return 0 }
+            return zip(first, second).allSatisfy { hypot($0.x - $1.x, $0.y - $1.y) <= tolerance } ? 1 : 0
+        case let (.convex(first), .convex(second)):
+            let (areaA, areaB) = (area(first), area(second))
+            let inter = area(clip(first, by: second))
+            return ratio(inter, areaA + areaB - inter)
+        case let (.mask(l1, t1, w1, h1, bits1), .mask(l2, t2, w2, h2, bits2)):
+            let count1 = bits1.lazy.filter { $0 }.count
+            let count2 = bits2.lazy.filter { $0 }.count
+            var inter = 0
+            for y in max(t1, t2)..<max(max(t1, t2), min(t1 + h1, t2 + h2)) {
+                for x in max(l1, l2)..<max(max(l1, l2), min(l1 + w1, l2 + w2))
+                where bits1[(y - t1) * w1 + (x - l1)] && bits2[(y - t2) * w2 + (x - l2)] {
+                    inter += 1
+                }
+            }
+            return ratio(Double(inter), Double(count1 + count2 - inter))
+        default:
+            guard let first = outline(a), let second = outline(b), let e1 = Extent(first), let e2 = Extent(second) else { return 0 }
+            let (areaA, areaB) = (area(first), area(second))
+            // The shared area, sampled on a 64 × 64 grid over where the extents overlap (general polygons).
+            let (minX, minY) = (max(e1.minX, e2.minX), max(e1.minY, e2.minY))
+            let (maxX, maxY) = (min(e1.maxX, e2.maxX), min(e1.maxY, e2.maxY))
+            guard maxX > minX, maxY > minY else { return 0 }
+            let steps = 64
+            var inside = 0
+            for i in 0..<steps {
+                for j in 0..<steps {
+                    let point = Point(x: minX + (Double(i) + 0.5) * (maxX - minX) / Double(steps),
+                                      y: minY + (Double(j) + 0.5) * (maxY - minY) / Double(steps))
+                    if contains(first, point), contains(second, point) { inside += 1 }
+                }
+            }
+            let inter = Double(inside) / Double(steps * steps) * (maxX - minX) * (maxY - minY)
+            return ratio(inter, areaA + areaB - inter)
+        }
+    }
+
+    private static func ratio(_ part: Double, _ whole: Double) -> Double { whole > 0 ? min(1, max(0, part / whole)) : 0 }
+
+    private static func outline(_ region: Region) -> [Point]? {
+        switch region {
+        case let .convex(points), let .polygon(points): points
+        default: nil
+        }
+    }
+
+    /// The absolute shoelace area.
+    public static func area(_ points: [Point]) -> Double {
+        guard points.count >= 3 else { return 0 }
+        var twice = 0.0
+        for (index, point) in points.enumerated() {
+            let next = points[(index + 1) % points.count]
+            twice += point.x * next.y - next.x * point.y
+        }
+        return abs(twice) / 2
+    }
+
+    static func counterClockwise(_ points: [Point]) -> [Point] {
+        var twice = 0.0
+        for (index, point) in points.enumerated() {
+            let next = points[(index + 1) % points.count]
+            twice += point.x * next.y - next.x * point.y
+        }
+        return twice < 0 ? points.reversed() : points
+    }
+
+    /// Sutherland–Hodgman: the part of convex `subject` inside convex `clip` (both counter-clockwise).
+    static func clip(_ subject: [Point], by clip: [Point]) -> [Point] {
+        var output = subject
+        for (index, a) in clip.enumerated() {
+            let b = clip[(index + 1) % clip.count]
+            let input = output
+            output = []
+            guard let last = input.last else { break }
+            var previous = last
+            func inside(_ p: Point) -> Bool { (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) >= 0 }
+            func meet(_ p: Point, _ q: Point) -> Point {
+                let (dx1, dy1) = (q.x - p.x, q.y - p.y)
+                let (dx2, dy2) = (b.x - a.x, b.y - a.y)
+                let denominator = dx1 * dy2 - dy1 * dx2
+                guard denominator != 0 else { return q }
+                let t = ((a.x - p.x) * dy2 - (a.y - p.y) * dx2) / denominator
+                return Point(x: p.x + t * dx1, y: p.y + t * dy1)
+            }
+            for current in input {
+                if inside(current) {
+                    if !inside(previous) { output.append(meet(previous, current)) }
+                    output.append(current)
+                } else if inside(previous) {
+                    output.append(meet(previous, current))
+                }
+                previous = current
+            }
+        }
+        return output
+    }
+
+    /// Even-odd point in polygon.
+    static func contains(_ polygon: [Point], _ point: Point) -> Bool {
+        var inside = false
+        var j = polygon.count - 1
+        for i in polygon.indices {
+            let (a, b) = (polygon[i], polygon[j])
+            if (a.y > point.y) != (b.y > point.y),
+               point.x < (b.x - a.x) * (point.y - a.y) / (b.y - a.y) + a.x {
+                inside.toggle()
+            }
+            j = i
+        }
+        return inside
+    }
+}
