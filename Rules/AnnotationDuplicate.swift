@@ -235,7 +235,7 @@ struct GridCell: Hashable {
     /// The cell of an extent's centre in its own size class, and that class.
     static func of(_ extent: Extent, tolerance: Double) -> (GridCell, Int) {
         let size = max(extent.maxX - extent.minX, extent.maxY - extent.minY, tolerance * 4, 1)
-        let scale = Int(log2(size).rounded(.down))
+        let scale = size.isFinite ? Int(log2(min(size, 1e15)).rounded(.down)) : 50
         return (of(extent, scale: scale), scale)
     }
 
@@ -244,6 +244,11 @@ struct GridCell: Hashable {
         let cell = pow(2, Double(scale)) / 4
         let x = ((extent.minX + extent.maxX) / 2 / cell).rounded(.down)
         let y = ((extent.minY + extent.maxY) / 2 / cell).rounded(.down)
-        return GridCell(scale: scale, x: Int(clamping: Int64(x.isFinite ? x : 0)), y: Int(clamping: Int64(y.isFinite ? y : 0)))
+        return GridCell(scale: scale, x: whole(x), y: whole(y))
+    }
+
+    /// A cell index; numbers past what a cell index holds (1e300, infinity) all land in one far cell.
+    private static func whole(_ value: Double) -> Int {
+        value.isFinite && abs(value) < 1e15 ? Int(value) : 0
     }
 }
