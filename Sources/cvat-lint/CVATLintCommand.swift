@@ -107,6 +107,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Text report: only the table of counts per rule and severity.")
     var statistics = false
 
+    @Flag(help: "Never read media beyond their headers (media-duplicate then reads nothing).")
+    var noMediaContent = false
+
     @Option(help: "List at most this many xml/schema findings per export; the rest are counted.")
     var maxSchemaFindings: Int = 200
 
@@ -135,7 +138,7 @@ struct Check: ParsableCommand {
         let wantsText = format == .text || outputs.contains { $0.hasPrefix("text=") }
         let choices = CommandLineChoices(target: target, select: select, ignore: ignore, boxesAsPolygons: boxesAsPolygons,
                                          maximumSchemaFindings: maxSchemaFindings, configPath: config, noConfig: noConfig,
-                                         excerpts: wantsText && !statistics)
+                                         excerpts: wantsText && !statistics, noMediaContent: noMediaContent)
         let session = LintSession(catalogue: .standard, choices: choices,
                                   zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
         let progress = ProgressBar.forStandardError()

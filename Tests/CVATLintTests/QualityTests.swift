@@ -89,3 +89,52 @@ struct DuplicateTests {
         return collect.shapes
     }
 }
+
+@Suite("Dataset quality: media content")
+struct MediaContentTests {
+    static let projectXML = RuleExample.document(
+        meta: "<project><id>1</id><name>p</name><labels><label><name>car</name><attributes></attributes></label></labels></project>",
+        body: """
+          <image id="0" name="a.jpg" subset="Train" task_id="1" width="10" height="10">
+          </image>
+          <image id="0" name="b.jpg" subset="Test" task_id="2" width="10" height="10">
+          </image>
+
+        """)
+
+    @Test("The same picture in Train and Test is called leakage; --no-media-content reads nothing")
+    func leakage() throws {
+        let export = try ExportBuilder(xml: Self.projectXML)
+        defer { export.remove() }
+        let picture = png(width: 10, height: 10) + Array("same pixels".utf8)
+        try export.write(picture, to: "images/Train/a.jpg")
+        try export.write(picture, to: "images/Test/b.jpg")
+        let findings = try Shared.report(export.path, target: "cvat").findings.filter { $0.rule == "media-duplicate" }
+        #expect(findings.map(\.issueType) == ["media_duplicate_across_subsets"])
+        #expect(findings.first?.message.contains("subsets Test and Train") == true)
+        let off = try runTool(["check", "--no-config", "--target", "cvat", "--no-media-content", "--format", "json", export.path])
+        #expect(!off.stdout.contains("media_duplicate"))
+    }
+
+    @Test("Files of one size but different bytes are not duplicates; the hash sees every byte")
+    func sameSizeDifferentBytes() throws {
+        var first = ContentHash()
+        var second = ContentHash()
+        let a = [UInt8](repeating: 1, count: 1001)
+        var b = a
+        b[1000] = 2
+        a.withUnsafeBytes { first.update($0) }
+        // Fed in odd chunks: the hash does not depend on how the bytes are cut.
+        b.withUnsafeBytes { bytes in
+            second.update(UnsafeRawBufferPointer(rebasing: bytes[0..<7]))
+            second.update(UnsafeRawBufferPointer(rebasing: bytes[7...]))
+        }
+        #expect(first.value != second.value)
+        var third = ContentHash()
+        a.withUnsafeBytes { bytes in
+            third.update(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
+            third.update(UnsafeRawBufferPointer(rebasing: bytes[3...]))
+        }
+        #expect(first.value == third.value)
+    }
+}

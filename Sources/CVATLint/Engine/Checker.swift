@@ -63,7 +63,8 @@ public final class Checker: Sendable {
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,
                                    annotationsPath: source.annotationsPath, container: source.container,
                                    target: options.target, options: options.ruleOptions,
-                                   facts: facts, mediaHeader: source.mediaHeader, sink: ruleFindings.append))
+                                   facts: facts, mediaHeader: source.mediaHeader, mediaContent: source.streamMedia,
+                                   sink: ruleFindings.append))
         }
         let fanOut = VisitorFanOut([facts] + running + visitors)
         var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,

@@ -15,10 +15,12 @@ public struct CommandLineChoices: Sendable {
     public var noConfig: Bool
     /// Fetch the lines findings point at (for the text report).
     public var excerpts: Bool
+    /// `--no-media-content`: never read media beyond their headers.
+    public var noMediaContent: Bool
 
     public init(target: String? = nil, select: [String]? = nil, ignore: [String] = [], boxesAsPolygons: Bool? = nil,
                 maximumSchemaFindings: Int = 200, configPath: String? = nil, noConfig: Bool = false,
-                excerpts: Bool = false) {
+                excerpts: Bool = false, noMediaContent: Bool = false) {
         self.target = target
         self.select = select
         self.ignore = ignore
@@ -27,6 +29,7 @@ public struct CommandLineChoices: Sendable {
         self.configPath = configPath
         self.noConfig = noConfig
         self.excerpts = excerpts
+        self.noMediaContent = noMediaContent
     }
 }
 
@@ -71,11 +74,18 @@ public struct LintSession {
             target: target,
             maximumSchemaFindings: choices.maximumSchemaFindings,
             ruleOptions: RuleOptions(boxesAsPolygons: choices.boxesAsPolygons ?? configuration?.boxesAsPolygons ?? false,
-                                     thresholds: configuration?.thresholds ?? Thresholds()),
+                                     thresholds: thresholds(configuration)),
             disabledRules: disabled,
             selectedRules: selected.map(Set.init),
             severityOverrides: severities,
             mediaIgnore: configuration?.mediaIgnore ?? [])
+    }
+
+    /// The configuration's thresholds, with what the command line says on top.
+    private func thresholds(_ configuration: Configuration?) -> Thresholds {
+        var thresholds = configuration?.thresholds ?? Thresholds()
+        if choices.noMediaContent { thresholds.mediaContentGB = 0 }
+        return thresholds
     }
 
     /// The configuration file that applies to an export path, if any.

@@ -251,12 +251,15 @@ public final class RuleContext {
     public let facts: ExportFacts
     /// Reads the header of a media file of the export (only its first bytes).
     public let mediaHeader: (MediaFile) throws -> ImageHeader
+    /// Streams a media file's whole content (only for rules that compare content, when allowed).
+    public let mediaContent: (MediaFile, (UnsafeRawBufferPointer) throws -> Void) throws -> Void
     private let sink: (Finding) -> Void
 
     public init(ruleID: String, severity: Severity, annotationsPath: String, container: ExportContainer,
                 target: TargetProfile, options: RuleOptions = RuleOptions(),
                 facts: ExportFacts = ExportFacts(),
                 mediaHeader: @escaping (MediaFile) throws -> ImageHeader = { _ in .notImage },
+                mediaContent: @escaping (MediaFile, (UnsafeRawBufferPointer) throws -> Void) throws -> Void = { _, _ in },
                 sink: @escaping (Finding) -> Void) {
         self.ruleID = ruleID
         self.severity = severity
@@ -266,6 +269,7 @@ public final class RuleContext {
         self.options = options
         self.facts = facts
         self.mediaHeader = mediaHeader
+        self.mediaContent = mediaContent
         self.sink = sink
     }
 
@@ -344,6 +348,9 @@ public struct Thresholds: Sendable, Equatable {
     public var duplicateIoU: Double = 0.95
     /// Two vertex shapes coincide when every vertex lies within this many pixels of its counterpart.
     public var duplicateDistance: Double = 1
+    /// Media contents are read (to find duplicate files) only while the export's media add up to at
+    /// most this many GB; 0 turns content reading off (`--no-media-content`).
+    public var mediaContentGB: Double = 10
 
     public init() {}
 
@@ -351,7 +358,7 @@ public struct Thresholds: Sendable, Equatable {
     public static let keys: [String: WritableKeyPath<Thresholds, Double> & Sendable] = [
         "min_side": \.minimumSide, "min_area": \.minimumArea, "min_length": \.minimumLength,
         "max_aspect_ratio": \.maximumAspectRatio, "duplicate_iou": \.duplicateIoU,
-        "duplicate_distance": \.duplicateDistance,
+        "duplicate_distance": \.duplicateDistance, "media_content_gb": \.mediaContentGB,
     ]
     public static let integerKeys: [String: WritableKeyPath<Thresholds, Int?> & Sendable] = [
         "min_annotations_per_label": \.minimumAnnotationsPerLabel,

@@ -48,6 +48,8 @@ public protocol ExportSource {
     func mediaFiles() throws -> [MediaFile]?
     /// The first bytes of a media file (at most `count`); a symbolic link is never followed.
     func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8]
+    /// Every byte of a media file, in chunks (for content checks only; a symbolic link is never followed).
+    func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws
     /// What is wrong with the export as a container: zip entries that climb out of it or repeat,
     /// media that are symbolic links. Such entries are left out of `mediaFiles()`.
     func integrityProblems() throws -> [IntegrityProblem]
@@ -70,6 +72,10 @@ public struct IntegrityProblem: Sendable, Equatable {
 extension ExportSource {
     public func integrityProblems() throws -> [IntegrityProblem] { [] }
     public var readsAreCostly: Bool { false }
+
+    public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        throw InputError("\(path): \(file.path) cannot be read here")
+    }
 
     /// The header of a media file, reading only as far as the header needs.
     public func mediaHeader(_ file: MediaFile) throws -> ImageHeader {
@@ -277,6 +283,15 @@ public struct DirectoryExport: ExportSource {
 
     public func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] {
         try readPrefix(of: (path as NSString).appendingPathComponent(file.path), count: count)
+    }
+
+    public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let full = (path as NSString).appendingPathComponent(file.path)
+        // Only regular files, never through a link (the listing left links out; this guards a race).
+        guard fileSize(full) != nil, (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) == nil else {
+            throw InputError("\(full): not a regular file")
+        }
+        try streamFile(at: full, displayName: full, consume)
     }
 }
 

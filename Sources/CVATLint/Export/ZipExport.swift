@@ -118,6 +118,32 @@ public final class ZipExport: ExportSource {
         return bytes
     }
 
+    public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let entry = archive[root + file.path], entry.type == .file else {
+            throw InputError("\(path): \(file.path) is not a file in the zip")
+        }
+        // The declared size may lie: a media entry inflating far past it is refused like a bomb.
+        var inflated: UInt64 = 0
+        var passedOn: Error?
+        do {
+            _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { data in
+                inflated += UInt64(data.count)
+                if inflated > max(entry.uncompressedSize, 1) &* 2 &+ (1 << 20) {
+                    let refusal = InputError("\(path): \(file.path) inflates past its declared size; refusing (a zip bomb?)")
+                    passedOn = refusal
+                    throw refusal
+                }
+                do { try data.withUnsafeBytes { try consume($0) } } catch {
+                    passedOn = error
+                    throw error
+                }
+            }
+        } catch {
+            if let passedOn { throw passedOn }
+            throw InputError("\(path): cannot inflate \(file.path) (\(error))")
+        }
+    }
+
     public func mediaFiles() throws -> [MediaFile]? {
         let prefix = root + "images/"
         var files: [MediaFile] = []

@@ -76,3 +76,55 @@ public enum Fingerprint {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
+
+/// A fast 128-bit content hash for finding identical files (not for security): two independent 64-bit
+/// lanes mix the bytes eight at a time. Streamed: feed chunks, then read `value`.
+public struct ContentHash: Sendable {
+    private var low: UInt64 = 0x9E3779B97F4A7C15
+    private var high: UInt64 = 0xC2B2AE3D27D4EB4F
+    private var length: UInt64 = 0
+    /// Bytes of an unfinished 8-byte word, carried to the next chunk.
+    private var carry: UInt64 = 0
+    private var carried = 0
+
+    public init() {}
+
+    private mutating func mix(_ word: UInt64) {
+        low = (low ^ word) &* 0xFF51AFD7ED558CCD
+        low = (low << 31) | (low >> 33)
+        high = (high &+ word) &* 0xC4CEB9FE1A85EC53
+        high ^= high >> 29
+    }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        length &+= UInt64(bytes.count)
+        var index = 0
+        while carried > 0, index < bytes.count {
+            carry |= UInt64(bytes[index]) << (8 * UInt64(carried))
+            carried += 1
+            index += 1
+            if carried == 8 {
+                mix(carry)
+                carry = 0
+                carried = 0
+            }
+        }
+        while index + 8 <= bytes.count {
+            mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+            index += 8
+        }
+        while index < bytes.count {
+            carry |= UInt64(bytes[index]) << (8 * UInt64(carried))
+            carried += 1
+            index += 1
+        }
+    }
+
+    /// The hash of everything fed so far (with its length).
+    public var value: String {
+        var copy = self
+        if copy.carried > 0 { copy.mix(copy.carry ^ 0x80) }
+        copy.mix(length)
+        return String(copy.low, radix: 16) + "-" + String(copy.high, radix: 16)
+    }
+}
