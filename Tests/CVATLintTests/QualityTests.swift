@@ -138,3 +138,48 @@ struct MediaContentTests {
         #expect(first.value == third.value)
     }
 }
+
+@Suite("Dataset statistics")
+struct StatisticsTests {
+    @Test("Per label × kind, images, attribute values and the shapes-per-image histogram of a fixture")
+    func images() throws {
+        let statistics = try #require(try Shared.report(Paths.fixture("task-images-every-shape")).statistics)
+        #expect(statistics.annotations == 10 && statistics.images == 2 && statistics.imagesAnnotated == 1)
+        #expect(statistics.byLabel.first == .init(label: "car", kind: "box", count: 2))
+        #expect(statistics.byLabel.filter { $0.label == "person" }.map(\.count).reduce(0, +) == 5)
+        #expect(statistics.shapesPerImage == ["0": 1, "6-10": 1])
+        let color = try #require(statistics.attributeValues.first { $0.attribute == "color" })
+        #expect(color.values == ["red": 2, "blue": 1] && color.inputType == "select")
+        #expect(statistics.imbalance?.largest.0 == "person" && statistics.imbalance?.ratio == 5)
+    }
+
+    @Test("Tracks and video frames of a fixture")
+    func video() throws {
+        let statistics = try #require(try Shared.report(Paths.fixture("task-video-tracks")).statistics)
+        #expect(statistics.tracks == .init(count: 3, shortest: 1, longest: 2, mean: 1.67))
+        #expect(statistics.frames == 3 && statistics.framesAnnotated == 3 && statistics.images == 0)
+    }
+
+    @Test("--statistics prints aligned tables and the imbalance line")
+    func text() throws {
+        let result = try runTool(["check", "--no-config", "--target", "cvat", "--statistics", Paths.fixture("task-images-every-shape")])
+        #expect(result.stdout.contains("  imbalance: 'person' 5 to 'pose' 1 (5.0:1)"), "\(result.stdout)")
+        #expect(result.stdout.contains("  label    kind      annotations\n  car      box                 2\n"))
+        #expect(result.stdout.contains("  shapes per image  images\n  0                      1\n"))
+    }
+
+    @Test("thresholds: keys are read, unknown ones refused at their line")
+    func thresholds() throws {
+        let configuration = try Configuration.parse("thresholds:\n  min_side: 2\n  max_imbalance_ratio: 10\n  min_annotations_per_label: 5\n",
+                                                    path: "c.yml", knownRules: [], knownTargets: [])
+        #expect(configuration.thresholds.minimumSide == 2 && configuration.thresholds.maximumImbalanceRatio == 10)
+        #expect(configuration.thresholds.minimumAnnotationsPerLabel == 5)
+        let error = #expect(throws: ConfigurationError.self) {
+            try Configuration.parse("thresholds:\n  min_side: 2\n  iou: 0.9\n", path: "c.yml", knownRules: [], knownTargets: [])
+        }
+        #expect(error?.line == 3 && error?.message.contains("unknown key 'thresholds.iou'") == true)
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.parse("thresholds:\n  min_side: big\n", path: "c.yml", knownRules: [], knownTargets: [])
+        }
+    }
+}

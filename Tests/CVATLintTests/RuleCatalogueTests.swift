@@ -30,7 +30,16 @@ struct RuleCatalogueTests {
             try testCase.example.xml.write(to: file, atomically: true, encoding: .utf8)
             path = file.path
         }
-        let report = try Shared.report(path, target: testCase.example.target ?? Catalogue.defaultTarget)
+        let target = testCase.example.target ?? Catalogue.defaultTarget
+        let report: ExportReport
+        if let yaml = testCase.example.configuration {
+            let config = directory.appendingPathComponent(".cvat-lint.yml")
+            try yaml.write(to: config, atomically: true, encoding: .utf8)
+            let session = LintSession(catalogue: .standard, choices: CommandLineChoices(target: target, configPath: config.path))
+            report = try #require(try session.run(paths: [path]).report.exports.first)
+        } else {
+            report = try Shared.report(path, target: target)
+        }
         let hits = report.findings.filter { $0.rule == testCase.ruleID }
         if testCase.triggers {
             #expect(!hits.isEmpty, "expected \(testCase.ruleID); got \(report.findings.map(\.message))")

@@ -66,7 +66,8 @@ public final class Checker: Sendable {
                                    facts: facts, mediaHeader: source.mediaHeader, mediaContent: source.streamMedia,
                                    sink: ruleFindings.append))
         }
-        let fanOut = VisitorFanOut([facts] + running + visitors)
+        let statistics = StatisticsCollector(facts: facts)
+        let fanOut = VisitorFanOut([facts, statistics] + running + visitors)
         var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,
                                             limit: options.maximumSchemaFindings)
         let reader = AnnotationsReader(visitor: fanOut) { collector.add($0) }
@@ -131,7 +132,8 @@ public final class Checker: Sendable {
             findings: findings,
             issues: IssuesObject(findings: findings),
             plan: PlanBuilder.build(facts: facts, target: options.target, options: options.ruleOptions, findings: findings),
-            identity: facts.exportIdentity)
+            identity: facts.exportIdentity,
+            statistics: parser.isWellFormed ? statistics.statistics : nil)
     }
 }
 

@@ -23,6 +23,15 @@ public struct RuleExample: Sendable {
     public var note: String
     /// The import target it is checked for; nil for the default target.
     public var target: String?
+    /// A `.cvat-lint.yml` the example is checked under (e.g. thresholds); nil for none.
+    public var configuration: String?
+
+    /// The same example, checked under this `.cvat-lint.yml` text.
+    public func configured(_ yaml: String) -> RuleExample {
+        var example = self
+        example.configuration = yaml
+        return example
+    }
 
     public init(_ note: String, target: String? = nil, xml: String) {
         self.note = note

@@ -26,9 +26,12 @@ public struct ExportReport: Sendable, Codable {
     public var plan: ImportPlan
     /// Which export this is, from `<meta>` ("task 12 'street'"), else nil: baselines match only their own export.
     public var identity: String?
+    /// What the export holds, counted (absent when the file could not be read through).
+    public var statistics: ExportStatistics?
 
     public init(path: String, format: ExportFormat, level: ExportLevel?, mode: ExportMode?, target: String,
-                summary: SeverityCounts, findings: [Finding], issues: IssuesObject, plan: ImportPlan, identity: String? = nil) {
+                summary: SeverityCounts, findings: [Finding], issues: IssuesObject, plan: ImportPlan, identity: String? = nil,
+                statistics: ExportStatistics? = nil) {
         self.path = path
         self.format = format
         self.level = level
@@ -39,10 +42,11 @@ public struct ExportReport: Sendable, Codable {
         self.issues = issues
         self.plan = plan
         self.identity = identity
+        self.statistics = statistics
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, format, level, mode, target, summary, findings, issues, plan, identity
+        case path, format, level, mode, target, summary, findings, issues, plan, identity, statistics
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -58,5 +62,6 @@ public struct ExportReport: Sendable, Codable {
         try container.encode(issues, forKey: .issues)
         try container.encode(plan, forKey: .plan)
         try container.encodeIfPresent(identity, forKey: .identity)
+        try container.encodeIfPresent(statistics, forKey: .statistics)
     }
 }

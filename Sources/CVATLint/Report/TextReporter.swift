@@ -44,7 +44,7 @@ public struct TextReporter: Reporter, Sendable {
         if findings.isEmpty {
             return out + "  " + paint(quiet ? "no errors" : "no findings", .green) + "\n\n"
         }
-        if statisticsOnly { return out + "\n" }
+        if statisticsOnly { return out + (export.statistics.map(datasetTables) ?? "") + "\n" }
         for (title, group) in groups(findings) {
             out += "  " + paint(title, .bold) + " (\(group.count))\n"
             var lastExcerpt: Int?
@@ -110,6 +110,53 @@ public struct TextReporter: Reporter, Sendable {
             out += "      " + paint(gutter + " |", .dim) + " " + String(repeating: " ", count: column - 1) + paint("^", .red) + "\n"
         }
         return out
+    }
+
+    /// What the export holds, as aligned tables: per label and kind, per task or subset, images, frames,
+    /// tracks, choice attribute values, shapes per image, and a line on label imbalance.
+    func datasetTables(_ statistics: ExportStatistics) -> String {
+        var out = "\n  annotations: \(statistics.annotations)"
+        out += "; images: \(statistics.images) (\(statistics.imagesAnnotated) annotated)"
+        if statistics.frames > 0 { out += "; video frames: \(statistics.frames) (\(statistics.framesAnnotated) showing an object)" }
+        if statistics.tracks.count > 0 {
+            out += "; tracks: \(statistics.tracks.count), \(statistics.tracks.shortest ?? 0)–\(statistics.tracks.longest ?? 0) frames"
+                + " (mean \(statistics.tracks.mean ?? 0))"
+        }
+        out += "\n"
+        if let imbalance = statistics.imbalance {
+            let ratio = (imbalance.ratio * 10).rounded() / 10
+            out += "  imbalance: '\(imbalance.largest.0)' \(imbalance.largest.1) to '\(imbalance.smallest.0)' \(imbalance.smallest.1) (\(ratio):1)\n"
+        }
+        if !statistics.byLabel.isEmpty {
+            out += "\n" + table(["label", "kind", "annotations"],
+                                statistics.byLabel.map { [$0.label, $0.kind, String($0.count)] }, numeric: [2])
+        }
+        if statistics.byScope.count > 1 || statistics.byScope.contains(where: { $0.taskID != nil || $0.subset != nil }) {
+            out += "\n" + table(["task", "subset", "annotations", "images", "annotated"], statistics.byScope.map {
+                [$0.taskID.map(String.init) ?? "", $0.subset ?? "", String($0.annotations), String($0.images), String($0.imagesAnnotated)]
+            }, numeric: [2, 3, 4])
+        }
+        if statistics.images > 0 {
+            let buckets = ExportStatistics.buckets.filter { statistics.shapesPerImage[$0] != nil }
+            out += "\n" + table(["shapes per image", "images"], buckets.map { [$0, String(statistics.shapesPerImage[$0] ?? 0)] }, numeric: [1])
+        }
+        for attribute in statistics.attributeValues {
+            let rows = attribute.values.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { [$0.key, String($0.value)] }
+                + (attribute.otherValues > 0 ? [["(other values)", String(attribute.otherValues)]] : [])
+            out += "\n" + table(["\(attribute.label) / \(attribute.attribute) (\(attribute.inputType))", "count"], rows, numeric: [1])
+        }
+        return out
+    }
+
+    /// Rows under a header, columns padded to their widest cell; numeric columns right-aligned.
+    private func table(_ header: [String], _ rows: [[String]], numeric: Set<Int>) -> String {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            "  " + cells.enumerated().map { column, cell in
+                numeric.contains(column) ? cell.leftPadded(to: widths[column]) : cell.padding(to: widths[column])
+            }.joined(separator: "  ").trimmingTrailingWhitespace() + "\n"
+        }
+        return ([header] + rows).map(line).joined()
     }
 
     /// Counts per rule and severity, over every export (shown when there is more than one finding).

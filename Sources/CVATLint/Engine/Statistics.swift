@@ -1,0 +1,224 @@
+/// What an export holds, counted as it streams past: annotations per label and kind (and per task or
+/// subset), images and frames with and without annotations, tracks and their lengths, the values of
+/// choice attributes, and how many shapes images hold. Memory grows with labels, tasks and attribute
+/// values (capped), never with shapes.
+public struct ExportStatistics: Sendable, Codable, Equatable {
+    /// One label × kind count.
+    public struct LabelCount: Sendable, Codable, Equatable {
+        public var label: String
+        public var kind: String
+        public var count: Int
+    }
+
+    /// One task's or subset's annotation count.
+    public struct ScopeCount: Sendable, Codable, Equatable {
+        public var taskID: Int?
+        public var subset: String?
+        public var annotations: Int
+        public var images: Int
+        public var imagesAnnotated: Int
+
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id"
+            case subset, annotations, images
+            case imagesAnnotated = "images_annotated"
+        }
+    }
+
+    /// Counts of one choice attribute's values.
+    public struct AttributeValues: Sendable, Codable, Equatable {
+        public var label: String
+        public var attribute: String
+        public var inputType: String
+        public var values: [String: Int]
+        /// Occurrences of values past the distinct values kept.
+        public var otherValues: Int
+
+        enum CodingKeys: String, CodingKey {
+            case label, attribute, values
+            case inputType = "input_type"
+            case otherValues = "other_values"
+        }
+    }
+
+    /// Track count and lengths (in frames that show the object).
+    public struct Tracks: Sendable, Codable, Equatable {
+        public var count: Int
+        public var shortest: Int?
+        public var longest: Int?
+        public var mean: Double?
+    }
+
+    public var annotations: Int
+    public var byLabel: [LabelCount]
+    public var byScope: [ScopeCount]
+    public var images: Int
+    public var imagesAnnotated: Int
+    /// Frames of video tasks (from `<meta>`) and how many of them show an object.
+    public var frames: Int
+    public var framesAnnotated: Int
+    public var tracks: Tracks
+    public var attributeValues: [AttributeValues]
+    /// Images by how many annotations they hold: bucket name ("0", "1", "2-5", …) → images.
+    public var shapesPerImage: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case annotations
+        case byLabel = "by_label"
+        case byScope = "by_scope"
+        case images
+        case imagesAnnotated = "images_annotated"
+        case frames
+        case framesAnnotated = "frames_annotated"
+        case tracks
+        case attributeValues = "attribute_values"
+        case shapesPerImage = "shapes_per_image"
+    }
+
+    /// The largest and the smallest label count (over labels used at all), and their ratio.
+    public var imbalance: (largest: (String, Int), smallest: (String, Int), ratio: Double)? {
+        var perLabel: [String: Int] = [:]
+        for entry in byLabel { perLabel[entry.label, default: 0] += entry.count }
+        let sorted = perLabel.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        guard sorted.count >= 2, let largest = sorted.first, let smallest = sorted.last, smallest.value > 0 else { return nil }
+        return ((largest.key, largest.value), (smallest.key, smallest.value), Double(largest.value) / Double(smallest.value))
+    }
+
+    /// The bucket names of `shapesPerImage`, in order.
+    public static let buckets = ["0", "1", "2-5", "6-10", "11-50", "51-100", "101+"]
+
+    static func bucket(_ count: Int) -> String {
+        switch count {
+        case 0: "0"
+        case 1: "1"
+        case 2...5: "2-5"
+        case 6...10: "6-10"
+        case 11...50: "11-50"
+        case 51...100: "51-100"
+        default: "101+"
+        }
+    }
+}
+
+/// Counts an export's statistics as it streams past.
+public final class StatisticsCollector: AnnotationVisitor {
+    private struct LabelKind: Hashable {
+        var label: String
+        var kind: ShapeKind
+    }
+
+    private struct Scope: Hashable {
+        var taskID: Int?
+        var subset: String?
+    }
+
+    private struct AttributeKey: Hashable {
+        var label: String
+        var attribute: String
+    }
+
+    /// Distinct values kept per attribute; the rest are counted together.
+    static let valueLimit = 100
+
+    private let facts: ExportFacts
+    @exclusivity(unchecked) private var byLabel: [LabelKind: Int] = [:]
+    private var labelOrder: [LabelKind] = []
+    @exclusivity(unchecked) private var byScope: [Scope: (annotations: Int, images: Int, annotated: Int)] = [:]
+    private var scopeOrder: [Scope] = []
+    private var images = 0
+    private var imagesAnnotated = 0
+    private var histogram: [String: Int] = [:]
+    @exclusivity(unchecked) private var choiceTypes: [AttributeKey: String] = [:]
+    @exclusivity(unchecked) private var values: [AttributeKey: [String: Int]] = [:]
+    private var otherValues: [AttributeKey: Int] = [:]
+    private var valueOrder: [AttributeKey] = []
+    @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
+    private var framesShown = 0
+    @exclusivity(unchecked) private var trackLength = 0
+    private var trackLengths: (count: Int, shortest: Int, longest: Int, total: Int) = (0, .max, 0, 0)
+
+    public init(facts: ExportFacts) { self.facts = facts }
+
+    public func visitMeta(_ meta: ExportMeta) {
+        for label in meta.labels {
+            for attribute in label.attributes where ["radio", "select", "checkbox"].contains(attribute.inputType) {
+                choiceTypes[AttributeKey(label: label.name, attribute: attribute.name)] = attribute.inputType
+            }
+        }
+    }
+
+    private func count(_ shape: Shape, label: String) {
+        let key = LabelKind(label: label, kind: shape.kind)
+        if byLabel[key] == nil { labelOrder.append(key) }
+        byLabel[key, default: 0] += 1
+        for value in shape.attributes {
+            let attribute = AttributeKey(label: label, attribute: value.name)
+            guard choiceTypes[attribute] != nil else { continue }
+            if values[attribute] == nil { valueOrder.append(attribute) }
+            if values[attribute, default: [:]][value.value] != nil || (values[attribute]?.count ?? 0) < Self.valueLimit {
+                values[attribute, default: [:]][value.value, default: 0] += 1
+            } else {
+                otherValues[attribute, default: 0] += 1
+            }
+        }
+    }
+
+    public func visitImage(_ image: ImageRecord) {
+        images += 1
+        if !image.shapes.isEmpty { imagesAnnotated += 1 }
+        histogram[ExportStatistics.bucket(image.shapes.count), default: 0] += 1
+        let scope = Scope(taskID: image.taskID, subset: image.subset)
+        if byScope[scope] == nil { scopeOrder.append(scope) }
+        var entry = byScope[scope] ?? (0, 0, 0)
+        entry.annotations += image.shapes.count
+        entry.images += 1
+        if !image.shapes.isEmpty { entry.annotated += 1 }
+        byScope[scope] = entry
+        for shape in image.shapes { count(shape, label: shape.label) }
+    }
+
+    public func visitTrackStart(_ track: TrackRecord) { trackLength = 0 }
+
+    public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        guard !shape.outside else { return }
+        trackLength += 1
+        count(shape, label: track.label)
+        let scope = Scope(taskID: track.taskID, subset: track.subset)
+        if byScope[scope] == nil { scopeOrder.append(scope) }
+        byScope[scope, default: (0, 0, 0)].annotations += 1
+        if let frame = shape.frame, shownFrames[facts.level == .project ? track.subset ?? "" : "", default: IntegerBitSet()].insert(frame) {
+            framesShown += 1
+        }
+    }
+
+    public func visitTrackEnd(_ track: TrackRecord) {
+        trackLengths.count += 1
+        trackLengths.shortest = min(trackLengths.shortest, trackLength)
+        trackLengths.longest = max(trackLengths.longest, trackLength)
+        trackLengths.total += trackLength
+    }
+
+    /// The statistics, once the stream has ended.
+    public var statistics: ExportStatistics {
+        let tracks = trackLengths.count == 0 ? ExportStatistics.Tracks(count: 0, shortest: nil, longest: nil, mean: nil)
+            : ExportStatistics.Tracks(count: trackLengths.count, shortest: trackLengths.shortest, longest: trackLengths.longest,
+                                      mean: (Double(trackLengths.total) / Double(trackLengths.count) * 100).rounded() / 100)
+        let videoFrames = facts.format == .images ? 0 : (facts.meta?.tasks ?? []).compactMap(\.size).filter { $0 > 0 }.reduce(0, +)
+        return ExportStatistics(
+            annotations: byLabel.values.reduce(0, +),
+            byLabel: labelOrder.map { ExportStatistics.LabelCount(label: $0.label, kind: $0.kind.rawValue, count: byLabel[$0] ?? 0) },
+            byScope: scopeOrder.map { scope in
+                let entry = byScope[scope] ?? (0, 0, 0)
+                return ExportStatistics.ScopeCount(taskID: scope.taskID, subset: scope.subset, annotations: entry.annotations,
+                                                   images: entry.images, imagesAnnotated: entry.annotated)
+            },
+            images: images, imagesAnnotated: imagesAnnotated,
+            frames: videoFrames, framesAnnotated: framesShown,
+            tracks: tracks,
+            attributeValues: valueOrder.map { key in
+                ExportStatistics.AttributeValues(label: key.label, attribute: key.attribute, inputType: choiceTypes[key] ?? "",
+                                                 values: values[key] ?? [:], otherValues: otherValues[key] ?? 0)
+            },
+            shapesPerImage: histogram)
+    }
+}
