@@ -82,8 +82,9 @@ final class ShapeDegenerate: Rule {
             }
         case .polygon:
             guard let points = shape.points, points.count >= 3 else { return }
-            let area = Self.area(points)
-            if area < limits.minimumArea {
+            let area = Overlap.area(points)
+            // A crossing contour's signed areas cancel: that is polygon-self-intersecting's to say.
+            if area < limits.minimumArea, SelfIntersection.firstCrossing(of: points) == nil {
                 note(label, "polygon_without_area", "polygon of \(points.count) points with an area of \(area.rounded(toPlaces: 2)) px², under min_area \(limits.minimumArea.clean)", shape)
             }
         case .polyline:
@@ -97,16 +98,6 @@ final class ShapeDegenerate: Rule {
         }
     }
 
-    /// The shoelace area (its absolute value).
-    static func area(_ points: [Point]) -> Double {
-        var twice = 0.0
-        for (index, point) in points.enumerated() {
-            let next = points[(index + 1) % points.count]
-            twice += point.x * next.y - next.x * point.y
-        }
-        return abs(twice) / 2
-    }
-
     private func note(_ label: String, _ issueType: String, _ what: String, _ shape: Shape) {
         let key = Key(label: label, issueType: issueType)
         problems.note(key, at: shape.location)
@@ -115,8 +106,8 @@ final class ShapeDegenerate: Rule {
 
     func finish() {
         for (key, entry) in problems.all {
-            let more = entry.count > 1 ? " (\(counted(entry.count, "shape")) alike; the first:" : " ("
-            context.report("label '\(key.label)': a degenerate shape\(more) \(words[key] ?? ""))",
+            let more = entry.count > 1 ? "\(counted(entry.count, "shape")) alike; the first: " : ""
+            context.report("label '\(key.label)': a degenerate shape (\(more)\(words[key] ?? ""))",
                            at: entry.first, severity: key.issueType == "extreme_aspect_ratio" ? .info : nil,
                            issueType: key.issueType, count: entry.count) { $0.label = key.label }
         }
