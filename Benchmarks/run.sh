@@ -3,7 +3,10 @@
 # `cvat-lint schema` prints) on the same synthetic files, and prints a markdown table of
 # wall time, MB/s, the ratio and peak RSS (medians of interleaved runs).
 #
-#   Benchmarks/run.sh [--sizes "10 100 1000"] [--formats "images video"] [--runs 3] [--dir DIR]
+#   Benchmarks/run.sh [--sizes "10 100 1000"] [--formats "images video"] [--runs 3] [--dir DIR] [--media-mb N]
+#
+# --media-mb N adds a row for media content hashing (media-duplicate): an images export of N MB of XML
+# generated with its media, checked with media content read and with --no-media-content.
 #
 # Files are generated once (Benchmarks/generate.py, seed 1) and kept in DIR for later runs.
 set -euo pipefail
@@ -13,13 +16,15 @@ sizes="10 100 1000"
 formats="images video"
 runs=5
 dir="${TMPDIR:-/tmp}/cvat-lint-bench"
+media_mb=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
+        --media-mb) media_mb="$2"; shift 2 ;;
         --sizes) sizes="$2"; shift 2 ;;
         --formats) formats="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --dir) dir="$2"; shift 2 ;;
-        *) echo "usage: $0 [--sizes \"10 100 1000\"] [--formats \"images video\"] [--runs N] [--dir DIR]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--sizes \"10 100 1000\"] [--formats \"images video\"] [--runs N] [--dir DIR] [--media-mb N]" >&2; exit 2 ;;
     esac
 done
 
@@ -65,3 +70,23 @@ for format in $formats; do
                 f, mb, x, mb / (x > 0 ? x : 0.01), c, mb / (c > 0 ? c : 0.01), c / (x > 0 ? x : 0.01), xm / 1024, cm / 1024 }'
     done
 done
+
+if [[ -n "$media_mb" ]]; then
+    export_dir="$dir/images-$media_mb-media"
+    if [[ ! -f "$export_dir/annotations.xml" ]]; then
+        python3 Benchmarks/generate.py "$export_dir" --size-mb "$media_mb" --format images --seed 1 --media
+    fi
+    file="$export_dir/annotations.xml"
+    media_bytes=$(du -sb "$export_dir/images" | cut -f1)
+    on=(); off=()
+    for _ in $(seq "$runs"); do
+        read -r w _ <<< "$(measure "$bin" check --target cvat --format json "$export_dir")"; on+=("$w")
+        read -r w _ <<< "$(measure "$bin" check --target cvat --format json --no-media-content "$export_dir")"; off+=("$w")
+    done
+    a=$(printf '%s\n' "${on[@]}" | median); b=$(printf '%s\n' "${off[@]}" | median)
+    echo
+    echo "| media content (media-duplicate) | media MB | with content s | --no-media-content s | hashing s |"
+    echo "|---|---:|---:|---:|---:|"
+    awk -v f="images-$media_mb + media" -v m="$media_bytes" -v a="$a" -v b="$b" 'BEGIN {
+        printf "| %s | %.1f | %.2f | %.2f | %.2f |\n", f, m / 1048576, a, b, a - b }'
+fi

@@ -61,14 +61,14 @@ final class AnnotationDuplicate: Rule {
         var count = 0
     }
 
-    /// One track frame, as spilled for the cross-track comparison: plain data only.
+    /// One track frame, as spilled for the cross-track comparison: plain data only, 40 bytes.
     struct TrackBox {
         var key: UInt64
-        var track: Int
-        var frame: Int
-        var line: Int
-        var column: Int
-        var minX: Double, minY: Double, maxX: Double, maxY: Double
+        var track: Int32
+        var frame: Int32
+        var line: Int32
+        var column: Int32
+        var minX: Float, minY: Float, maxX: Float, maxY: Float
     }
 
     private struct TrackPair: Hashable {
@@ -116,30 +116,57 @@ final class AnnotationDuplicate: Rule {
     /// every pair.
     static func coinciding(_ shapes: [Shape], threshold: Double, distance: Double)
         -> (pairs: [(Shape, Shape, Double)], measured: Int) {
-        var grid: [GridCell: [(Shape, Region)]] = [:]
+        var grid: [GridCell: [Int]] = [:]
+        var extents: [Extent?] = shapes.map(\.extent)
+        // Regions (outlines, mask bits) are built only for shapes whose extents come close to another's.
+        var regions: [Region??] = Array(repeating: nil, count: shapes.count)
+        func region(_ index: Int) -> Region? {
+            if let known = regions[index] { return known }
+            let built = shapes[index].region
+            regions[index] = .some(built)
+            return built
+        }
         var pairs: [(Shape, Shape, Double)] = []
         var measured = 0
-        for shape in shapes {
-            guard let region = shape.region, let extent = region.extent else { continue }
+        for (index, shape) in shapes.enumerated() {
+            guard let extent = extents[index] else { continue }
             let (cell, scale) = GridCell.of(extent, tolerance: distance)
             search: for neighbourScale in (scale - 1)...(scale + 1) {
                 let center = GridCell.of(extent, scale: neighbourScale)
                 for dx in -1...1 {
                     for dy in -1...1 {
-                        for (other, otherRegion) in grid[GridCell(scale: neighbourScale, x: center.x + dx, y: center.y + dy)] ?? [] {
+                        for other in grid[GridCell(scale: neighbourScale, x: center.x + dx, y: center.y + dy)] ?? [] {
+                            guard let otherExtent = extents[other], Self.mayCoincide(extent, otherExtent, distance: distance),
+                                  let mine = region(index), let theirs = region(other) else { continue }
                             measured += 1
-                            let iou = Overlap.iou(region, otherRegion, tolerance: distance)
+                            let iou = Overlap.iou(mine, theirs, tolerance: distance)
                             if iou >= threshold {
-                                pairs.append((shape, other, iou))
+                                pairs.append((shape, shapes[other], iou))
                                 break search
                             }
                         }
                     }
                 }
             }
-            grid[cell, default: []].append((shape, region))
+            grid[cell, default: []].append(index)
         }
+        extents.removeAll()
         return (pairs, measured)
+    }
+
+    /// Whether two extents are close enough for their shapes to be worth measuring: vertices within
+    /// `distance` keep every side within it, and shapes that coincide have extents that mostly overlap.
+    /// (A cheap first look, lenient on purpose: the measure decides.)
+    static func mayCoincide(_ a: Extent, _ b: Extent, distance: Double) -> Bool {
+        let sides = max(abs(a.minX - b.minX), abs(a.minY - b.minY), abs(a.maxX - b.maxX), abs(a.maxY - b.maxY))
+        if sides <= distance { return true }
+        let width = min(a.maxX, b.maxX) - max(a.minX, b.minX)
+        let height = min(a.maxY, b.maxY) - max(a.minY, b.minY)
+        guard width > 0, height > 0 else { return false }
+        let inter = width * height
+        let union = (a.maxX - a.minX) * (a.maxY - a.minY) + (b.maxX - b.minX) * (b.maxY - b.minY) - inter
+        let smaller = min((a.maxX - a.minX) * (a.maxY - a.minY), (b.maxX - b.minX) * (b.maxY - b.minY))
+        return union > 0 && inter >= smaller * 0.5
     }
 
     private func note(_ key: Key, at location: SourceLocation, example: String) {
@@ -150,13 +177,23 @@ final class AnnotationDuplicate: Rule {
         pairs[key]?.count += 1
     }
 
+    /// The current track's label, kind and subset, hashed once per track (and kind), not per frame.
+    @exclusivity(unchecked) private var trackKey: (kind: ShapeKind, hash: UInt64)?
+
+    func visitTrackStart(_ track: TrackRecord) { trackKey = nil }
+
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard !shape.outside, let frame = shape.frame, let id = track.id, shape.kind != .skeleton,
-              let extent = shape.region?.extent ?? shape.outline.flatMap(Extent.init) else { return }
-        let key = Fingerprint.hash64("\(track.label)\u{1F}\(shape.kind.rawValue)\u{1F}\(track.subset ?? "")\u{1F}\(frame)")
-        trackBoxes.add(TrackBox(key: key, track: id, frame: frame, line: shape.location.line, column: shape.location.column,
-                                minX: extent.minX, minY: extent.minY, maxX: extent.maxX, maxY: extent.maxY))
-        lastTrackKind[id] = (track.label, shape.kind)
+              let extent = shape.extent, let id32 = Int32(exactly: id), let frame32 = Int32(exactly: frame) else { return }
+        if trackKey?.kind != shape.kind {
+            trackKey = (shape.kind, Fingerprint.hash64("\(track.label)\u{1F}\(shape.kind.rawValue)\u{1F}\(track.subset ?? "")"))
+            lastTrackKind[id] = (track.label, shape.kind)
+        }
+        // The frame mixed into the track's hash: one group per label, kind, subset and frame.
+        let key = ((trackKey?.hash ?? 0) ^ UInt64(UInt32(bitPattern: frame32))) &* 0x9E3779B97F4A7C15
+        trackBoxes.add(TrackBox(key: key, track: id32, frame: frame32, line: Int32(clamping: shape.location.line),
+                                column: Int32(clamping: shape.location.column), minX: Float(extent.minX), minY: Float(extent.minY),
+                                maxX: Float(extent.maxX), maxY: Float(extent.maxY)))
     }
 
     /// The label and kind of each track seen (a few dozen bytes per track, not per frame).
@@ -181,18 +218,21 @@ final class AnnotationDuplicate: Rule {
             for (index, box) in sorted.enumerated() {
                 for other in sorted[(index + 1)...] {
                     // Past this, no box further right can overlap enough.
-                    if other.minX - box.minX > (box.maxX - box.minX) * (1 - threshold) + distance { break }
-                    guard other.track != box.track, Self.iou(box, other) >= threshold else { continue }
-                    let pair = TrackPair(first: min(box.track, other.track), second: max(box.track, other.track))
+                    if Double(other.minX - box.minX) > Double(box.maxX - box.minX) * (1 - threshold) + distance { break }
+                    // Keys are hashes: a collision between two frames or labels is ruled out here.
+                    guard other.track != box.track, other.frame == box.frame,
+                          lastTrackKind[Int(box.track)].map({ $0.0 }) == lastTrackKind[Int(other.track)].map({ $0.0 }),
+                          Self.iou(box, other) >= threshold else { continue }
+                    let pair = TrackPair(first: Int(min(box.track, other.track)), second: Int(max(box.track, other.track)))
                     let later = box.line > other.line ? box : other
-                    let place = SourceLocation(line: later.line, column: later.column)
+                    let place = SourceLocation(line: Int(later.line), column: Int(later.column))
                     var run = runs[pair] ?? {
                         runOrder.append(pair)
-                        let (label, kind) = lastTrackKind[box.track] ?? ("?", .box)
-                        return TrackPairRun(label: label, kind: kind, firstFrame: box.frame, lastFrame: box.frame, location: place)
+                        let (label, kind) = lastTrackKind[Int(box.track)] ?? ("?", .box)
+                        return TrackPairRun(label: label, kind: kind, firstFrame: Int(box.frame), lastFrame: Int(box.frame), location: place)
                     }()
-                    run.firstFrame = min(run.firstFrame, box.frame)
-                    run.lastFrame = max(run.lastFrame, box.frame)
+                    run.firstFrame = min(run.firstFrame, Int(box.frame))
+                    run.lastFrame = max(run.lastFrame, Int(box.frame))
                     run.frames += 1
                     if place < run.location { run.location = place }
                     runs[pair] = run
@@ -212,6 +252,7 @@ final class AnnotationDuplicate: Rule {
     }
 
     static func iou(_ a: TrackBox, _ b: TrackBox) -> Double {
+        let (a, b) = (TrackExtent(a), TrackExtent(b))
         let width = min(a.maxX, b.maxX) - max(a.minX, b.minX)
         let height = min(a.maxY, b.maxY) - max(a.minY, b.minY)
         let areaA = (a.maxX - a.minX) * (a.maxY - a.minY)
@@ -223,6 +264,14 @@ final class AnnotationDuplicate: Rule {
         guard width > 0, height > 0 else { return 0 }
         let inter = width * height
         return inter / (areaA + areaB - inter)
+    }
+}
+
+/// A spilled extent in doubles, for arithmetic.
+private struct TrackExtent {
+    var minX: Double, minY: Double, maxX: Double, maxY: Double
+    init(_ box: AnnotationDuplicate.TrackBox) {
+        (minX, minY, maxX, maxY) = (Double(box.minX), Double(box.minY), Double(box.maxX), Double(box.maxY))
     }
 }
 

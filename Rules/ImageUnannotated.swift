@@ -69,10 +69,25 @@ final class ImageUnannotated: Rule {
         }
     }
 
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+    /// The current track's subset's frames, held here while the track streams (no lookup per frame).
+    @exclusivity(unchecked) private var trackFrames = IntegerBitSet()
+
+    /// Tracks carry their subset in project exports only; a task's own <subset> names no folder there.
+    private func frameKey(_ subset: String?) -> String { context.facts.level == .project ? subset ?? "" : "" }
+
+    func visitTrackStart(_ track: TrackRecord) {
         sawTracks = true
+        trackFrames = shownFrames.removeValue(forKey: frameKey(track.subset)) ?? IntegerBitSet()
+    }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard let frame = shape.frame, !shape.outside else { return }
-        _ = shownFrames[context.facts.level == .project ? track.subset ?? "" : "", default: IntegerBitSet()].insert(frame)
+        _ = trackFrames.insert(frame)
+    }
+
+    func visitTrackEnd(_ track: TrackRecord) {
+        shownFrames[frameKey(track.subset)] = trackFrames
+        trackFrames = IntegerBitSet()
     }
 
     func finish() {
@@ -93,8 +108,7 @@ final class ImageUnannotated: Rule {
             // CVAT leaves start_frame out of old exports; it is then 0.
             let start = task.startFrame ?? 0
             guard let size = task.size, size > 0, size <= 10_000_000 else { continue }
-            // Tracks carry their subset in project exports only; a task's own <subset> names no folder there.
-            var shown = shownFrames[facts.level == .project ? task.subset ?? "" : ""] ?? IntegerBitSet()
+            var shown = shownFrames[frameKey(task.subset)] ?? IntegerBitSet()
             var bare: [Int] = []
             var count = 0
             for index in 0..<size {

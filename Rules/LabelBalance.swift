@@ -44,8 +44,12 @@ final class LabelBalance: ShapeRule {
 
     init(context: RuleContext) { self.context = context }
 
+    /// Nothing to count unless a threshold asks.
+    private lazy var enabled = context.options.thresholds.minimumAnnotationsPerLabel != nil
+        || context.options.thresholds.maximumImbalanceRatio != nil
+
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        guard !shape.outside else { return }
+        guard enabled, !shape.outside else { return }
         if counts[label] == nil { order.append(label) }
         counts[label, default: 0] += 1
     }

@@ -59,8 +59,9 @@ final class ShapeDegenerate: Rule {
     private func check(_ shape: Shape, label: String, image: (width: Double, height: Double)?) {
         switch shape.kind {
         case .box:
-            guard let xtl = shape.number("xtl"), let ytl = shape.number("ytl"), let xbr = shape.number("xbr"),
-                  let ybr = shape.number("ybr") else { return }
+            // The geometry in Shape.geometryNames order (xtl, ytl, xbr, ybr), read without a name lookup.
+            guard shape.geometry.count == 4, let xtl = shape.geometry[0], let ytl = shape.geometry[1],
+                  let xbr = shape.geometry[2], let ybr = shape.geometry[3] else { return }
             let (width, height) = (xbr - xtl, ybr - ytl)
             // Inverted boxes are geometry-invalid's; a box is degenerate when it is real but thin.
             guard width > 0, height > 0 else { return }
@@ -74,7 +75,8 @@ final class ShapeDegenerate: Rule {
                 note(label, "rotated_box_off_image", "rotated box (\(rotation.rounded(toPlaces: 2))°) with every corner off the image", shape)
             }
         case .ellipse:
-            guard let rx = shape.number("rx"), let ry = shape.number("ry"), rx > 0, ry > 0 else { return }
+            // cx, cy, rx, ry.
+            guard shape.geometry.count == 4, let rx = shape.geometry[2], let ry = shape.geometry[3], rx > 0, ry > 0 else { return }
             if 2 * min(rx, ry) < limits.minimumSide {
                 note(label, "ellipse_degenerate", "ellipse \((2 * rx).rounded(toPlaces: 2)) × \((2 * ry).rounded(toPlaces: 2)) px, under min_side \(limits.minimumSide.clean)", shape)
             } else if max(rx / ry, ry / rx) > limits.maximumAspectRatio {

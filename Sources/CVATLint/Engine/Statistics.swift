@@ -121,44 +121,61 @@ public final class StatisticsCollector: AnnotationVisitor {
     static let valueLimit = 100
 
     private let facts: ExportFacts
-    @exclusivity(unchecked) private var byLabel: [LabelKind: Int] = [:]
+    // `@exclusivity(unchecked)`: touched for every shape on one thread only.
+    @exclusivity(unchecked) private var labelIndex: [LabelKind: Int] = [:]
+    @exclusivity(unchecked) private var labelCounts: [Int] = []
     private var labelOrder: [LabelKind] = []
+    /// The label and kind counted last, and its slot: a track's shapes all share one.
+    @exclusivity(unchecked) private var lastLabel: (key: LabelKind, slot: Int)?
     @exclusivity(unchecked) private var byScope: [Scope: (annotations: Int, images: Int, annotated: Int)] = [:]
     private var scopeOrder: [Scope] = []
     private var images = 0
     private var imagesAnnotated = 0
     private var histogram: [String: Int] = [:]
-    @exclusivity(unchecked) private var choiceTypes: [AttributeKey: String] = [:]
-    @exclusivity(unchecked) private var values: [AttributeKey: [String: Int]] = [:]
+    /// Per label spec, for each of its attributes: the value counts of a choice attribute, nil for others.
+    @exclusivity(unchecked) private var valueCounts: [ObjectIdentifier: [[String: Int]?]] = [:]
     private var otherValues: [AttributeKey: Int] = [:]
-    private var valueOrder: [AttributeKey] = []
+    private var valueOrder: [(LabelSpec, Int)] = []
     @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
     private var framesShown = 0
     @exclusivity(unchecked) private var trackLength = 0
+    @exclusivity(unchecked) private var trackAnnotations = 0
     private var trackLengths: (count: Int, shortest: Int, longest: Int, total: Int) = (0, .max, 0, 0)
 
     public init(facts: ExportFacts) { self.facts = facts }
 
     public func visitMeta(_ meta: ExportMeta) {
         for label in meta.labels {
-            for attribute in label.attributes where ["radio", "select", "checkbox"].contains(attribute.inputType) {
-                choiceTypes[AttributeKey(label: label.name, attribute: attribute.name)] = attribute.inputType
-            }
+            let choices = label.attributes.map { ["radio", "select", "checkbox"].contains($0.inputType) ? [String: Int]() : nil }
+            if choices.contains(where: { $0 != nil }) { valueCounts[ObjectIdentifier(label)] = choices }
         }
     }
 
-    private func count(_ shape: Shape, label: String) {
+    private func count(_ shape: Shape, label: String, parent: String? = nil) {
         let key = LabelKind(label: label, kind: shape.kind)
-        if byLabel[key] == nil { labelOrder.append(key) }
-        byLabel[key, default: 0] += 1
-        for value in shape.attributes {
-            let attribute = AttributeKey(label: label, attribute: value.name)
-            guard choiceTypes[attribute] != nil else { continue }
-            if values[attribute] == nil { valueOrder.append(attribute) }
-            if values[attribute, default: [:]][value.value] != nil || (values[attribute]?.count ?? 0) < Self.valueLimit {
-                values[attribute, default: [:]][value.value, default: 0] += 1
+        let slot: Int
+        if let last = lastLabel, last.key.kind == key.kind, last.key.label == label {
+            slot = last.slot
+        } else if let known = labelIndex[key] {
+            slot = known
+        } else {
+            slot = labelCounts.count
+            labelIndex[key] = slot
+            labelCounts.append(0)
+            labelOrder.append(key)
+        }
+        lastLabel = (key, slot)
+        labelCounts[slot] += 1
+        guard !shape.attributes.isEmpty, let spec = facts.label(label), let identity = Optional(ObjectIdentifier(spec)),
+              valueCounts[identity] != nil else { return }
+        for (position, value) in shape.attributes.enumerated() {
+            guard let index = spec.attributeIndex(named: value.name, guess: position),
+                  let counts = valueCounts[identity]?[index] else { continue }
+            if counts.isEmpty { valueOrder.append((spec, index)) }
+            if counts[value.value] != nil || counts.count < Self.valueLimit {
+                valueCounts[identity]?[index]?[value.value, default: 0] += 1
             } else {
-                otherValues[attribute, default: 0] += 1
+                otherValues[AttributeKey(label: label, attribute: value.name), default: 0] += 1
             }
         }
     }
@@ -177,21 +194,32 @@ public final class StatisticsCollector: AnnotationVisitor {
         for shape in image.shapes { count(shape, label: shape.label) }
     }
 
-    public func visitTrackStart(_ track: TrackRecord) { trackLength = 0 }
+    /// The frames the current track's subset has shown an object on, held here while the track streams.
+    @exclusivity(unchecked) private var trackFrames = IntegerBitSet()
+
+    public func visitTrackStart(_ track: TrackRecord) {
+        trackLength = 0
+        trackAnnotations = 0
+        trackFrames = shownFrames.removeValue(forKey: frameKey(track)) ?? IntegerBitSet()
+    }
+
+    /// Tracks carry their subset in project exports only.
+    private func frameKey(_ track: TrackRecord) -> String { facts.level == .project ? track.subset ?? "" : "" }
 
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard !shape.outside else { return }
         trackLength += 1
+        trackAnnotations += 1
         count(shape, label: track.label)
-        let scope = Scope(taskID: track.taskID, subset: track.subset)
-        if byScope[scope] == nil { scopeOrder.append(scope) }
-        byScope[scope, default: (0, 0, 0)].annotations += 1
-        if let frame = shape.frame, shownFrames[facts.level == .project ? track.subset ?? "" : "", default: IntegerBitSet()].insert(frame) {
-            framesShown += 1
-        }
+        if let frame = shape.frame, trackFrames.insert(frame) { framesShown += 1 }
     }
 
     public func visitTrackEnd(_ track: TrackRecord) {
+        shownFrames[frameKey(track)] = trackFrames
+        trackFrames = IntegerBitSet()
+        let scope = Scope(taskID: track.taskID, subset: track.subset)
+        if byScope[scope] == nil { scopeOrder.append(scope) }
+        byScope[scope, default: (0, 0, 0)].annotations += trackAnnotations
         trackLengths.count += 1
         trackLengths.shortest = min(trackLengths.shortest, trackLength)
         trackLengths.longest = max(trackLengths.longest, trackLength)
@@ -205,8 +233,9 @@ public final class StatisticsCollector: AnnotationVisitor {
                                       mean: (Double(trackLengths.total) / Double(trackLengths.count) * 100).rounded() / 100)
         let videoFrames = facts.format == .images ? 0 : (facts.meta?.tasks ?? []).compactMap(\.size).filter { $0 > 0 }.reduce(0, +)
         return ExportStatistics(
-            annotations: byLabel.values.reduce(0, +),
-            byLabel: labelOrder.map { ExportStatistics.LabelCount(label: $0.label, kind: $0.kind.rawValue, count: byLabel[$0] ?? 0) },
+            annotations: labelCounts.reduce(0, +),
+            byLabel: labelOrder.indices.map { ExportStatistics.LabelCount(label: labelOrder[$0].label, kind: labelOrder[$0].kind.rawValue,
+                                                                          count: labelCounts[$0]) },
             byScope: scopeOrder.map { scope in
                 let entry = byScope[scope] ?? (0, 0, 0)
                 return ExportStatistics.ScopeCount(taskID: scope.taskID, subset: scope.subset, annotations: entry.annotations,
@@ -215,9 +244,12 @@ public final class StatisticsCollector: AnnotationVisitor {
             images: images, imagesAnnotated: imagesAnnotated,
             frames: videoFrames, framesAnnotated: framesShown,
             tracks: tracks,
-            attributeValues: valueOrder.map { key in
-                ExportStatistics.AttributeValues(label: key.label, attribute: key.attribute, inputType: choiceTypes[key] ?? "",
-                                                 values: values[key] ?? [:], otherValues: otherValues[key] ?? 0)
+            attributeValues: valueOrder.map { spec, index in
+                let attribute = spec.attributes[index]
+                return ExportStatistics.AttributeValues(
+                    label: spec.name, attribute: attribute.name, inputType: attribute.inputType,
+                    values: valueCounts[ObjectIdentifier(spec)]?[index] ?? [:],
+                    otherValues: otherValues[AttributeKey(label: spec.name, attribute: attribute.name)] ?? 0)
             },
             shapesPerImage: histogram)
     }

@@ -79,3 +79,44 @@ extension Shape {
         }
     }
 }
+
+extension Shape {
+    /// The shape's extent, worked out without building an outline (it is asked of every shape by
+    /// several rules); nil when its numbers do not parse.
+    public var extent: Extent? {
+        switch kind {
+        case .box:
+            guard geometry.count == 4, let xtl = geometry[0], let ytl = geometry[1], let xbr = geometry[2], let ybr = geometry[3] else { return nil }
+            guard let degrees = rotation, degrees != 0 else { return Extent(minX: xtl, minY: ytl, maxX: xbr, maxY: ybr) }
+            let angle = degrees * .pi / 180
+            let (c, s) = (abs(cos(angle)), abs(sin(angle)))
+            let (halfWidth, halfHeight) = ((xbr - xtl) / 2, (ybr - ytl) / 2)
+            let (cx, cy) = ((xtl + xbr) / 2, (ytl + ybr) / 2)
+            let (dx, dy) = (halfWidth * c + halfHeight * s, halfWidth * s + halfHeight * c)
+            return Extent(minX: cx - dx, minY: cy - dy, maxX: cx + dx, maxY: cy + dy)
+        case .ellipse:
+            guard geometry.count == 4, let cx = geometry[0], let cy = geometry[1], let rx = geometry[2], let ry = geometry[3] else { return nil }
+            guard let degrees = rotation, degrees != 0 else { return Extent(minX: cx - rx, minY: cy - ry, maxX: cx + rx, maxY: cy + ry) }
+            let angle = degrees * .pi / 180
+            let halfWidth = (pow(rx * cos(angle), 2) + pow(ry * sin(angle), 2)).squareRoot()
+            let halfHeight = (pow(rx * sin(angle), 2) + pow(ry * cos(angle), 2)).squareRoot()
+            return Extent(minX: cx - halfWidth, minY: cy - halfHeight, maxX: cx + halfWidth, maxY: cy + halfHeight)
+        case .mask:
+            guard geometry.count == 4, let left = geometry[0], let top = geometry[1], let width = geometry[2], let height = geometry[3] else { return nil }
+            return Extent(minX: left, minY: top, maxX: left + width, maxY: top + height)
+        case .polygon, .polyline, .points:
+            return points.flatMap(Extent.init)
+        case .cuboid, .skeleton, .tag:
+            return outline.flatMap(Extent.init)
+        }
+    }
+}
+
+extension Extent {
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.minX = minX
+        self.minY = minY
+        self.maxX = maxX
+        self.maxY = maxY
+    }
+}

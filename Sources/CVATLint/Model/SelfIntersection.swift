@@ -27,6 +27,16 @@ public enum SelfIntersection {
         }
         let edgeCount = edges.count
         guard edgeCount >= 3 else { return nil }
+        // A short contour is cheaper to test pair by pair than to sort: the sweep pays off on long ones.
+        if edgeCount <= 16 {
+            for first in 0..<edgeCount {
+                for second in (first + 1)..<edgeCount {
+                    pairTests += 1
+                    if let point = crossing(edges[first], edges[second], count: edgeCount) { return point }
+                }
+            }
+            return nil
+        }
         var events: [(x: Double, y: Double, entering: Bool, edge: Int)] = []
         events.reserveCapacity(edges.count * 2)
         for (position, edge) in edges.enumerated() {
