@@ -62,13 +62,14 @@ final class AnnotationDuplicate: Rule {
     }
 
     /// One track frame, as spilled for the cross-track comparison: plain data only, 40 bytes.
-    struct TrackBox {
+    struct TrackBox: SortKeyed {
         var key: UInt64
         var track: Int32
         var frame: Int32
         var line: Int32
         var column: Int32
         var minX: Float, minY: Float, maxX: Float, maxY: Float
+        var sortKey: UInt64 { key }
     }
 
     private struct TrackPair: Hashable {
@@ -88,7 +89,7 @@ final class AnnotationDuplicate: Rule {
     private let context: RuleContext
     private var pairs: [Key: Pair] = [:]
     private var order: [Key] = []
-    private let trackBoxes = SpillingSorter<TrackBox>(key: \.key)
+    private let trackBoxes = SpillingSorter<TrackBox>()
     private var threshold: Double { context.options.thresholds.duplicateIoU }
     private var distance: Double { context.options.thresholds.duplicateDistance }
 

@@ -191,11 +191,15 @@ public final class SpillingDuplicateFinder {
     }
 }
 
+/// A plain-data record with a key to sort by.
+public protocol SortKeyed: BitwiseCopyable {
+    var sortKey: UInt64 { get }
+}
+
 /// Sorts any number of fixed-size records in fixed memory: records are buffered, sorted runs spill to a
 /// private temporary file, and `forEachGroup` merges the runs and hands on each run of equal keys.
 /// `Record` must be plain data (no references), as it is written to disk byte for byte.
-public final class SpillingSorter<Record: BitwiseCopyable> {
-    private let key: (Record) -> UInt64
+public final class SpillingSorter<Record: SortKeyed> {
     private let bufferLimit: Int
     private var buffer: [Record] = []
     private var runs: [(offset: Int, count: Int)] = []
@@ -206,9 +210,8 @@ public final class SpillingSorter<Record: BitwiseCopyable> {
     private static var size: Int { MemoryLayout<Record>.stride }
 
     /// `bufferLimit` records are kept in memory before a sorted run spills.
-    public init(bufferLimit: Int = 1 << 15, key: @escaping (Record) -> UInt64) {
+    public init(bufferLimit: Int = 1 << 16) {
         self.bufferLimit = max(16, bufferLimit)
-        self.key = key
     }
 
     deinit {
@@ -223,7 +226,7 @@ public final class SpillingSorter<Record: BitwiseCopyable> {
 
     private func spill() {
         guard !buffer.isEmpty, !spillFailed else { return }
-        buffer.sort { key($0) < key($1) }
+        buffer.sort { $0.sortKey < $1.sortKey }
         if file == nil {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).records")
             guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
@@ -249,7 +252,7 @@ public final class SpillingSorter<Record: BitwiseCopyable> {
     /// Every group of records with one key, in key order (records of a group in no particular order).
     public func forEachGroup(_ body: ([Record]) -> Void) {
         if !runs.isEmpty { spill() }
-        buffer.sort { key($0) < key($1) }
+        buffer.sort { $0.sortKey < $1.sortKey }
         var cursors: [Cursor] = runs.compactMap { run in file.map { Cursor(file: $0, offset: run.offset, count: run.count) } }
         cursors.append(Cursor(memory: buffer))
         var group: [Record] = []
@@ -258,15 +261,15 @@ public final class SpillingSorter<Record: BitwiseCopyable> {
             var best: Int?
             for index in cursors.indices {
                 guard let head = cursors[index].head else { continue }
-                if let current = best, let other = cursors[current].head, key(other) <= key(head) { continue }
+                if let current = best, let other = cursors[current].head, other.sortKey <= head.sortKey { continue }
                 best = index
             }
             guard let index = best, let record = cursors[index].head else { break }
             cursors[index].advance()
-            if groupKey != key(record) {
+            if groupKey != record.sortKey {
                 if !group.isEmpty { body(group) }
                 group.removeAll(keepingCapacity: true)
-                groupKey = key(record)
+                groupKey = record.sortKey
             }
             group.append(record)
         }

@@ -132,8 +132,11 @@ public final class StatisticsCollector: AnnotationVisitor {
     private var images = 0
     private var imagesAnnotated = 0
     private var histogram: [String: Int] = [:]
-    /// Per label spec, for each of its attributes: the value counts of a choice attribute, nil for others.
-    @exclusivity(unchecked) private var valueCounts: [ObjectIdentifier: [[String: Int]?]] = [:]
+    /// Per label spec with choice attributes: for each of its attributes, the slot of its value counts
+    /// in `choiceCounts` (nil for other input types). Counts are mutated in place, never copied.
+    @exclusivity(unchecked) private var choiceSlots: [ObjectIdentifier: [Int?]] = [:]
+    @exclusivity(unchecked) private var choiceCounts: [[String: Int]] = []
+    @exclusivity(unchecked) private var lastSpec: (spec: LabelSpec, slots: [Int?])?
     private var otherValues: [AttributeKey: Int] = [:]
     private var valueOrder: [(LabelSpec, Int)] = []
     @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
@@ -146,8 +149,12 @@ public final class StatisticsCollector: AnnotationVisitor {
 
     public func visitMeta(_ meta: ExportMeta) {
         for label in meta.labels {
-            let choices = label.attributes.map { ["radio", "select", "checkbox"].contains($0.inputType) ? [String: Int]() : nil }
-            if choices.contains(where: { $0 != nil }) { valueCounts[ObjectIdentifier(label)] = choices }
+            let slots = label.attributes.map { attribute -> Int? in
+                guard ["radio", "select", "checkbox"].contains(attribute.inputType) else { return nil }
+                choiceCounts.append([:])
+                return choiceCounts.count - 1
+            }
+            if slots.contains(where: { $0 != nil }) { choiceSlots[ObjectIdentifier(label)] = slots }
         }
     }
 
@@ -166,14 +173,20 @@ public final class StatisticsCollector: AnnotationVisitor {
         }
         lastLabel = (key, slot)
         labelCounts[slot] += 1
-        guard !shape.attributes.isEmpty, let spec = facts.label(label), let identity = Optional(ObjectIdentifier(spec)),
-              valueCounts[identity] != nil else { return }
+        guard !shape.attributes.isEmpty, !choiceSlots.isEmpty, let spec = facts.label(label) else { return }
+        let slots: [Int?]
+        if let last = lastSpec, last.spec === spec {
+            slots = last.slots
+        } else {
+            guard let known = choiceSlots[ObjectIdentifier(spec)] else { return }
+            slots = known
+            lastSpec = (spec, known)
+        }
         for (position, value) in shape.attributes.enumerated() {
-            guard let index = spec.attributeIndex(named: value.name, guess: position),
-                  let counts = valueCounts[identity]?[index] else { continue }
-            if counts.isEmpty { valueOrder.append((spec, index)) }
-            if counts[value.value] != nil || counts.count < Self.valueLimit {
-                valueCounts[identity]?[index]?[value.value, default: 0] += 1
+            guard let index = spec.attributeIndex(named: value.name, guess: position), let slot = slots[index] else { continue }
+            if choiceCounts[slot].isEmpty { valueOrder.append((spec, index)) }
+            if choiceCounts[slot].count < Self.valueLimit || choiceCounts[slot][value.value] != nil {
+                choiceCounts[slot][value.value, default: 0] += 1
             } else {
                 otherValues[AttributeKey(label: label, attribute: value.name), default: 0] += 1
             }
@@ -248,7 +261,7 @@ public final class StatisticsCollector: AnnotationVisitor {
                 let attribute = spec.attributes[index]
                 return ExportStatistics.AttributeValues(
                     label: spec.name, attribute: attribute.name, inputType: attribute.inputType,
-                    values: valueCounts[ObjectIdentifier(spec)]?[index] ?? [:],
+                    values: choiceSlots[ObjectIdentifier(spec)]?[index].flatMap { $0 }.map { choiceCounts[$0] } ?? [:],
                     otherValues: otherValues[AttributeKey(label: spec.name, attribute: attribute.name)] ?? 0)
             },
             shapesPerImage: histogram)
