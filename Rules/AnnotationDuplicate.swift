@@ -99,28 +99,23 @@ final class AnnotationDuplicate: Rule {
 
     func visitImage(_ image: ImageRecord) {
         guard image.shapes.count >= 2 else { return }
-        var groups: [Key: [Shape]] = [:]
-        for shape in image.shapes where shape.kind != .tag && shape.kind != .skeleton {
-            groups[Key(label: shape.label, kind: shape.kind), default: []].append(shape)
-        }
-        for (key, shapes) in groups where shapes.count >= 2 { compare(shapes, key: key, image: image.name) }
-    }
-
-    private func compare(_ shapes: [Shape], key: Key, image: String) {
-        for (shape, other, iou) in Self.coinciding(shapes, threshold: threshold, distance: distance).pairs {
-            note(key, at: shape.location, example: "on '\(image)', lines \(other.location.line) and \(shape.location.line)"
+        // One grid for the whole image: shapes meet only neighbours of their own label and kind.
+        for (shape, other, iou) in Self.coinciding(image.shapes, threshold: threshold, distance: distance).pairs {
+            let key = Key(label: shape.label, kind: shape.kind)
+            note(key, at: shape.location, example: "on '\(image.name)', lines \(other.location.line) and \(shape.location.line)"
                  + (key.kind == .points || key.kind == .polyline || key.kind == .cuboid ? "" : " (IoU \(iou.rounded(toPlaces: 3)))"))
         }
     }
 
-    /// The shapes (of one label and kind) that coincide with an earlier one, each with that one and their
+    /// The shapes that coincide with an earlier one of their label and kind, each with that one and their
     /// overlap, and how many pairs were measured. Each shape goes in a cell of a grid scaled to its size
     /// and meets only the shapes in neighbouring cells of grids of neighbouring scales: near-linear, not
     /// every pair.
     static func coinciding(_ shapes: [Shape], threshold: Double, distance: Double)
         -> (pairs: [(Shape, Shape, Double)], measured: Int) {
         var grid: [GridCell: [Int]] = [:]
-        var extents: [Extent?] = shapes.map(\.extent)
+        // Tags and skeletons have no region to compare.
+        var extents: [Extent?] = shapes.map { $0.kind == .tag || $0.kind == .skeleton ? nil : $0.extent }
         // Regions (outlines, mask bits) are built only for shapes whose extents come close to another's.
         var regions: [Region??] = Array(repeating: nil, count: shapes.count)
         func region(_ index: Int) -> Region? {
@@ -139,7 +134,8 @@ final class AnnotationDuplicate: Rule {
                 for dx in -1...1 {
                     for dy in -1...1 {
                         for other in grid[GridCell(scale: neighbourScale, x: center.x + dx, y: center.y + dy)] ?? [] {
-                            guard let otherExtent = extents[other], Self.mayCoincide(extent, otherExtent, distance: distance),
+                            guard shapes[other].kind == shape.kind, let otherExtent = extents[other],
+                                  Self.mayCoincide(extent, otherExtent, distance: distance), shapes[other].label == shape.label,
                                   let mine = region(index), let theirs = region(other) else { continue }
                             measured += 1
                             let iou = Overlap.iou(mine, theirs, tolerance: distance)

@@ -87,15 +87,16 @@ public struct ExportStatistics: Sendable, Codable, Equatable {
     /// The bucket names of `shapesPerImage`, in order.
     public static let buckets = ["0", "1", "2-5", "6-10", "11-50", "51-100", "101+"]
 
-    static func bucket(_ count: Int) -> String {
+    /// The index in `buckets` of an image holding `count` annotations.
+    static func bucketIndex(_ count: Int) -> Int {
         switch count {
-        case 0: "0"
-        case 1: "1"
-        case 2...5: "2-5"
-        case 6...10: "6-10"
-        case 11...50: "11-50"
-        case 51...100: "51-100"
-        default: "101+"
+        case 0: 0
+        case 1: 1
+        case 2...5: 2
+        case 6...10: 3
+        case 11...50: 4
+        case 51...100: 5
+        default: 6
         }
     }
 }
@@ -131,7 +132,10 @@ public final class StatisticsCollector: AnnotationVisitor {
     private var scopeOrder: [Scope] = []
     private var images = 0
     private var imagesAnnotated = 0
-    private var histogram: [String: Int] = [:]
+    /// Images per bucket of `ExportStatistics.buckets`.
+    private var histogram = [Int](repeating: 0, count: ExportStatistics.buckets.count)
+    /// The scope counted last and its counts: the images of one task come together.
+    @exclusivity(unchecked) private var lastScope: (scope: Scope, counts: (annotations: Int, images: Int, annotated: Int))?
     /// Per label spec with choice attributes: for each of its attributes, the slot of its value counts
     /// in `choiceCounts` (nil for other input types). Counts are mutated in place, never copied.
     @exclusivity(unchecked) private var choiceSlots: [ObjectIdentifier: [Int?]] = [:]
@@ -196,15 +200,27 @@ public final class StatisticsCollector: AnnotationVisitor {
     public func visitImage(_ image: ImageRecord) {
         images += 1
         if !image.shapes.isEmpty { imagesAnnotated += 1 }
-        histogram[ExportStatistics.bucket(image.shapes.count), default: 0] += 1
+        histogram[ExportStatistics.bucketIndex(image.shapes.count)] += 1
         let scope = Scope(taskID: image.taskID, subset: image.subset)
-        if byScope[scope] == nil { scopeOrder.append(scope) }
-        var entry = byScope[scope] ?? (0, 0, 0)
+        var entry: (annotations: Int, images: Int, annotated: Int)
+        if let last = lastScope, last.scope == scope {
+            entry = last.counts
+        } else {
+            flushScope()
+            if byScope[scope] == nil { scopeOrder.append(scope) }
+            entry = byScope[scope] ?? (0, 0, 0)
+        }
         entry.annotations += image.shapes.count
         entry.images += 1
         if !image.shapes.isEmpty { entry.annotated += 1 }
-        byScope[scope] = entry
+        lastScope = (scope, entry)
         for shape in image.shapes { count(shape, label: shape.label) }
+    }
+
+    /// Writes the scope counted last back to the table.
+    private func flushScope() {
+        if let last = lastScope { byScope[last.scope] = last.counts }
+        lastScope = nil
     }
 
     /// The frames the current track's subset has shown an object on, held here while the track streams.
@@ -228,6 +244,7 @@ public final class StatisticsCollector: AnnotationVisitor {
     }
 
     public func visitTrackEnd(_ track: TrackRecord) {
+        flushScope()
         shownFrames[frameKey(track)] = trackFrames
         trackFrames = IntegerBitSet()
         let scope = Scope(taskID: track.taskID, subset: track.subset)
@@ -241,6 +258,7 @@ public final class StatisticsCollector: AnnotationVisitor {
 
     /// The statistics, once the stream has ended.
     public var statistics: ExportStatistics {
+        flushScope()
         let tracks = trackLengths.count == 0 ? ExportStatistics.Tracks(count: 0, shortest: nil, longest: nil, mean: nil)
             : ExportStatistics.Tracks(count: trackLengths.count, shortest: trackLengths.shortest, longest: trackLengths.longest,
                                       mean: (Double(trackLengths.total) / Double(trackLengths.count) * 100).rounded() / 100)
@@ -264,6 +282,6 @@ public final class StatisticsCollector: AnnotationVisitor {
                     values: choiceSlots[ObjectIdentifier(spec)]?[index].flatMap { $0 }.map { choiceCounts[$0] } ?? [:],
                     otherValues: otherValues[AttributeKey(label: spec.name, attribute: attribute.name)] ?? 0)
             },
-            shapesPerImage: histogram)
+            shapesPerImage: Dictionary(uniqueKeysWithValues: zip(ExportStatistics.buckets, histogram).filter { $0.1 > 0 }))
     }
 }
