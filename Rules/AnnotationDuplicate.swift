@@ -16,7 +16,7 @@ final class AnnotationDuplicate: Rule {
             thresholds.duplicate_distance (1 px). Tracks are compared by their extents on their keyframes \
             and on every 8th frame (a doubled track coincides on all of them; CVAT writes every frame, \
             so this keeps the cost of long videos down), and each pair of tracks is reported once with \
-            its frames. Shapes are found by a grid, not by comparing every pair, so an image with \
+            its frames. Shapes are found by a sweep over their left edges, not by comparing every pair, so an image with \
             thousands of shapes stays cheap.
             """,
         issueTypes: [.init("annotation_duplicate"), .init("track_duplicate")],
@@ -99,7 +99,7 @@ final class AnnotationDuplicate: Rule {
 
     func visitImage(_ image: ImageRecord) {
         guard image.shapes.count >= 2 else { return }
-        // One grid for the whole image: shapes meet only neighbours of their own label and kind.
+        // One sweep over the whole image: shapes meet only neighbours of their own label and kind.
         for (shape, other, iou) in Self.coinciding(image.shapes, threshold: threshold, distance: distance).pairs {
             let key = Key(label: shape.label, kind: shape.kind)
             note(key, at: shape.location, example: "on '\(image.name)', lines \(other.location.line) and \(shape.location.line)"
@@ -108,14 +108,15 @@ final class AnnotationDuplicate: Rule {
     }
 
     /// The shapes that coincide with an earlier one of their label and kind, each with that one and their
-    /// overlap, and how many pairs were measured. Each shape goes in a cell of a grid scaled to its size
-    /// and meets only the shapes in neighbouring cells of grids of neighbouring scales: near-linear, not
-    /// every pair.
+    /// overlap, and how many pairs were measured. A sweep: shapes sorted by their left edge, each meets
+    /// only those whose left edge lies within a quarter of its width (coinciding shapes share their
+    /// edges), so the cost stays near linear and hashes nothing.
     static func coinciding(_ shapes: [Shape], threshold: Double, distance: Double)
         -> (pairs: [(Shape, Shape, Double)], measured: Int) {
-        var grid: [GridCell: [Int]] = [:]
         // Tags and skeletons have no region to compare.
-        var extents: [Extent?] = shapes.map { $0.kind == .tag || $0.kind == .skeleton ? nil : $0.extent }
+        let extents: [Extent?] = shapes.map { $0.kind == .tag || $0.kind == .skeleton ? nil : $0.extent }
+        let order = shapes.indices.filter { extents[$0].map { $0.minX.isFinite && $0.maxX.isFinite } ?? false }
+            .sorted { (extents[$0]?.minX ?? 0, $0) < (extents[$1]?.minX ?? 0, $1) }
         // Regions (outlines, mask bits) are built only for shapes whose extents come close to another's.
         var regions: [Region??] = Array(repeating: nil, count: shapes.count)
         func region(_ index: Int) -> Region? {
@@ -124,32 +125,27 @@ final class AnnotationDuplicate: Rule {
             regions[index] = .some(built)
             return built
         }
-        var pairs: [(Shape, Shape, Double)] = []
+        var matched: [Int: (Int, Double)] = [:]
         var measured = 0
-        for (index, shape) in shapes.enumerated() {
+        for (rank, index) in order.enumerated() {
             guard let extent = extents[index] else { continue }
-            let (cell, scale) = GridCell.of(extent, tolerance: distance)
-            search: for neighbourScale in (scale - 1)...(scale + 1) {
-                let center = GridCell.of(extent, scale: neighbourScale)
-                for dx in -1...1 {
-                    for dy in -1...1 {
-                        for other in grid[GridCell(scale: neighbourScale, x: center.x + dx, y: center.y + dy)] ?? [] {
-                            guard shapes[other].kind == shape.kind, let otherExtent = extents[other],
-                                  Self.mayCoincide(extent, otherExtent, distance: distance), shapes[other].label == shape.label,
-                                  let mine = region(index), let theirs = region(other) else { continue }
-                            measured += 1
-                            let iou = Overlap.iou(mine, theirs, tolerance: distance)
-                            if iou >= threshold {
-                                pairs.append((shape, shapes[other], iou))
-                                break search
-                            }
-                        }
-                    }
-                }
+            let reach = max(distance, (extent.maxX - extent.minX) / 4)
+            for other in order[(rank + 1)...] {
+                guard let otherExtent = extents[other] else { continue }
+                if otherExtent.minX - extent.minX > reach { break }
+                guard shapes[other].kind == shapes[index].kind, Self.mayCoincide(extent, otherExtent, distance: distance),
+                      shapes[other].label == shapes[index].label, let mine = region(index), let theirs = region(other) else { continue }
+                measured += 1
+                let iou = Overlap.iou(mine, theirs, tolerance: distance)
+                guard iou >= threshold else { continue }
+                // The later of the two in the file is the repeat.
+                let (first, second) = index < other ? (index, other) : (other, index)
+                if matched[second] == nil { matched[second] = (first, iou) }
             }
-            grid[cell, default: []].append(index)
         }
-        extents.removeAll()
+        let pairs = matched.keys.sorted().compactMap { second in
+            matched[second].map { (shapes[second], shapes[$0.0], $0.1) }
+        }
         return (pairs, measured)
     }
 
@@ -275,32 +271,5 @@ private struct TrackExtent {
     var minX: Double, minY: Double, maxX: Double, maxY: Double
     init(_ box: AnnotationDuplicate.TrackBox) {
         (minX, minY, maxX, maxY) = (Double(box.minX), Double(box.minY), Double(box.maxX), Double(box.maxY))
-    }
-}
-
-/// A cell of a grid whose cells are a quarter of the shape's size class (a power of two).
-struct GridCell: Hashable {
-    var scale: Int
-    var x: Int
-    var y: Int
-
-    /// The cell of an extent's centre in its own size class, and that class.
-    static func of(_ extent: Extent, tolerance: Double) -> (GridCell, Int) {
-        let size = max(extent.maxX - extent.minX, extent.maxY - extent.minY, tolerance * 4, 1)
-        let scale = size.isFinite ? Int(log2(min(size, 1e15)).rounded(.down)) : 50
-        return (of(extent, scale: scale), scale)
-    }
-
-    /// The cell of an extent's centre in the grid of one size class.
-    static func of(_ extent: Extent, scale: Int) -> GridCell {
-        let cell = pow(2, Double(scale)) / 4
-        let x = ((extent.minX + extent.maxX) / 2 / cell).rounded(.down)
-        let y = ((extent.minY + extent.maxY) / 2 / cell).rounded(.down)
-        return GridCell(scale: scale, x: whole(x), y: whole(y))
-    }
-
-    /// A cell index; numbers past what a cell index holds (1e300, infinity) all land in one far cell.
-    private static func whole(_ value: Double) -> Int {
-        value.isFinite && abs(value) < 1e15 ? Int(value) : 0
     }
 }

@@ -60,11 +60,11 @@ final class LabelUnused: ShapeRule {
         for label in facts.meta?.labels ?? [] {
             if let parent = label.parent {
                 // A skeleton that is itself unused is told once, not once per vertex.
-                guard facts.kindsByLabel[parent] != nil,
+                guard facts.isUsed(parent),
                       !heldSublabels.contains(ExportFacts.LabelKey(name: label.name, parent: parent)) else { continue }
                 context.report("skeleton '\(parent)' declares sublabel '\(label.name)' but no skeleton holds it",
                                at: label.location, issueType: "sublabel_unused") { $0.label = label.name }
-            } else if facts.kindsByLabel[label.name] == nil {
+            } else if !facts.isUsed(label.name) {
                 context.report("label '\(label.name)' is declared but no annotation uses it"
                                + (context.target.labelsBindOneShape ? "; \(context.target.name) still creates an ontology item for it" : ""),
                                at: label.location, issueType: "label_unused") { $0.label = label.name }

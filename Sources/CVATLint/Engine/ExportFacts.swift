@@ -8,10 +8,30 @@ public final class ExportFacts: AnnotationVisitor {
     // dynamic exclusivity checks on it cost several per cent of a run.
     @exclusivity(unchecked) public private(set) var imageCount = 0
     @exclusivity(unchecked) public private(set) var trackCount = 0
-    /// Per top-level label: the shape kinds it is drawn with, and where each kind was first seen.
-    @exclusivity(unchecked) public private(set) var kindsByLabel: [String: [ShapeKind: SourceLocation]] = [:]
-    /// Labels in the order they were first used.
+    /// One top-level label in use: where each kind was first drawn, and how many (visible) annotations
+    /// of each kind it has, indexed by `ShapeKind.allCases` order (one hash per shape, none per kind).
+    public struct LabelUse: Sendable {
+        public var firstPlace = [SourceLocation?](repeating: nil, count: ShapeKind.allCases.count)
+        public var counts = [Int](repeating: 0, count: ShapeKind.allCases.count)
+    }
+
+    @exclusivity(unchecked) private var labelSlots: [String: Int] = [:]
+    @exclusivity(unchecked) public private(set) var labelUses: [LabelUse] = []
+    /// Labels in the order they were first used (parallel to `labelUses`).
     @exclusivity(unchecked) public private(set) var labelsInUseOrder: [String] = []
+    /// The label used last and its slot: a track's shapes, and many of an image's, share one.
+    @exclusivity(unchecked) private var lastUse: (label: String, slot: Int)?
+
+    /// Per top-level label: the shape kinds it is drawn with, and where each kind was first seen.
+    public var kindsByLabel: [String: [ShapeKind: SourceLocation]] {
+        var kinds: [String: [ShapeKind: SourceLocation]] = [:]
+        for (label, use) in zip(labelsInUseOrder, labelUses) {
+            kinds[label] = Dictionary(uniqueKeysWithValues: zip(ShapeKind.allCases, use.firstPlace).compactMap { kind, place in
+                place.map { (kind, $0) }
+            })
+        }
+        return kinds
+    }
     /// The export's media, when it has an `images/` folder.
     public let media: MediaIndex?
 
@@ -48,7 +68,7 @@ public final class ExportFacts: AnnotationVisitor {
 
     /// The spec of a top-level label, or of a sublabel of `parent`.
     public func label(_ name: String, parent: String? = nil) -> LabelSpec? {
-        // A dozen rules ask for the same label in a row (a track's shapes all share one): remember the last.
+        // A dozen rules ask for the same label in a row (all of a shape's rules, a track's shapes): remember the last.
         if parent == nil, let last = lastLabel, last.name == name { return last.spec }
         let spec = labelsByKey[LabelKey(name: name, parent: parent)]
         if parent == nil { lastLabel = (name, spec) }
@@ -87,7 +107,7 @@ public final class ExportFacts: AnnotationVisitor {
     public func visitImage(_ image: ImageRecord) {
         currentRecord = RecordPlace(image: image.name, imageID: image.id, subset: image.subset, taskID: image.taskID)
         imageCount += 1
-        for shape in image.shapes { noteUse(of: shape.label, as: shape.kind, at: shape.location) }
+        for shape in image.shapes { noteUse(of: shape.label, as: shape.kind, at: shape.location, visible: true) }
         imageMedia = media?.resolve(name: image.name, subset: image.subset, level: level)
     }
 
@@ -101,7 +121,7 @@ public final class ExportFacts: AnnotationVisitor {
 
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         currentRecord?.frame = shape.frame
-        noteUse(of: track.label, as: shape.kind, at: shape.location)
+        noteUse(of: track.label, as: shape.kind, at: shape.location, visible: !shape.outside)
         newFrameMedia = nil
         if let media, let frame = shape.frame, seenFrames.insert(FrameKey(subset: track.subset ?? "", frame: frame)).inserted {
             newFrameMedia = media.markFrame(frame, subset: track.subset, level: level)
@@ -122,10 +142,26 @@ public final class ExportFacts: AnnotationVisitor {
 
     private var seenFrames: Set<FrameKey> = []
 
-    private func noteUse(of label: String, as kind: ShapeKind, at location: SourceLocation) {
-        if kindsByLabel[label] == nil { labelsInUseOrder.append(label) }
-        if kindsByLabel[label, default: [:]][kind] == nil { kindsByLabel[label, default: [:]][kind] = location }
+    private func noteUse(of label: String, as kind: ShapeKind, at location: SourceLocation, visible: Bool) {
+        let slot: Int
+        if let last = lastUse, last.label == label {
+            slot = last.slot
+        } else if let known = labelSlots[label] {
+            slot = known
+        } else {
+            slot = labelUses.count
+            labelSlots[label] = slot
+            labelUses.append(LabelUse())
+            labelsInUseOrder.append(label)
+        }
+        lastUse = (label, slot)
+        let index = kind.index
+        if labelUses[slot].firstPlace[index] == nil { labelUses[slot].firstPlace[index] = location }
+        if visible { labelUses[slot].counts[index] += 1 }
     }
+
+    /// Whether a top-level label is drawn at all.
+    public func isUsed(_ label: String) -> Bool { labelSlots[label] != nil }
 
     public var format: ExportFormat {
         switch (imageCount > 0, trackCount > 0) {

@@ -103,11 +103,6 @@ public struct ExportStatistics: Sendable, Codable, Equatable {
 
 /// Counts an export's statistics as it streams past.
 public final class StatisticsCollector: AnnotationVisitor {
-    private struct LabelKind: Hashable {
-        var label: String
-        var kind: ShapeKind
-    }
-
     private struct Scope: Hashable {
         var taskID: Int?
         var subset: String?
@@ -123,11 +118,6 @@ public final class StatisticsCollector: AnnotationVisitor {
 
     private let facts: ExportFacts
     // `@exclusivity(unchecked)`: touched for every shape on one thread only.
-    @exclusivity(unchecked) private var labelIndex: [LabelKind: Int] = [:]
-    @exclusivity(unchecked) private var labelCounts: [Int] = []
-    private var labelOrder: [LabelKind] = []
-    /// The label and kind counted last, and its slot: a track's shapes all share one.
-    @exclusivity(unchecked) private var lastLabel: (key: LabelKind, slot: Int)?
     @exclusivity(unchecked) private var byScope: [Scope: (annotations: Int, images: Int, annotated: Int)] = [:]
     private var scopeOrder: [Scope] = []
     private var images = 0
@@ -162,21 +152,8 @@ public final class StatisticsCollector: AnnotationVisitor {
         }
     }
 
-    private func count(_ shape: Shape, label: String, parent: String? = nil) {
-        let key = LabelKind(label: label, kind: shape.kind)
-        let slot: Int
-        if let last = lastLabel, last.key.kind == key.kind, last.key.label == label {
-            slot = last.slot
-        } else if let known = labelIndex[key] {
-            slot = known
-        } else {
-            slot = labelCounts.count
-            labelIndex[key] = slot
-            labelCounts.append(0)
-            labelOrder.append(key)
-        }
-        lastLabel = (key, slot)
-        labelCounts[slot] += 1
+    /// Counts the values of a shape's choice attributes (label and kind counts are the facts' own).
+    private func countValues(_ shape: Shape, label: String) {
         guard !shape.attributes.isEmpty, !choiceSlots.isEmpty, let spec = facts.label(label) else { return }
         let slots: [Int?]
         if let last = lastSpec, last.spec === spec {
@@ -214,7 +191,7 @@ public final class StatisticsCollector: AnnotationVisitor {
         entry.images += 1
         if !image.shapes.isEmpty { entry.annotated += 1 }
         lastScope = (scope, entry)
-        for shape in image.shapes { count(shape, label: shape.label) }
+        for shape in image.shapes { countValues(shape, label: shape.label) }
     }
 
     /// Writes the scope counted last back to the table.
@@ -239,7 +216,7 @@ public final class StatisticsCollector: AnnotationVisitor {
         guard !shape.outside else { return }
         trackLength += 1
         trackAnnotations += 1
-        count(shape, label: track.label)
+        countValues(shape, label: track.label)
         if let frame = shape.frame, trackFrames.insert(frame) { framesShown += 1 }
     }
 
@@ -263,10 +240,14 @@ public final class StatisticsCollector: AnnotationVisitor {
             : ExportStatistics.Tracks(count: trackLengths.count, shortest: trackLengths.shortest, longest: trackLengths.longest,
                                       mean: (Double(trackLengths.total) / Double(trackLengths.count) * 100).rounded() / 100)
         let videoFrames = facts.format == .images ? 0 : (facts.meta?.tasks ?? []).compactMap(\.size).filter { $0 > 0 }.reduce(0, +)
+        let byLabel = zip(facts.labelsInUseOrder, facts.labelUses).flatMap { label, use in
+            ShapeKind.allCases.compactMap { kind in
+                use.counts[kind.index] > 0 ? ExportStatistics.LabelCount(label: label, kind: kind.rawValue, count: use.counts[kind.index]) : nil
+            }
+        }
         return ExportStatistics(
-            annotations: labelCounts.reduce(0, +),
-            byLabel: labelOrder.indices.map { ExportStatistics.LabelCount(label: labelOrder[$0].label, kind: labelOrder[$0].kind.rawValue,
-                                                                          count: labelCounts[$0]) },
+            annotations: byLabel.map(\.count).reduce(0, +),
+            byLabel: byLabel,
             byScope: scopeOrder.map { scope in
                 let entry = byScope[scope] ?? (0, 0, 0)
                 return ExportStatistics.ScopeCount(taskID: scope.taskID, subset: scope.subset, annotations: entry.annotations,

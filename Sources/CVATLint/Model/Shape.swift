@@ -10,6 +10,21 @@ public enum ShapeKind: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 extension ShapeKind {
+    /// The kind's place in `allCases`, for arrays indexed by kind.
+    public var index: Int {
+        switch self {
+        case .box: 0
+        case .polygon: 1
+        case .polyline: 2
+        case .points: 3
+        case .ellipse: 4
+        case .cuboid: 5
+        case .mask: 6
+        case .skeleton: 7
+        case .tag: 8
+        }
+    }
+
     /// The kind an element name stands for, compared in place (no string is made).
     public init?(element name: ElementName) {
         for (text, kind) in Self.elementNames where name.isEqual(to: text) {
