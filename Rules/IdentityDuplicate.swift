@@ -60,9 +60,9 @@ final class IdentityDuplicate: Rule {
     private let stems = SpillingDuplicateFinder()
     /// The most recent images by scope and stem, so that the usual case (neighbours in frame order) is
     /// told with both names and ids; a bounded window, never the whole export.
-    private var recent: [String: (name: String, id: Int?, location: SourceLocation)] = [:]
+    private var recent: [UInt64: (name: String, id: Int?, location: SourceLocation)] = [:]
     /// The window's keys in arrival order, as a ring: the oldest is overwritten (no shifting per image).
-    private var recentOrder: [String] = []
+    private var recentOrder: [UInt64] = []
     private var recentNext = 0
     private static let recentLimit = 4096
     private var extensionTwins = Occurrences<String>()
@@ -86,9 +86,10 @@ final class IdentityDuplicate: Rule {
 
     private func noteStem(of image: ImageRecord, scope: String) {
         let stem = Self.stem(image.name)
-        let key = scope + "\u{1F}" + stem
-        stems.add(Fingerprint.hash64(key), at: image.location, payload: Fingerprint.hash64(image.name))
-        if let earlier = recent[key], earlier.name != image.name {
+        // Keyed by hash (a collision is ruled out by comparing the stems themselves).
+        let key = Fingerprint.hash64(scope + "\u{1F}" + stem)
+        stems.add(key, at: image.location, payload: Fingerprint.hash64(image.name))
+        if let earlier = recent[key], earlier.name != image.name, Self.stem(earlier.name) == stem {
             extensionTwinCount += 1
             let ids = [earlier.id, image.id].map { $0.map(String.init) ?? "?" }
             extensionTwins.note(scope, at: image.location,

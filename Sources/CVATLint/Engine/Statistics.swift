@@ -129,7 +129,39 @@ public final class StatisticsCollector: AnnotationVisitor {
     /// Per label spec with choice attributes: for each of its attributes, the slot of its value counts
     /// in `choiceCounts` (nil for other input types). Counts are mutated in place, never copied.
     @exclusivity(unchecked) private var choiceSlots: [ObjectIdentifier: [Int?]] = [:]
-    @exclusivity(unchecked) private var choiceCounts: [[String: Int]] = []
+    @exclusivity(unchecked) private var choiceCounts: [ValueCounter] = []
+
+    /// One choice attribute's value counts: its declared values counted by position (compared as bytes,
+    /// no hashing for the common case), anything else in a dictionary.
+    struct ValueCounter {
+        var declared: [String]
+        var declaredCounts: [Int]
+        var others: [String: Int] = [:]
+        var isEmpty = true
+
+        init(values: [String]) {
+            declared = values
+            declaredCounts = Array(repeating: 0, count: values.count)
+        }
+
+        /// Counts a value; false when it is new and the distinct values are already at `limit`.
+        mutating func count(_ value: String, limit: Int) -> Bool {
+            isEmpty = false
+            for index in declared.indices where declared[index].utf8.count == value.utf8.count && declared[index] == value {
+                declaredCounts[index] += 1
+                return true
+            }
+            guard others[value] != nil || declared.count + others.count < limit else { return false }
+            others[value, default: 0] += 1
+            return true
+        }
+
+        var all: [String: Int] {
+            var values = others
+            for (value, count) in zip(declared, declaredCounts) where count > 0 { values[value, default: 0] += count }
+            return values
+        }
+    }
     @exclusivity(unchecked) private var lastSpec: (spec: LabelSpec, slots: [Int?])?
     private var otherValues: [AttributeKey: Int] = [:]
     private var valueOrder: [(LabelSpec, Int)] = []
@@ -145,7 +177,7 @@ public final class StatisticsCollector: AnnotationVisitor {
         for label in meta.labels {
             let slots = label.attributes.map { attribute -> Int? in
                 guard ["radio", "select", "checkbox"].contains(attribute.inputType) else { return nil }
-                choiceCounts.append([:])
+                choiceCounts.append(ValueCounter(values: attribute.values))
                 return choiceCounts.count - 1
             }
             if slots.contains(where: { $0 != nil }) { choiceSlots[ObjectIdentifier(label)] = slots }
@@ -166,9 +198,7 @@ public final class StatisticsCollector: AnnotationVisitor {
         for (position, value) in shape.attributes.enumerated() {
             guard let index = spec.attributeIndex(named: value.name, guess: position), let slot = slots[index] else { continue }
             if choiceCounts[slot].isEmpty { valueOrder.append((spec, index)) }
-            if choiceCounts[slot].count < Self.valueLimit || choiceCounts[slot][value.value] != nil {
-                choiceCounts[slot][value.value, default: 0] += 1
-            } else {
+            if !choiceCounts[slot].count(value.value, limit: Self.valueLimit) {
                 otherValues[AttributeKey(label: label, attribute: value.name), default: 0] += 1
             }
         }
@@ -260,7 +290,7 @@ public final class StatisticsCollector: AnnotationVisitor {
                 let attribute = spec.attributes[index]
                 return ExportStatistics.AttributeValues(
                     label: spec.name, attribute: attribute.name, inputType: attribute.inputType,
-                    values: choiceSlots[ObjectIdentifier(spec)]?[index].flatMap { $0 }.map { choiceCounts[$0] } ?? [:],
+                    values: choiceSlots[ObjectIdentifier(spec)]?[index].flatMap { $0 }.map { choiceCounts[$0].all } ?? [:],
                     otherValues: otherValues[AttributeKey(label: spec.name, attribute: attribute.name)] ?? 0)
             },
             shapesPerImage: Dictionary(uniqueKeysWithValues: zip(ExportStatistics.buckets, histogram).filter { $0.1 > 0 }))
