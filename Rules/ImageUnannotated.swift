@@ -57,15 +57,27 @@ final class ImageUnannotated: Rule {
 
     init(context: RuleContext) { self.context = context }
 
+    /// The scope counted last, held here while its images stream past (one task's images come together).
+    @exclusivity(unchecked) private var current: (scope: Scope, empty: Empty)?
+
+    private func flush() {
+        if let current { images[current.scope] = current.empty }
+        current = nil
+    }
+
     func visitImage(_ image: ImageRecord) {
         let scope = Scope(taskID: image.taskID, subset: image.subset)
-        if images[scope] == nil { scopeOrder.append(scope) }
-        images[scope, default: Empty()].total += 1
+        if current?.scope != scope {
+            flush()
+            if images[scope] == nil { scopeOrder.append(scope) }
+            current = (scope, images[scope] ?? Empty())
+        }
+        current?.empty.total += 1
         guard image.shapes.isEmpty else { return }
-        images[scope]?.count += 1
-        if images[scope]?.first == nil { images[scope]?.first = image.location }
-        if (images[scope]?.names.count ?? 0) < context.options.thresholds.unannotatedExamples {
-            images[scope]?.names.append(image.name)
+        current?.empty.count += 1
+        if current?.empty.first == nil { current?.empty.first = image.location }
+        if (current?.empty.names.count ?? 0) < context.options.thresholds.unannotatedExamples {
+            current?.empty.names.append(image.name)
         }
     }
 
@@ -91,6 +103,7 @@ final class ImageUnannotated: Rule {
     }
 
     func finish() {
+        flush()
         for scope in scopeOrder {
             guard let empty = images[scope], empty.count > 0 else { continue }
             let place = [scope.taskID.map { "task \($0)" }, scope.subset.map { "subset \($0)" }].compactMap { $0 }

@@ -48,6 +48,11 @@ final class LabelBalance: ShapeRule {
     private lazy var enabled = context.options.thresholds.minimumAnnotationsPerLabel != nil
         || context.options.thresholds.maximumImbalanceRatio != nil
 
+    func visitImage(_ image: ImageRecord) {
+        guard enabled else { return }
+        for shape in image.shapes { visitShape(shape, label: shape.label, track: nil) }
+    }
+
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard enabled, !shape.outside else { return }
         if counts[label] == nil { order.append(label) }

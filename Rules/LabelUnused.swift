@@ -50,6 +50,11 @@ final class LabelUnused: ShapeRule {
 
     init(context: RuleContext) { self.context = context }
 
+    // Only skeletons matter here: the image's shapes are scanned for them without a call per shape.
+    func visitImage(_ image: ImageRecord) {
+        for shape in image.shapes where shape.kind == .skeleton { visitShape(shape, label: shape.label, track: nil) }
+    }
+
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard shape.kind == .skeleton else { return }
         for element in shape.elements { heldSublabels.insert(ExportFacts.LabelKey(name: element.label, parent: label)) }

@@ -30,9 +30,7 @@ final class PolygonSelfIntersecting: ShapeRule {
     init(context: RuleContext) { self.context = context }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        // Non-finite numbers are geometry-invalid's; a sweep needs ordered numbers.
-        guard shape.kind == .polygon, let points = shape.points, points.count >= 4,
-              points.allSatisfy({ $0.x.isFinite && $0.y.isFinite }), let point = SelfIntersection.firstCrossing(of: points) else { return }
+        guard shape.kind == .polygon, let points = shape.points, points.count >= 4, let point = SelfIntersection.firstCrossing(of: points) else { return }
         crossings.note(label, at: shape.location, example: "(\(point.x.rounded(toPlaces: 2)), \(point.y.rounded(toPlaces: 2)))")
     }
 

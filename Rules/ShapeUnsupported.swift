@@ -36,6 +36,12 @@ final class ShapeUnsupported: ShapeRule {
 
     init(context: RuleContext) { self.context = context }
 
+    // Only point shapes matter here: the image's shapes are scanned for them without a call per shape.
+    func visitImage(_ image: ImageRecord) {
+        guard pointLimit != nil else { return }
+        for shape in image.shapes where shape.kind == .points { visitShape(shape, label: shape.label, track: nil) }
+    }
+
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard shape.kind == .points, let limit = pointLimit, let count = shape.points?.count, count > limit else { return }
         crowdedPoints.note(label, at: shape.location)

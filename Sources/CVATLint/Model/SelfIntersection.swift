@@ -37,6 +37,8 @@ public enum SelfIntersection {
             }
             return nil
         }
+        // Non-finite numbers (geometry-invalid's to report) cannot be ordered for a sweep.
+        guard ring.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return nil }
         var events: [(x: Double, y: Double, entering: Bool, edge: Int)] = []
         events.reserveCapacity(edges.count * 2)
         for (position, edge) in edges.enumerated() {
