@@ -75,28 +75,34 @@ public final class ZipExport: ExportSource {
         if entry.isCompressed, declared / compressed > limits.maximumRatio {
             throw InputError("\(path): \(annotationsPath) has a compression ratio of \(declared / compressed):1, over the limit of \(limits.maximumRatio):1 (a zip bomb? raise it with --max-zip-ratio)")
         }
-        // The declared size may lie: count what really comes out.
+        try Self.inflate(entry, of: archive, zip: path, limit: limits.maximumInflatedBytes, bufferSize: 1 << 20, consume)
+    }
+
+    /// Inflates an entry into `consume`, counting what really comes out: the declared size may lie, and an
+    /// entry inflating past twice its declared size (or past `limit`) is refused like a bomb. The
+    /// consumer's own error (a request to stop early included) goes back to it unchanged.
+    static func inflate(_ entry: Entry, of archive: Archive, zip path: String, limit: UInt64, bufferSize: Int,
+                        _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         var inflated: UInt64 = 0
         var passedOn: Error?
         do {
-            _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { data in
+            _ = try archive.extract(entry, bufferSize: bufferSize, skipCRC32: false) { data in
                 inflated += UInt64(data.count)
-                if inflated > limits.maximumInflatedBytes || inflated > max(declared, 1) &* 2 &+ (1 << 20) {
-                    let refusal = InputError("\(path): \(annotationsPath) inflates past its declared size; refusing (a zip bomb?)")
+                if inflated > limit || inflated > max(entry.uncompressedSize, 1) &* 2 &+ (1 << 20) {
+                    let refusal = InputError("\(path): \(entry.path) inflates past its declared size; refusing (a zip bomb?)")
                     passedOn = refusal
                     throw refusal
                 }
                 do {
                     try data.withUnsafeBytes { try consume($0) }
                 } catch {
-                    // The consumer's own error (including a request to stop early) goes back to it unchanged.
                     passedOn = error
                     throw error
                 }
             }
         } catch {
             if let passedOn { throw passedOn }
-            throw InputError("\(path): cannot inflate \(annotationsPath) (\(error))")
+            throw InputError("\(path): cannot inflate \(entry.path) (\(error))")
         }
     }
 
@@ -122,26 +128,7 @@ public final class ZipExport: ExportSource {
         guard let entry = archive[root + file.path], entry.type == .file else {
             throw InputError("\(path): \(file.path) is not a file in the zip")
         }
-        // The declared size may lie: a media entry inflating far past it is refused like a bomb.
-        var inflated: UInt64 = 0
-        var passedOn: Error?
-        do {
-            _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: false) { data in
-                inflated += UInt64(data.count)
-                if inflated > max(entry.uncompressedSize, 1) &* 2 &+ (1 << 20) {
-                    let refusal = InputError("\(path): \(file.path) inflates past its declared size; refusing (a zip bomb?)")
-                    passedOn = refusal
-                    throw refusal
-                }
-                do { try data.withUnsafeBytes { try consume($0) } } catch {
-                    passedOn = error
-                    throw error
-                }
-            }
-        } catch {
-            if let passedOn { throw passedOn }
-            throw InputError("\(path): cannot inflate \(file.path) (\(error))")
-        }
+        try Self.inflate(entry, of: archive, zip: path, limit: .max, bufferSize: 1 << 18, consume)
     }
 
     public func mediaFiles() throws -> [MediaFile]? {
