@@ -172,3 +172,16 @@ struct RuleCatalogueTests {
         #expect(findings.allSatisfy { $0.severity == .warning && $0.location.line != nil })
     }
 }
+
+@Suite("The README")
+struct ReadmeTests {
+    @Test("The README's issue-type table lists every rule's declared issue types and actions")
+    func issueTypes() throws {
+        let readme = try String(contentsOf: Paths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for rule in Catalogue.standard.descriptions {
+            let row = readme.split(separator: "\n").first { $0.hasPrefix("| `\(rule.id)` | `") } ?? ""
+            for type in rule.issueTypes { #expect(row.contains("`\(type.id)`"), "README: \(rule.id) lists \(type.id)") }
+            for action in rule.actions { #expect(row.contains("`\(action)`"), "README: \(rule.id) lists \(action)") }
+        }
+    }
+}
