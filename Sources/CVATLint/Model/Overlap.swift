@@ -47,7 +47,8 @@ extension Shape {
         case .mask:
             guard let rle = self["rle"], let left = geometry[0], let top = geometry[1], let width = geometry[2],
                   let height = geometry[3], abs(left) < 1e9, abs(top) < 1e9, width >= 1, height >= 1,
-                  width * height <= 64_000_000 else { return nil }
+                  // A bit per pixel is a byte here: masks past a 4K frame are not compared (memory stays bounded).
+                  width * height <= 9_000_000 else { return nil }
             let (w, h) = (Int(width), Int(height))
             var bits = [Bool](repeating: false, count: w * h)
             var position = 0
