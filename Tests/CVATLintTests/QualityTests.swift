@@ -183,3 +183,62 @@ struct StatisticsTests {
         }
     }
 }
+
+@Suite("The plan is complete and consistent")
+struct PlanTests {
+    /// Actions that cannot all be carried out: two new exports, a file both skipped and mapped, one file
+    /// mapped to two names, a shape kind both converted and dropped.
+    static func contradictions(_ actions: [ImportAction]) -> [String] {
+        var problems: [String] = []
+        let reexports = actions.filter { if case .reexport = $0 { return true } else { return false } }
+        if reexports.count > 1 { problems.append("\(reexports.count) reexport actions") }
+        var mapped: [String: String] = [:]
+        var skipped: Set<String> = []
+        var converted: Set<String> = []
+        var dropped: Set<String> = []
+        for action in actions {
+            switch action {
+            case let .mapMediaName(file, name):
+                if let other = mapped[file], other != name { problems.append("\(file) mapped to \(other) and \(name)") }
+                mapped[file] = name
+            case let .skipMedia(file): skipped.insert(file)
+            case let .convertShape(label, from, _): converted.insert("\(label)/\(from)")
+            case let .dropAnnotation(label, shape): dropped.insert("\(label)/\(shape)")
+            default: break
+            }
+        }
+        problems += skipped.intersection(mapped.keys).map { "\($0) both skipped and mapped" }
+        problems += converted.intersection(dropped).map { "\($0) both converted and dropped" }
+        return problems
+    }
+
+    @Test("No export's actions contradict each other (fixtures and corpus, both targets)", arguments: ["encord", "cvat"])
+    func consistent(target: String) throws {
+        let corpus = ((try? FileManager.default.contentsOfDirectory(atPath: Paths.corpus.path)) ?? []).sorted()
+            .map { Paths.corpus.appendingPathComponent($0).path }
+            .filter { FileManager.default.fileExists(atPath: $0 + "/annotations.xml") }
+        for path in Paths.fixtureExports + corpus {
+            guard let report = try? Shared.report(path, target: target) else { continue }
+            #expect(Self.contradictions(report.plan.actions).isEmpty, "\(path): \(Self.contradictions(report.plan.actions))")
+        }
+    }
+
+    @Test("A job export without images asks for one new export: a task, with its media")
+    func oneReexport() throws {
+        let job = "<job><id>4</id><size>1</size><mode>annotation</mode><labels><label><name>car</name><attributes></attributes></label></labels></job>"
+        let export = try ExportBuilder(xml: RuleExample.document(meta: job, body: RuleExample.imageElement("")), withImagesFolder: false)
+        defer { export.remove() }
+        let actions = try Shared.report(export.path, target: "encord").plan.actions
+        #expect(actions.filter { if case .reexport = $0 { return true } else { return false } } == [.reexport(format: "CVAT for images 1.1", level: "task")])
+    }
+
+    @Test("Ontology items carry their attributes' values and a skeleton's vertices")
+    func values() throws {
+        let plan = try Shared.report(Paths.fixture("task-images-every-shape"), target: "encord").plan
+        let car = try #require(plan.ontology.first { $0.label == "car" })
+        #expect(car.attributes.first { $0.name == "color" }?.values == ["red", "blue"])
+        let pose = try #require(plan.ontology.first { $0.kind == "skeleton" })
+        #expect(pose.vertices?.map(\.name) == ["head", "hand"])
+        #expect(car.vertices == nil)
+    }
+}

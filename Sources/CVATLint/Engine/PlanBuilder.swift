@@ -14,11 +14,10 @@ enum PlanBuilder {
                 kinds = [options.effectiveKind(kind)]
             }
             let sorted = kinds.sorted()
-            let attributes = (spec?.attributes ?? []).map { attribute -> PlannedAttribute in
-                let support = target.attribute(attribute.inputType)
-                return PlannedAttribute(name: attribute.name, inputType: attribute.inputType,
-                                        target: support.isKept ? (support.to ?? attribute.inputType) : nil,
-                                        status: support.status)
+            let attributes = planned(spec?.attributes ?? [], target: target)
+            // A skeleton item carries its vertices: the sublabels, each with its attributes.
+            let vertices = (facts.meta?.labels ?? []).filter { $0.parent == label }.map {
+                PlannedVertex(name: $0.name, attributes: planned($0.attributes, target: target))
             }
             let keptKinds = sorted.filter { target.shape($0, level: facts.level).isKept }
             let split = keptKinds.count > 1 && target.labelsBindOneShape
@@ -28,7 +27,7 @@ enum PlanBuilder {
                 let name = split && kept ? "\(label) (\(target.itemName(kind)))" : label
                 ontology.append(OntologyItem(label: label, kind: kind.rawValue, name: name,
                                              shape: kept ? (support.to ?? kind.rawValue) : nil, status: support.status,
-                                             attributes: attributes))
+                                             attributes: attributes, vertices: kind == .skeleton ? vertices : nil))
             }
         }
 
@@ -43,10 +42,34 @@ enum PlanBuilder {
             : []
         var actions: [ImportAction] = []
         var seen: Set<ImportAction> = []
+        var reexport: (format: String, level: String?)?
         for action in boxConversions + splits + conversions + findings.compactMap(\.action)
         where seen.insert(action).inserted {
+            // Several findings may each ask for a new export (video format, job level, no media): that is
+            // one export, in the format asked and at the level the target takes.
+            if case let .reexport(format, level) = action {
+                if let earlier = reexport {
+                    let merged = (format: earlier.format, level: earlier.level == "task" || level == "task" ? "task" : earlier.level ?? level)
+                    reexport = merged
+                    if let index = actions.firstIndex(where: { if case .reexport = $0 { return true } else { return false } }) {
+                        actions[index] = .reexport(format: merged.format, level: merged.level)
+                    }
+                    continue
+                }
+                reexport = (format, level)
+            }
             actions.append(action)
         }
         return ImportPlan(target: target.target, ontology: ontology, actions: actions)
+    }
+
+    /// What becomes of attribute specs in the target, with their values.
+    static func planned(_ specs: [AttributeSpec], target: TargetProfile) -> [PlannedAttribute] {
+        specs.map { attribute in
+            let support = target.attribute(attribute.inputType)
+            return PlannedAttribute(name: attribute.name, inputType: attribute.inputType,
+                                    target: support.isKept ? (support.to ?? attribute.inputType) : nil,
+                                    status: support.status, values: attribute.values, defaultValue: attribute.defaultValue)
+        }
     }
 }

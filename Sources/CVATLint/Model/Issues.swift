@@ -44,6 +44,14 @@ public struct OntologyItem: Sendable, Codable, Hashable {
     public var shape: String?
     public var status: SupportStatus
     public var attributes: [PlannedAttribute]
+    /// For a skeleton: its vertices (the sublabels, in `<meta>` order), each with its own attributes.
+    public var vertices: [PlannedVertex]?
+}
+
+/// One vertex of a skeleton item: a sublabel and what becomes of its attributes.
+public struct PlannedVertex: Sendable, Codable, Hashable {
+    public var name: String
+    public var attributes: [PlannedAttribute]
 }
 
 /// What becomes of one attribute spec in the target.
@@ -53,11 +61,16 @@ public struct PlannedAttribute: Sendable, Codable, Hashable {
     /// The target attribute type, or nil when it is dropped.
     public var target: String?
     public var status: SupportStatus
+    /// The spec's values as `<meta>` lists them: the options of radio, select and checkbox, min, max and
+    /// step of a number, the default text of a text attribute.
+    public var values: [String]
+    public var defaultValue: String?
 
     enum CodingKeys: String, CodingKey {
         case name
         case inputType = "input_type"
-        case target, status
+        case target, status, values
+        case defaultValue = "default_value"
     }
 }
 
