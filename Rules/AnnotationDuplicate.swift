@@ -57,12 +57,6 @@ final class AnnotationDuplicate: Rule {
         var kind: ShapeKind
     }
 
-    private struct Pair {
-        var example: String
-        var first: SourceLocation
-        var count = 0
-    }
-
     /// One track frame, as spilled for the cross-track comparison: plain data only, 40 bytes.
     struct TrackBox: SortKeyed {
         var key: UInt64
@@ -89,8 +83,7 @@ final class AnnotationDuplicate: Rule {
     }
 
     private let context: RuleContext
-    private var pairs: [Key: Pair] = [:]
-    private var order: [Key] = []
+    private var pairs = Occurrences<Key>()
     private let trackBoxes = SpillingSorter<TrackBox>()
     private var threshold: Double { context.options.thresholds.duplicateIoU }
     private var distance: Double { context.options.thresholds.duplicateDistance }
@@ -102,7 +95,7 @@ final class AnnotationDuplicate: Rule {
         // One sweep over the whole image: shapes meet only neighbours of their own label and kind.
         for (shape, other, iou) in Self.coinciding(image.shapes, threshold: threshold, distance: distance).pairs {
             let key = Key(label: shape.label, kind: shape.kind)
-            note(key, at: shape.location, example: "on '\(image.name)', lines \(other.location.line) and \(shape.location.line)"
+            pairs.note(key, at: shape.location, example: "on '\(image.name)', lines \(other.location.line) and \(shape.location.line)"
                  + (key.kind == .points || key.kind == .polyline || key.kind == .cuboid ? "" : " (IoU \(iou.rounded(toPlaces: 3)))"))
         }
     }
@@ -164,14 +157,6 @@ final class AnnotationDuplicate: Rule {
         return union > 0 && inter >= smaller * 0.5
     }
 
-    private func note(_ key: Key, at location: SourceLocation, example: String) {
-        if pairs[key] == nil {
-            order.append(key)
-            pairs[key] = Pair(example: example, first: location)
-        }
-        pairs[key]?.count += 1
-    }
-
     /// The current track's label, kind and subset, hashed once per track (and kind), not per frame.
     @exclusivity(unchecked) private var trackKey: (kind: ShapeKind, hash: UInt64)?
 
@@ -200,10 +185,9 @@ final class AnnotationDuplicate: Rule {
     private var lastTrackKind: [Int: (String, ShapeKind)] = [:]
 
     func finish() {
-        for key in order {
-            guard let pair = pairs[key] else { continue }
+        for (key, pair) in pairs.all {
             let more = pair.count > 1 ? "; \(counted(pair.count, "pair")) alike in all" : ""
-            context.report("label '\(key.label)': two \(key.kind == .box ? "boxes" : key.kind.rawValue + (key.kind == .points ? " shapes" : "s")) coincide \(pair.example)\(more)",
+            context.report("label '\(key.label)': two \(key.kind == .box ? "boxes" : key.kind.rawValue + (key.kind == .points ? " shapes" : "s")) coincide \(pair.example ?? "")\(more)",
                            at: pair.first, issueType: "annotation_duplicate", count: pair.count) { $0.label = key.label }
         }
         reportTracks()

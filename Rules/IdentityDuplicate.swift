@@ -77,19 +77,12 @@ final class IdentityDuplicate: Rule {
         noteStem(of: image, scope: scope)
     }
 
-    /// `a/b.jpeg` → `a/b`, as CVAT's importer names a frame (the name without its extension).
-    static func stem(_ name: String) -> String {
-        guard let dot = name.lastIndex(of: "."), name[dot...].contains(where: { $0 == "/" }) == false,
-              dot != name.startIndex, name[name.index(before: dot)] != "/" else { return name }
-        return String(name[..<dot])
-    }
-
     private func noteStem(of image: ImageRecord, scope: String) {
-        let stem = Self.stem(image.name)
+        let stem = MediaIndex.stem(image.name)
         // Keyed by hash (a collision is ruled out by comparing the stems themselves).
         let key = Fingerprint.hash64(scope + "\u{1F}" + stem)
         stems.add(key, at: image.location, payload: Fingerprint.hash64(image.name))
-        if let earlier = recent[key], earlier.name != image.name, Self.stem(earlier.name) == stem {
+        if let earlier = recent[key], earlier.name != image.name, MediaIndex.stem(earlier.name) == stem {
             extensionTwinCount += 1
             let ids = [earlier.id, image.id].map { $0.map(String.init) ?? "?" }
             extensionTwins.note(scope, at: image.location,

@@ -51,8 +51,6 @@ final class ImageUnannotated: Rule {
     private let context: RuleContext
     private var images: [Scope: Empty] = [:]
     private var scopeOrder: [Scope] = []
-    /// Frames some track shows an object on, per subset (a bit per frame).
-    @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
     private var sawTracks = false
 
     init(context: RuleContext) { self.context = context }
@@ -81,26 +79,7 @@ final class ImageUnannotated: Rule {
         }
     }
 
-    /// The current track's subset's frames, held here while the track streams (no lookup per frame).
-    @exclusivity(unchecked) private var trackFrames = IntegerBitSet()
-
-    /// Tracks carry their subset in project exports only; a task's own <subset> names no folder there.
-    private func frameKey(_ subset: String?) -> String { context.facts.level == .project ? subset ?? "" : "" }
-
-    func visitTrackStart(_ track: TrackRecord) {
-        sawTracks = true
-        trackFrames = shownFrames.removeValue(forKey: frameKey(track.subset)) ?? IntegerBitSet()
-    }
-
-    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        guard let frame = shape.frame, !shape.outside else { return }
-        _ = trackFrames.insert(frame)
-    }
-
-    func visitTrackEnd(_ track: TrackRecord) {
-        shownFrames[frameKey(track.subset)] = trackFrames
-        trackFrames = IntegerBitSet()
-    }
+    func visitTrackStart(_ track: TrackRecord) { sawTracks = true }
 
     func finish() {
         flush()
@@ -121,7 +100,8 @@ final class ImageUnannotated: Rule {
             // CVAT leaves start_frame out of old exports; it is then 0.
             let start = task.startFrame ?? 0
             guard let size = task.size, size > 0, size <= 10_000_000 else { continue }
-            var shown = shownFrames[frameKey(task.subset)] ?? IntegerBitSet()
+            // The facts hold the frames tracks show an object on; a frame they lack is bare.
+            var shown = facts.shownFrames(subset: task.subset)
             var bare: [Int] = []
             var count = 0
             for index in 0..<size {

@@ -41,7 +41,6 @@ final class ShapeDegenerate: Rule {
 
     private let context: RuleContext
     private var problems = Occurrences<Key>()
-    private var words: [Key: String] = [:]
     private var limits: Thresholds { context.options.thresholds }
 
     init(context: RuleContext) { self.context = context }
@@ -102,14 +101,13 @@ final class ShapeDegenerate: Rule {
 
     private func note(_ label: String, _ issueType: String, _ what: String, _ shape: Shape) {
         let key = Key(label: label, issueType: issueType)
-        problems.note(key, at: shape.location)
-        if words[key] == nil { words[key] = what }
+        problems.note(key, at: shape.location, example: what)
     }
 
     func finish() {
         for (key, entry) in problems.all {
             let more = entry.count > 1 ? "\(counted(entry.count, "shape")) alike; the first: " : ""
-            context.report("label '\(key.label)': a degenerate shape (\(more)\(words[key] ?? ""))",
+            context.report("label '\(key.label)': a degenerate shape (\(more)\(entry.example ?? ""))",
                            at: entry.first, severity: key.issueType == "extreme_aspect_ratio" ? .info : nil,
                            issueType: key.issueType, count: entry.count) { $0.label = key.label }
         }

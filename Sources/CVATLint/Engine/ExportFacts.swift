@@ -114,13 +114,32 @@ public final class ExportFacts: AnnotationVisitor {
     public func visitTrackStart(_ track: TrackRecord) {
         currentRecord = RecordPlace(subset: track.subset, taskID: track.taskID, trackID: track.id)
         trackCount += 1
+        trackFrames = shownFrames.removeValue(forKey: frameKey(track.subset)) ?? IntegerBitSet()
     }
 
     /// Findings at a track's end are about the track, not its last frame.
-    public func visitTrackEnd(_ track: TrackRecord) { currentRecord?.frame = nil }
+    public func visitTrackEnd(_ track: TrackRecord) {
+        currentRecord?.frame = nil
+        shownFrames[frameKey(track.subset)] = trackFrames
+        trackFrames = IntegerBitSet()
+    }
+
+    /// Frames some track shows an object on (not outside), per subset; the current track's subset's set
+    /// is held apart while it streams, so a frame costs no lookup.
+    @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
+    @exclusivity(unchecked) private var trackFrames = IntegerBitSet()
+    /// How many distinct frames (per subset) some track shows an object on.
+    @exclusivity(unchecked) public private(set) var framesShown = 0
+
+    /// Tracks carry their subset in project exports only; a task's own `<subset>` names no folder there.
+    private func frameKey(_ subset: String?) -> String { level == .project ? subset ?? "" : "" }
+
+    /// The frames of a subset that some track shows an object on (complete once the stream has ended).
+    public func shownFrames(subset: String?) -> IntegerBitSet { shownFrames[frameKey(subset)] ?? IntegerBitSet() }
 
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         currentRecord?.frame = shape.frame
+        if !shape.outside, let frame = shape.frame, trackFrames.insert(frame) { framesShown += 1 }
         noteUse(of: track.label, as: shape.kind, at: shape.location, visible: !shape.outside)
         newFrameMedia = nil
         if let media, let frame = shape.frame, seenFrames.insert(FrameKey(subset: track.subset ?? "", frame: frame)).inserted {

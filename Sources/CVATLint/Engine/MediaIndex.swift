@@ -44,8 +44,9 @@ public final class MediaIndex {
         }
     }
 
-    /// `images/a/b.jpg` → `images/a/b`; a dot in a folder name is not an extension.
-    static func stem(_ path: String) -> String {
+    /// `images/a/b.jpg` → `images/a/b`; a dot in a folder name is not an extension. (CVAT's importer
+    /// names a frame by this: the name without its extension.)
+    public static func stem(_ path: String) -> String {
         let slash = path.lastIndex(of: "/")
         guard let dot = path.lastIndex(of: "."), slash.map({ dot > $0 }) ?? true,
               dot != path.startIndex, path[path.index(before: dot)] != "/" else { return path }

@@ -165,8 +165,6 @@ public final class StatisticsCollector: AnnotationVisitor {
     @exclusivity(unchecked) private var lastSpec: (spec: LabelSpec, slots: [Int?])?
     private var otherValues: [AttributeKey: Int] = [:]
     private var valueOrder: [(LabelSpec, Int)] = []
-    @exclusivity(unchecked) private var shownFrames: [String: IntegerBitSet] = [:]
-    private var framesShown = 0
     @exclusivity(unchecked) private var trackLength = 0
     @exclusivity(unchecked) private var trackAnnotations = 0
     private var trackLengths: (count: Int, shortest: Int, longest: Int, total: Int) = (0, .max, 0, 0)
@@ -230,30 +228,20 @@ public final class StatisticsCollector: AnnotationVisitor {
         lastScope = nil
     }
 
-    /// The frames the current track's subset has shown an object on, held here while the track streams.
-    @exclusivity(unchecked) private var trackFrames = IntegerBitSet()
-
     public func visitTrackStart(_ track: TrackRecord) {
         trackLength = 0
         trackAnnotations = 0
-        trackFrames = shownFrames.removeValue(forKey: frameKey(track)) ?? IntegerBitSet()
     }
-
-    /// Tracks carry their subset in project exports only.
-    private func frameKey(_ track: TrackRecord) -> String { facts.level == .project ? track.subset ?? "" : "" }
 
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard !shape.outside else { return }
         trackLength += 1
         trackAnnotations += 1
         countValues(shape, label: track.label)
-        if let frame = shape.frame, trackFrames.insert(frame) { framesShown += 1 }
     }
 
     public func visitTrackEnd(_ track: TrackRecord) {
         flushScope()
-        shownFrames[frameKey(track)] = trackFrames
-        trackFrames = IntegerBitSet()
         let scope = Scope(taskID: track.taskID, subset: track.subset)
         if byScope[scope] == nil { scopeOrder.append(scope) }
         byScope[scope, default: (0, 0, 0)].annotations += trackAnnotations
@@ -284,7 +272,7 @@ public final class StatisticsCollector: AnnotationVisitor {
                                                    images: entry.images, imagesAnnotated: entry.annotated)
             },
             images: images, imagesAnnotated: imagesAnnotated,
-            frames: videoFrames, framesAnnotated: framesShown,
+            frames: videoFrames, framesAnnotated: facts.framesShown,
             tracks: tracks,
             attributeValues: valueOrder.map { spec, index in
                 let attribute = spec.attributes[index]

@@ -10,15 +10,6 @@ public enum Region: Sendable {
     case mask(left: Int, top: Int, width: Int, height: Int, bits: [Bool])
     /// Vertices that must each lie close to the other's (points, polylines, cuboids).
     case vertices([Point])
-
-    /// The region's extent; nil when it has none.
-    public var extent: Extent? {
-        switch self {
-        case let .convex(points), let .polygon(points), let .vertices(points): Extent(points)
-        case let .mask(left, top, width, height, _):
-            Extent([Point(x: Double(left), y: Double(top)), Point(x: Double(left + width), y: Double(top + height))])
-        }
-    }
 }
 
 extension Shape {
@@ -121,24 +112,22 @@ public enum Overlap {
         }
     }
 
-    /// The absolute shoelace area.
-    public static func area(_ points: [Point]) -> Double {
+    /// The shoelace area, signed: positive when the points run counter-clockwise (y up).
+    static func signedArea(_ points: [Point]) -> Double {
         guard points.count >= 3 else { return 0 }
         var twice = 0.0
         for (index, point) in points.enumerated() {
             let next = points[(index + 1) % points.count]
             twice += point.x * next.y - next.x * point.y
         }
-        return abs(twice) / 2
+        return twice / 2
     }
 
+    /// The absolute shoelace area.
+    public static func area(_ points: [Point]) -> Double { abs(signedArea(points)) }
+
     static func counterClockwise(_ points: [Point]) -> [Point] {
-        var twice = 0.0
-        for (index, point) in points.enumerated() {
-            let next = points[(index + 1) % points.count]
-            twice += point.x * next.y - next.x * point.y
-        }
-        return twice < 0 ? points.reversed() : points
+        signedArea(points) < 0 ? points.reversed() : points
     }
 
     /// Sutherland–Hodgman: the part of convex `subject` inside convex `clip` (both counter-clockwise).
