@@ -62,7 +62,7 @@ final class LabelBalance: ShapeRule {
     func finish() {
         let thresholds = context.options.thresholds
         let facts = context.facts
-        let place = { (label: String) in facts.label(label)?.location ?? facts.kindsByLabel[label]?.values.min() }
+        let place = { (label: String) in facts.label(label)?.location ?? facts.kinds(of: label)?.values.min() }
         if let minimum = thresholds.minimumAnnotationsPerLabel {
             for label in order {
                 guard let count = counts[label], count < minimum else { continue }

@@ -53,7 +53,7 @@ final class LabelMultipleShapes: Rule {
         guard context.target.labelsBindOneShape else { return }
         let facts = context.facts
         for label in facts.labelsInUseOrder {
-            guard let uses = facts.kindsByLabel[label] else { continue }
+            guard let uses = facts.kinds(of: label) else { continue }
             var firstUse: [ShapeKind: SourceLocation] = [:]
             for (kind, location) in uses {
                 let effective = context.options.effectiveKind(kind)

@@ -52,7 +52,7 @@ final class ShapeUnsupported: ShapeRule {
         reportCrowdedPoints()
         let facts = context.facts
         for label in facts.labelsInUseOrder {
-            for (kind, location) in (facts.kindsByLabel[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for (kind, location) in (facts.kinds(of: label) ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let effective = context.options.effectiveKind(kind)
                 let support = context.target.shape(effective, level: facts.level)
                 guard support.status == .unsupported || support.status == .dropped else { continue }
@@ -69,7 +69,7 @@ final class ShapeUnsupported: ShapeRule {
         let facts = context.facts
         for (label, entry) in crowdedPoints.all {
             // The item's name as the plan gives it: split per kind when the label is drawn with several.
-            let kept = (facts.kindsByLabel[label] ?? [:]).keys.map(context.options.effectiveKind)
+            let kept = (facts.kinds(of: label) ?? [:]).keys.map(context.options.effectiveKind)
                 .filter { context.target.shape($0, level: facts.level).isKept }
             let item = Set(kept).count > 1 && context.target.labelsBindOneShape
                 ? "\(label) (\(context.target.itemName(.points)))" : label

@@ -22,15 +22,13 @@ public final class ExportFacts: AnnotationVisitor {
     /// The label used last and its slot: a track's shapes, and many of an image's, share one.
     @exclusivity(unchecked) private var lastUse: (label: String, slot: Int)?
 
-    /// Per top-level label: the shape kinds it is drawn with, and where each kind was first seen.
-    public var kindsByLabel: [String: [ShapeKind: SourceLocation]] {
-        var kinds: [String: [ShapeKind: SourceLocation]] = [:]
-        for (label, use) in zip(labelsInUseOrder, labelUses) {
-            kinds[label] = Dictionary(uniqueKeysWithValues: zip(ShapeKind.allCases, use.firstPlace).compactMap { kind, place in
-                place.map { (kind, $0) }
-            })
-        }
-        return kinds
+    /// The shape kinds a top-level label is drawn with, and where each kind was first seen; nil when the
+    /// label is not drawn at all.
+    public func kinds(of label: String) -> [ShapeKind: SourceLocation]? {
+        guard let slot = labelSlots[label] else { return nil }
+        return Dictionary(uniqueKeysWithValues: zip(ShapeKind.allCases, labelUses[slot].firstPlace).compactMap { kind, place in
+            place.map { (kind, $0) }
+        })
     }
     /// The export's media, when it has an `images/` folder.
     public let media: MediaIndex?

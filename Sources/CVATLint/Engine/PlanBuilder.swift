@@ -9,7 +9,7 @@ enum PlanBuilder {
         var ontology: [OntologyItem] = []
         for label in order {
             let spec = declared.first { $0.name == label }
-            var kinds = Set((facts.kindsByLabel[label] ?? [:]).keys.map(options.effectiveKind))
+            var kinds = Set((facts.kinds(of: label) ?? [:]).keys.map(options.effectiveKind))
             if kinds.isEmpty, let type = spec?.type, let kind = ShapeKind(labelType: type) {
                 kinds = [options.effectiveKind(kind)]
             }
@@ -37,7 +37,7 @@ enum PlanBuilder {
         let conversions = ontology.filter { $0.status == .converted && $0.shape != nil && $0.shape != $0.kind }
             .map { ImportAction.convertShape(label: $0.label, from: $0.kind, to: $0.shape ?? $0.kind) }
         let boxConversions = options.boxesAsPolygons
-            ? facts.labelsInUseOrder.filter { facts.kindsByLabel[$0]?[.box] != nil }
+            ? facts.labelsInUseOrder.filter { facts.kinds(of: $0)?[.box] != nil }
                 .map { ImportAction.convertShape(label: $0, from: ShapeKind.box.rawValue, to: ShapeKind.polygon.rawValue) }
             : []
         var actions: [ImportAction] = []

@@ -82,9 +82,8 @@ final class ChunkRelay: @unchecked Sendable {
 
     init(capacity: Int = 4) { self.capacity = max(1, capacity) }
 
-    /// Queues a copy of the chunk, waiting while the queue is full.
-    func push(_ chunk: UnsafeRawBufferPointer) {
-        let copy = [UInt8](chunk)
+    /// Queues a chunk, waiting while the queue is full.
+    func push(_ copy: [UInt8]) {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity, !cancelled { condition.wait() }
@@ -156,8 +155,10 @@ final class SharedReader: @unchecked Sendable {
         let thread = Thread { [self] in
             do {
                 try source.streamAnnotations { chunk in
-                    mainRelay.push(chunk)
-                    validationRelay.push(chunk)
+                    // One copy for both passes: arrays are shared until written, and neither writes.
+                    let copy = [UInt8](chunk)
+                    mainRelay.push(copy)
+                    validationRelay.push(copy)
                 }
             } catch {
                 failure = error
