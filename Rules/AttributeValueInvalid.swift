@@ -162,6 +162,7 @@ final class AttributeValueInvalid: ShapeRule {
             }
             let key = Key(label: label, attribute: value.name, problem: problem, issueType: issueType)
             problems.note(key, at: value.location, example: value.value)
+            context.noteInstance(issueType, at: value.location)
             severities[key] = severity
         }
     }

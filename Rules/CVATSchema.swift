@@ -18,6 +18,11 @@ public enum CVATSchema {
         EmbeddedResources.files["Schemas/cvat-lint-report.schema.json"] ?? ""
     }
 
+    /// The JSON Schema of `cvat-lint-apply.json`, the manifest `apply` writes.
+    public static var applyManifestSchema: String {
+        EmbeddedResources.files["Schemas/cvat-lint-apply.schema.json"] ?? ""
+    }
+
     /// The schema source as written under `Rules/Schemas/`.
     public static var source: String {
         EmbeddedResources.files["Schemas/cvat-1.1.xsd"] ?? ""

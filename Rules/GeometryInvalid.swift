@@ -123,6 +123,7 @@ final class GeometryInvalid: ShapeRule {
         let (issueType, message) = problem
         guard listed[issueType, default: 0] < listLimit else {
             unlisted.note(issueType, at: shape.location)
+            context.noteInstance(issueType, at: shape.location)
             return
         }
         listed[issueType, default: 0] += 1

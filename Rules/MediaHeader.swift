@@ -81,6 +81,7 @@ final class MediaHeaderMismatch: Rule {
                 actual = "\(shown.width) × \(shown.height) (\(format))" + (orientation > 4 ? " as shown (EXIF orientation \(orientation))" : "")
             }
             mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual), at: location, example: file.path)
+            context.noteInstance("media_size_mismatch", at: location)
         case .notImage:
             context.report("\(file.path) is not an image (no PNG, JPEG, GIF, BMP, WebP, TIFF, AVIF or HEIF signature)", at: location,
                            issueType: "media_not_image", context: place)

@@ -14,7 +14,7 @@ final class MediaUnreachable: Rule {
             subset, or export them as tasks.
             """,
         issueTypes: [.init("media_nested_name"), .init("media_outside_default_subset")],
-        actions: ["skipMedia"],
+        actions: ["relayoutMedia"],
         triggering: [
             RuleExample("a project image in subset Train, for Encord", xml: RuleExample.document(
                 meta: "<project>\n  <id>1</id>\n  <name>p</name>\n</project>",
@@ -57,12 +57,14 @@ final class MediaUnreachable: Rule {
         for (subset, tally) in bySubset.sorted(by: { $0.key < $1.key }) {
             context.report("\(counted(tally.count, "image")) of subset '\(subset)' (e.g. \(tally.example)) \(tally.count == 1 ? "is" : "are") under images/\(subset)/, "
                            + "which \(target) never uploads: only images/default/ is read",
-                           at: tally.first, issueType: "media_outside_default_subset") { $0.subset = subset }
+                           at: tally.first, issueType: "media_outside_default_subset",
+                           action: .relayoutMedia(subset: subset, count: tally.count), count: tally.count) { $0.subset = subset }
         }
         if let nested {
             context.report("\(counted(nested.count, "image name")) in the default subset \(nested.count == 1 ? "contains" : "contain") folders (e.g. \(nested.example)); "
                            + "\(target) reads images/default/ without descending, and the upload fails",
-                           at: nested.first, issueType: "media_nested_name") { $0.subset = "default" }
+                           at: nested.first, issueType: "media_nested_name",
+                           action: .relayoutMedia(subset: "default", count: nested.count), count: nested.count) { $0.subset = "default" }
         }
     }
 }

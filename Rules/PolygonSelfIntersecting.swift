@@ -31,6 +31,7 @@ final class PolygonSelfIntersecting: ShapeRule {
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard shape.kind == .polygon, let points = shape.points, points.count >= 4, let point = SelfIntersection.firstCrossing(of: points) else { return }
+        context.noteInstance("polygon_self_intersecting", at: shape.location)
         crossings.note(label, at: shape.location, example: "(\(point.x.rounded(toPlaces: 2)), \(point.y.rounded(toPlaces: 2)))")
     }
 

@@ -67,6 +67,7 @@ final class SkeletonElements: Rule {
         var seen: Set<String> = []
         for element in skeleton.elements where !seen.insert(element.label).inserted {
             repeated.note(Key(skeleton: label, element: element.label), at: element.location)
+            context.noteInstance("skeleton_element_repeated", at: skeleton.location)
         }
         guard expectEvery, let expected = sublabels[label] else { return }
         for name in expected where !seen.contains(name) {

@@ -51,6 +51,7 @@ final class TrackFrames: Rule {
         lastFrame = frame
         if context.facts.level != .project, let task = context.facts.task(id: track.taskID), !Self.isOnGrid(frame, task) {
             offGrid.note(track.id ?? -1, at: shape.location, example: String(frame))
+            context.noteInstance("track_frame_off_grid", at: shape.location)
         }
     }
 

@@ -41,7 +41,9 @@ final class TrackShapeKind: Rule {
             kind = shape.kind
             return
         }
-        guard shape.kind != first, !reported else { return }
+        guard shape.kind != first else { return }
+        context.noteInstance("track_mixes_shape_kinds", at: shape.location)
+        guard !reported else { return }
         reported = true
         context.report("\(track.displayName) starts as \(first.rawValue) and has a \(shape.kind.rawValue) at frame \(shape.frame.map(String.init) ?? "?")",
                        at: shape.location, issueType: "track_mixes_shape_kinds") {

@@ -52,6 +52,7 @@ public final class Checker: Sendable {
     /// Lints one export. Throws `InputError` only when the input cannot be read at all. `tee` sees every
     /// byte of `annotations.xml` as the main pass reads it (for excerpts, without reading it again).
     public func check(_ source: ExportSource, visitors: [AnnotationVisitor] = [],
+                      instances: ((String, SourceLocation) -> Void)? = nil,
                       progress: ((UInt64, UInt64?) -> Void)? = nil,
                       tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> ExportReport {
         let media = try source.mediaFiles().map { files in
@@ -64,7 +65,7 @@ public final class Checker: Sendable {
                                    annotationsPath: source.annotationsPath, container: source.container,
                                    target: options.target, options: options.ruleOptions,
                                    facts: facts, mediaHeader: source.mediaHeader, mediaContent: source.streamMedia,
-                                   sink: ruleFindings.append))
+                                   instances: instances, sink: ruleFindings.append))
         }
         let statistics = StatisticsCollector(facts: facts)
         let fanOut = VisitorFanOut([facts, statistics] + running + visitors)

@@ -182,6 +182,13 @@ final class SpoolFile {
         return failed ? nil : SpooledExport(file: self, path: url.path)
     }
 
+    /// The spooled bytes open for reading; nil when they could not be written whole.
+    func finishedReader() -> FileHandle? {
+        try? handle?.close()
+        handle = nil
+        return failed ? nil : try? FileHandle(forReadingFrom: url)
+    }
+
     /// Keeps the spool file alive while its lines are read.
     private struct SpooledExport: ExportSource {
         let file: SpoolFile

@@ -80,4 +80,12 @@ public final class Linter: Sendable {
                       tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> ExportReport {
         try checker.check(source, progress: progress, tee: tee)
     }
+
+    /// Lints an export with more visitors beside the rules, hearing each occurrence findings stand for.
+    func check(_ source: ExportSource, visitors: [AnnotationVisitor], instances: @escaping (String, SourceLocation) -> Void) throws -> ExportReport {
+        try checker.check(source, visitors: visitors, instances: instances)
+    }
+
+    /// The options this linter checks with.
+    public var options: CheckOptions { checker.options }
 }

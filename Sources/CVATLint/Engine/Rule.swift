@@ -263,13 +263,18 @@ public final class RuleContext {
     /// Streams a media file's whole content (only for rules that compare content, when allowed).
     public let mediaContent: (MediaFile, (UnsafeRawBufferPointer) throws -> Void) throws -> Void
     private let sink: (Finding) -> Void
+    /// Hears every occurrence a finding stands for, one by one (a finding may count many): `apply` uses
+    /// it to leave out each broken annotation. Nil in a check.
+    private let instances: ((String, SourceLocation) -> Void)?
 
     public init(ruleID: String, severity: Severity, annotationsPath: String, container: ExportContainer,
                 target: TargetProfile, options: RuleOptions = RuleOptions(),
                 facts: ExportFacts = ExportFacts(),
                 mediaHeader: @escaping (MediaFile) throws -> ImageHeader = { _ in .notImage },
                 mediaContent: @escaping (MediaFile, (UnsafeRawBufferPointer) throws -> Void) throws -> Void = { _, _ in },
+                instances: ((String, SourceLocation) -> Void)? = nil,
                 sink: @escaping (Finding) -> Void) {
+        self.instances = instances
         self.ruleID = ruleID
         self.severity = severity
         self.annotationsPath = annotationsPath
@@ -300,11 +305,21 @@ public final class RuleContext {
         }
         context(&place)
         let type = issueType ?? ruleID.replacingHyphens()
+        if let location, file == nil { instances?(type, location) }
         // The target's profile has the last word on an issue type it names, and says why.
         let targeted = target.issue(type)
         sink(Finding(rule: ruleID, severity: targeted?.severity ?? severity ?? self.severity,
                      message: targeted?.note.map { "\(message); \($0)" } ?? message, location: place,
                      issueType: type, action: action, count: count))
+    }
+}
+
+extension RuleContext {
+    /// Notes one occurrence of `issueType` at `location` that a finding reported once (with a count) stands
+    /// for. Costs nothing in a check.
+    @inline(__always)
+    public func noteInstance(_ issueType: String, at location: SourceLocation) {
+        instances?(issueType, location)
     }
 }
 

@@ -53,6 +53,9 @@ public protocol ExportSource {
     /// What is wrong with the export as a container: zip entries that climb out of it or repeat,
     /// media that are symbolic links. Such entries are left out of `mediaFiles()`.
     func integrityProblems() throws -> [IntegrityProblem]
+    /// Where a media file lies on this machine's file system, when it lies there as a regular file
+    /// (so that `apply` may hard-link it); nil for zip entries and links.
+    func localMediaPath(_ file: MediaFile) -> String?
 }
 
 /// A problem with an export's files themselves (not with their content).
@@ -71,6 +74,7 @@ public struct IntegrityProblem: Sendable, Equatable {
 
 extension ExportSource {
     public func integrityProblems() throws -> [IntegrityProblem] { [] }
+    public func localMediaPath(_ file: MediaFile) -> String? { nil }
     public var readsAreCostly: Bool { false }
 
     public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -240,6 +244,10 @@ public struct DirectoryExport: ExportSource {
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         try streamFile(at: annotationsFile, displayName: annotationsFile, consume)
+    }
+
+    public func localMediaPath(_ file: MediaFile) -> String? {
+        file.isSymlink ? nil : (path as NSString).appendingPathComponent(file.path)
     }
 
     public func mediaFiles() throws -> [MediaFile]? {

@@ -22,16 +22,19 @@ public enum ImportAction: Sendable, Hashable, Codable {
     /// the same name with `to` as its ending instead, after `normalization` (NFC or NFD) of the name when
     /// set; `count` names follow it, `example` is the first.
     case mapMediaNames(from: String, to: String, normalization: String?, count: Int, example: String)
+    /// Move the `count` project images of `subset` (or, for `default`, those whose names hold folders)
+    /// to `images/default/` under flat, unique names, the XML following.
+    case relayoutMedia(subset: String, count: Int)
     /// Export again from CVAT in another format or at another level.
     case reexport(format: String, level: String?)
 
     private enum Kind: String, Codable {
         case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, splitPoints, skipMedia,
-             mapMediaName, mapMediaNames, reexport
+             mapMediaName, mapMediaNames, relayoutMedia, reexport
     }
 
     private enum Keys: String, CodingKey {
-        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example
+        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example, subset
     }
 
     /// The action's type and its fields, in order; nil values are left out.
@@ -49,6 +52,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case let .mapMediaName(file, name): (.mapMediaName, [(.file, file), (.name, name)])
         case let .mapMediaNames(from, to, normalization, _, example):
             (.mapMediaNames, [(.from, from), (.to, to), (.normalization, normalization), (.example, example)])
+        case let .relayoutMedia(subset, _): (.relayoutMedia, [(.subset, subset)])
         case let .reexport(format, level): (.reexport, [(.format, format), (.level, level)])
         }
     }
@@ -59,6 +63,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         try container.encode(kind, forKey: .type)
         for (key, value) in fields { try container.encodeIfPresent(value, forKey: key) }
         if case let .mapMediaNames(_, _, _, count, _) = self { try container.encode(count, forKey: .count) }
+        if case let .relayoutMedia(_, count) = self { try container.encode(count, forKey: .count) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -80,7 +85,34 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case .mapMediaNames:
             self = .mapMediaNames(from: try text(.from), to: try text(.to), normalization: try optional(.normalization),
                                   count: try container.decode(Int.self, forKey: .count), example: try text(.example))
+        case .relayoutMedia:
+            self = .relayoutMedia(subset: try text(.subset), count: try container.decode(Int.self, forKey: .count))
         case .reexport: self = .reexport(format: try text(.format), level: try optional(.level))
         }
     }
+}
+
+extension ImportAction {
+    /// The action's type as the JSON plan spells it (`splitLabel`, …).
+    public var typeName: String { parts.0.rawValue }
+
+    /// Whether executing the action keeps every piece of information (in another form), or drops or
+    /// approximates some. `apply` runs lossy actions only with `--allow-loss`.
+    public var isLossless: Bool { Self.declarations.first { $0.key == typeName }?.value.lossless ?? false }
+
+    /// Every action type: lossless or not, and what `apply` does to execute it.
+    public static let declarations: KeyValuePairs<String, (lossless: Bool, effect: String)> = [
+        "splitLabel": (true, "one <meta> label per label × kind under the item's name, its attributes copied; each shape points at its item"),
+        "convertShape": (false, "box → polygon of its (rotated) corners, ellipse → polygon within 0.25 px, cuboid → polygon of its outline, mask → polygons traced from the RLE; per --ellipses/--cuboids/--masks, drop instead"),
+        "convertAttribute": (false, "the <meta> input type changed (select → radio keeps the options; number → text keeps each value, loses min, max and step)"),
+        "dropAttribute": (false, "the attribute left out of <meta> and of every shape of the label"),
+        "dropField": (false, "the built-in field (occluded, z_order, group_id, source) left off every shape; for mutable, the label's attributes made immutable"),
+        "dropAnnotation": (false, "the label's shapes of that kind left out (when --ellipses/--cuboids/--masks drop, or for kinds with no conversion)"),
+        "splitPoints": (false, "a <points> of N points becomes N one-point shapes (their grouping into one shape is lost)"),
+        "skipMedia": (true, "the file is not written to the output (junk, or a file no image names)"),
+        "mapMediaName": (true, "the <image> name set to the file's name, so that XML and files agree"),
+        "mapMediaNames": (true, "every <image> name the rule covers set to its file's name"),
+        "relayoutMedia": (false, "project images moved to images/default/ under flat unique names (subset prefix, folders joined by _), subset set to default"),
+        "reexport": (false, "executed where it can be: a job's <meta><job> becomes <task> (lossless); CVAT for video becomes CVAT for images, each track's visible frames a shape on its frame's <image> (track identity lost); missing media cannot be made (blocking)"),
+    ]
 }

@@ -186,6 +186,8 @@ public struct ExportMeta: Sendable {
     public var labels: [LabelSpec]
     /// The `<project>`, `<task>` or `<job>` section, as written.
     public var section: XMLNode?
+    /// Where `<meta>` lies in the file, when the reader was asked for offsets.
+    public var span: ByteSpan?
 
     public init(node: XMLNode) {
         self.node = node

@@ -1,3 +1,23 @@
+/// Where an element lies in the bytes of `annotations.xml`: its `<`, the end of its start tag, the end of
+/// its end tag. Filled only when the reader is asked for offsets (`apply` copies untouched elements).
+public struct ByteSpan: Sendable, Hashable {
+    public var start: Int64
+    public var tagEnd: Int64
+    public var end: Int64
+
+    public init(start: Int64, tagEnd: Int64, end: Int64) {
+        self.start = start
+        self.tagEnd = tagEnd
+        self.end = end
+    }
+}
+
+/// An element inside an `<image>` that is no shape or tag (the schema reports it), with where it lies.
+public struct ForeignElement: Sendable {
+    public var location: SourceLocation
+    public var span: ByteSpan
+}
+
 /// One `<image>` of a "CVAT for images" export, with its shapes and tags.
 public struct ImageRecord: Sendable {
     public let xmlAttributes: [XMLAttribute]
@@ -11,6 +31,9 @@ public struct ImageRecord: Sendable {
     public let taskID: Int?
     public let width: Int?
     public let height: Int?
+    public internal(set) var span: ByteSpan?
+    /// Children that are no shape or tag, recorded only when the reader tracks offsets.
+    public internal(set) var foreign: [ForeignElement] = []
 
     public init(xmlAttributes: [XMLAttribute], shapes: [Shape] = [], location: SourceLocation) {
         self.xmlAttributes = xmlAttributes
@@ -38,6 +61,7 @@ public struct TrackRecord: Sendable {
     public let subset: String?
     public let taskID: Int?
     public let groupID: Int?
+    public internal(set) var span: ByteSpan?
 
     public init(xmlAttributes: [XMLAttribute], location: SourceLocation) {
         self.xmlAttributes = xmlAttributes

@@ -150,6 +150,8 @@ public final class Shape: @unchecked Sendable {
     /// Skeleton elements (`<points>` children of a `<skeleton>`), added while the shape is read.
     @exclusivity(unchecked) public internal(set) var elements: [Shape]
     public let location: SourceLocation
+    /// Where the element lies in the file, when the reader was asked for offsets.
+    @exclusivity(unchecked) public internal(set) var span: ByteSpan?
     /// The `points` list, parsed once (several rules read it); nil when absent or malformed.
     public let points: [Point]?
     /// The kind's geometry numbers (`geometryNames`), parsed once; nil where absent or not a number.

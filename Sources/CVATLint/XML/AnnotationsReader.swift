@@ -26,6 +26,8 @@ public final class AnnotationsReader: XMLStreamDelegate {
     /// What each open element is to the reader.
     private enum Open {
         case root, version, meta, image, track, shape, element, attribute, ignored
+        /// An element of an image the reader does not model (its span is kept when offsets are on).
+        case foreign
     }
 
     private let visitor: AnnotationVisitor
@@ -39,6 +41,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
 
     private var versionLocation = SourceLocation(line: 0, column: 0)
     @exclusivity(unchecked) private var metaStack: [XMLNode] = []
+    private var metaSpan: ByteSpan?
     @exclusivity(unchecked) private var image: ImageRecord?
     @exclusivity(unchecked) private var track: TrackRecord?
     @exclusivity(unchecked) private var shape: Shape?
@@ -50,6 +53,23 @@ public final class AnnotationsReader: XMLStreamDelegate {
 
     /// Text longer than this (in one meta field or attribute value) is cut; the schema and rules see the cut text.
     public var maximumTextLength = 1 << 20
+
+    /// When set (with its `tracksOffsets` on), records carry the byte spans of their elements.
+    public weak var offsets: XMLStreamParser?
+
+    /// The span of the start tag just reported, its end not yet known.
+    private func openSpan() -> ByteSpan? {
+        guard let offsets, offsets.tracksOffsets else { return nil }
+        let tag = offsets.startTagSpan
+        return ByteSpan(start: tag.start, tagEnd: tag.end, end: tag.end)
+    }
+
+    /// `span` closed at the end tag just reported.
+    private func closed(_ span: ByteSpan?) -> ByteSpan? {
+        guard var span, let offsets else { return nil }
+        span.end = offsets.endTagEnd
+        return span
+    }
 
     public init(visitor: AnnotationVisitor, onDiagnostic: @escaping (XMLDiagnostic) -> Void) {
         self.visitor = visitor
@@ -108,10 +128,12 @@ public final class AnnotationsReader: XMLStreamDelegate {
         case .root:
             if element.isEqual(to: "image") {
                 image = ImageRecord(xmlAttributes: copy(attributes), location: location)
+                image?.span = openSpan()
                 return .image
             }
             if element.isEqual(to: "track") {
-                let header = TrackRecord(xmlAttributes: copy(attributes), location: location)
+                var header = TrackRecord(xmlAttributes: copy(attributes), location: location)
+                header.span = openSpan()
                 track = header
                 visitor.visitTrackStart(header)
                 return .track
@@ -122,6 +144,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
             }
             if element.isEqual(to: "meta") {
                 metaStack = [XMLNode(name: "meta", xmlAttributes: copy(attributes), location: location)]
+                metaSpan = openSpan()
                 return .meta
             }
             return .ignored
@@ -133,12 +156,18 @@ public final class AnnotationsReader: XMLStreamDelegate {
             metaStack.append(XMLNode(name: element.string, xmlAttributes: copy(attributes), location: location))
             return .meta
         case .image:
-            guard let kind = ShapeKind(element: element) else { return .ignored }
+            guard let kind = ShapeKind(element: element) else {
+                guard let span = openSpan() else { return .ignored }
+                image?.foreign.append(ForeignElement(location: location, span: span))
+                return .foreign
+            }
             shape = Shape(kind: kind, xmlAttributes: copy(attributes), location: location)
+            shape?.span = openSpan()
             return .shape
         case .track:
             guard let kind = ShapeKind(element: element), kind != .tag, let track else { return .ignored }
             shape = Shape(kind: kind, label: track.label, xmlAttributes: copy(attributes), location: location)
+            shape?.span = openSpan()
             return .shape
         case .shape:
             if element.isEqual(to: "attribute") {
@@ -147,6 +176,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
             }
             if element.isEqual(to: "points"), shape?.kind == .skeleton {
                 self.element = Shape(kind: .points, xmlAttributes: copy(attributes), location: location)
+                self.element?.span = openSpan()
                 return .element
             }
             return .ignored
@@ -156,7 +186,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 return .attribute
             }
             return .ignored
-        case .version, .attribute, .ignored:
+        case .version, .attribute, .ignored, .foreign:
             return .ignored
         }
     }
@@ -171,18 +201,23 @@ public final class AnnotationsReader: XMLStreamDelegate {
             let trailing = takeText()
             if node.children.isEmpty || node.text.isEmpty { node.text += trailing }
             if metaStack.isEmpty {
-                visitor.visitMeta(ExportMeta(node: node))
+                var meta = ExportMeta(node: node)
+                meta.span = closed(metaSpan)
+                visitor.visitMeta(meta)
             } else {
                 metaStack[metaStack.count - 1].children.append(node)
             }
         case .image:
+            image?.span = closed(image?.span)
             if let finished = image { visitor.visitImage(finished) }
             image = nil
         case .track:
+            track?.span = closed(track?.span)
             if let finished = track { visitor.visitTrackEnd(finished) }
             track = nil
         case .shape:
             if let finished = shape {
+                finished.span = closed(finished.span)
                 if image != nil {
                     image?.shapes.append(finished)
                 } else if let track {
@@ -191,7 +226,10 @@ public final class AnnotationsReader: XMLStreamDelegate {
             }
             shape = nil
         case .element:
-            if let finished = element { shape?.elements.append(finished) }
+            if let finished = element {
+                finished.span = closed(finished.span)
+                shape?.elements.append(finished)
+            }
             element = nil
         case .attribute:
             if let (attributeName, location) = attribute {
@@ -203,6 +241,11 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 }
             }
             attribute = nil
+        case .foreign:
+            if var last = image?.foreign.popLast() {
+                last.span = closed(last.span) ?? last.span
+                image?.foreign.append(last)
+            }
         case .root, .ignored:
             break
         }

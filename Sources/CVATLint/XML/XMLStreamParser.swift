@@ -249,6 +249,15 @@ public final class XMLStreamParser {
     /// Whether elements in a namespace are reported (the main pass does; a second pass over the same bytes need not).
     private let reportsNamespaces: Bool
 
+    /// Whether the byte offsets of each element's tags are worked out (`apply` copies untouched elements
+    /// byte for byte; a check never asks).
+    public var tracksOffsets = false
+    /// The start tag most recently reported: where its `<` is and where its `>` ends, as offsets into the
+    /// document's bytes (valid while `tracksOffsets` is on).
+    public private(set) var startTagSpan: (start: Int64, end: Int64) = (0, 0)
+    /// The offset just past the end tag (or `/>`) most recently reported.
+    public private(set) var endTagEnd: Int64 = 0
+
     public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, eagerLocations: Bool = true,
                 reportsNamespaces: Bool = true) {
         self.delegate = delegate
@@ -397,6 +406,7 @@ public final class XMLStreamParser {
         let location = exact ? startTagLocation() : SourceLocation(line: currentLine(), column: 0)
         lastStart = location
         lastEventWasEnd = false
+        if tracksOffsets { startTagSpan = currentStartTagSpan() }
         elementStarts.append(location)
         elementNames.append(localname)
         delegate.startElement(ElementName(pointer: localname), attributes: XMLAttributes(base: attributes, count: count), at: location)
@@ -418,6 +428,7 @@ public final class XMLStreamParser {
         let start = elementStarts.popLast() ?? lastStart
         lastEnded = (name, elementNames.last, start)
         lastEventWasEnd = true
+        if tracksOffsets { endTagEnd = cursorOffset() }
         delegate.endElement(ElementName(pointer: name))
     }
 
@@ -484,6 +495,25 @@ public final class XMLStreamParser {
     private func currentLocation() -> SourceLocation {
         guard let input = context?.pointee.input else { return SourceLocation(line: 0, column: 0) }
         return SourceLocation(line: Int(input.pointee.line), column: Int(input.pointee.col))
+    }
+
+    /// The document offset of libxml2's cursor: bytes it dropped from its buffer plus the distance into it.
+    /// Exact for UTF-8 input, the only encoding `apply` copies from.
+    private func cursorOffset() -> Int64 {
+        guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else { return 0 }
+        return Int64(input.pointee.consumed) + Int64(cur - base)
+    }
+
+    /// The start tag being reported, as document offsets from its `<` to just past its `>` (or `/>`).
+    private func currentStartTagSpan() -> (start: Int64, end: Int64) {
+        guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else { return (0, 0) }
+        var newlines = 0
+        var characters = 0
+        let open = cvatlint_find_tag_start(base, cur, &newlines, &characters)
+        let consumed = Int64(input.pointee.consumed)
+        // libxml2 reports the tag standing on its `>` or on the `/` of `/>`.
+        let closing: Int64 = cur.pointee == UInt8(ascii: "/") ? 2 : 1
+        return (consumed + Int64(max(open, 0)), consumed + Int64(cur - base) + closing)
     }
 
     /// Where the start tag being reported began: libxml2 stands at its end (before `>` or `/>`),

@@ -1,0 +1,343 @@
+import Foundation
+import ZIPFoundation
+
+/// What `apply` did, or why it did not.
+public struct ApplyResult: Sendable {
+    /// The manifest (written as `cvat-lint-apply.json` unless this was a dry run or a refusal).
+    public var manifest: ApplyManifest
+    /// The check of the input.
+    public var inputReport: ExportReport
+    /// The check of the output, when one was written.
+    public var outputReport: ExportReport?
+    /// Why nothing was written: each lossy action an error needs, or what blocks (empty when written).
+    public var refusals: [String]
+    public var dryRun: Bool
+
+    /// 0: the output has no errors; 1: refused, or errors remain.
+    public var hasErrors: Bool { !refusals.isEmpty || (outputReport?.summary.errors ?? 0) > 0 }
+}
+
+/// Executes an export's import plan: checks it, writes a new export the target takes, and checks that.
+///
+/// The input is only read. Everything is written under `out` (a zip is assembled in a private
+/// temporary folder first, then removed).
+public struct Applier {
+    public static let manifestName = "cvat-lint-apply.json"
+
+    private let linter: Linter
+
+    public init(linter: Linter) {
+        self.linter = linter
+    }
+
+    /// Applies the plan (the export's own, or `plan`) to the export at `path`, writing to `out`.
+    public func apply(path: String, out: String, plan given: PlanDocument? = nil, options: ApplyOptions,
+                      dryRun: Bool = false) throws -> ApplyResult {
+        let source = try ExportOpener.open(path, limits: linter.zipLimits)
+        let zipOutput = out.lowercased().hasSuffix(".zip")
+        if !dryRun { try Self.checkOutput(out, input: path, zip: zipOutput) }
+
+        // Pass 1: the check, with what apply needs to know beside it.
+        let survey = ApplySurvey()
+        var occurrences: [(String, SourceLocation)] = []
+        let report = try linter.check(source, visitors: [survey], instances: { occurrences.append(($0, $1)) })
+        if let broken = report.findings.first(where: { $0.rule == "xml" && $0.severity == .error }) {
+            throw InputError("\(path): \(broken.location.file):\(broken.location.line ?? 0): \(broken.message); apply needs well-formed XML")
+        }
+        let plan = try given.map { try $0.plan(for: report) } ?? report.plan
+        let program = ApplyProgram(plan: plan, report: report, survey: survey, target: linter.options.target, options: options)
+        let errorTypes = Set(report.findings.filter { $0.severity == .error }.map(\.issueType))
+        // Schema errors point at the element that breaks the XSD (those listed, up to --max-schema-findings).
+        // A missing keyframe flag is not among them: the keyframe fix writes it.
+        for finding in report.findings where finding.rule == "schema" && finding.severity == .error
+            && !finding.message.contains("'keyframe'") {
+            guard let line = finding.location.line else { continue }
+            occurrences.append(("schema", SourceLocation(line: line, column: finding.location.column ?? 0)))
+        }
+        let invalid = options.dropInvalid ? InvalidPlaces(occurrences: occurrences, errorTypes: errorTypes) : nil
+
+        var manifest = ApplyManifest(
+            input: path, output: out, target: linter.options.target.target, allowLoss: options.allowLoss,
+            dropInvalid: options.dropInvalid,
+            policies: ["masks": options.masks.rawValue, "ellipses": options.ellipses.rawValue,
+                       "cuboids": options.cuboids.rawValue, "media": options.media.rawValue],
+            plan: plan, executed: [], skipped: program.skipped, transitions: [], before: [], after: [],
+            images: ImageTally(), media: MediaTally(), checkBefore: report.summary, checkAfter: nil, remainingErrors: [])
+
+        let refusals = Self.refusals(report: report, program: program, options: options)
+        if !refusals.isEmpty {
+            return ApplyResult(manifest: manifest, inputReport: report, outputReport: nil, refusals: refusals, dryRun: dryRun)
+        }
+
+        // Pass 2: write. A zip is assembled in a private folder, a folder in place.
+        let fileManager = FileManager.default
+        let staging = zipOutput || dryRun
+            ? fileManager.temporaryDirectory.appendingPathComponent("cvat-lint-apply-\(UUID().uuidString)").path : out
+        try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: false,
+                                        attributes: [.posixPermissions: zipOutput || dryRun ? 0o700 : 0o755])
+        let cleanStaging = zipOutput || dryRun
+        defer { if cleanStaging { try? fileManager.removeItem(atPath: staging) } }
+        do {
+            let mediaFiles = try source.mediaFiles()
+            let mediaPlan = MediaPlan()
+            let pass = try write(source: source, program: program, survey: survey, invalid: invalid, media: mediaFiles,
+                                 mediaPlan: mediaPlan, to: (staging as NSString).appendingPathComponent("annotations.xml"))
+            if mediaFiles != nil || linter.options.target.media.requiresImages {
+                try fileManager.createDirectory(atPath: (staging as NSString).appendingPathComponent("images"),
+                                                withIntermediateDirectories: true)
+            }
+            if !dryRun, let mediaFiles {
+                try mediaPlan.write(from: source, files: mediaFiles, into: staging, mode: options.media, tally: &manifest.media)
+            } else {
+                manifest.media.input = mediaFiles?.count ?? 0
+            }
+            manifest.images = pass.images
+            manifest.notes = pass.notes
+            fill(&manifest, pass: pass, program: program)
+            var outputReport: ExportReport?
+            if !dryRun {
+                // The output, checked under the same target and options, in the same run.
+                let written = try linter.check(try ExportOpener.open(staging, limits: linter.zipLimits), visitors: [], instances: { _, _ in })
+                outputReport = written
+                manifest.checkAfter = written.summary
+                manifest.remainingErrors = written.findings.filter { $0.severity == .error }.map { "\($0.issueType): \($0.message)" }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                try encoder.encode(manifest).write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(Self.manifestName)))
+                if zipOutput {
+                    try fileManager.zipItem(at: URL(fileURLWithPath: staging), to: URL(fileURLWithPath: out),
+                                            shouldKeepParent: false, compressionMethod: .deflate)
+                }
+            }
+            return ApplyResult(manifest: manifest, inputReport: report, outputReport: outputReport, refusals: [], dryRun: dryRun)
+        } catch {
+            // Nothing half-written is left behind.
+            if !cleanStaging { try? fileManager.removeItem(atPath: staging) }
+            throw error
+        }
+    }
+
+    /// Pass 2: the input read again with offsets, written out with the program's edits.
+    private func write(source: ExportSource, program: ApplyProgram, survey: ApplySurvey, invalid: InvalidPlaces?,
+                       media: [MediaFile]?, mediaPlan: MediaPlan, to path: String) throws -> WritePass {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw InputError("\(path): cannot be written") }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let splicer = Splicer { try handle.write(contentsOf: Data($0)) }
+        let index = media.map(MediaIndex.init(files:))
+        let sizes = FrameSizes(meta: survey.meta) { try? source.mediaHeader($0) }
+        let pass = WritePass(program: program, survey: survey, splicer: splicer, media: index, invalid: invalid,
+                             mediaOut: mediaPlan, frameSizes: sizes)
+        let reader = AnnotationsReader(visitor: pass) { _ in }
+        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
+        guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
+        parser.tracksOffsets = true
+        reader.offsets = parser
+        var first = true
+        try source.streamAnnotations { chunk in
+            if first {
+                first = false
+                try Self.requireUTF8(chunk, path: source.path)
+            }
+            splicer.feed(chunk)
+            parser.feed(chunk)
+        }
+        parser.finish()
+        try pass.finish()
+        return pass
+    }
+
+    /// Counts and transitions into the manifest; each executed action with what it touched.
+    private func fill(_ manifest: inout ApplyManifest, pass: WritePass, program: ApplyProgram) {
+        func sorted(_ counts: [ApplyProgram.LabelKind: Int]) -> [LabelKindCount] {
+            counts.map { LabelKindCount(label: $0.key.label, kind: $0.key.kind.rawValue, count: $0.value) }
+                .sorted { ($0.label, $0.kind) < ($1.label, $1.kind) }
+        }
+        var after: [ApplyProgram.LabelKind: Int] = [:]
+        manifest.transitions = pass.routes.map { route, tally in
+            if let label = route.toLabel, let kind = route.toKind {
+                after[ApplyProgram.LabelKind(label: label, kind: kind), default: 0] += tally.produced
+            }
+            return ApplyTransition(label: route.label, kind: route.kind.rawValue, toLabel: route.toLabel,
+                                   toKind: route.toKind?.rawValue, count: tally.count, produced: tally.produced, steps: route.steps)
+        }.filter { !$0.steps.isEmpty }
+        .sorted { ($0.label, $0.kind, $0.steps.joined(separator: ",")) < ($1.label, $1.kind, $1.steps.joined(separator: ",")) }
+        manifest.before = sorted(pass.before)
+        manifest.after = sorted(after)
+        manifest.executed = program.executed.map { action in
+            let touched = pass.routes.filter { route, _ in
+                route.steps.contains(action.typeName) && (action.label.map { $0 == route.label } ?? true)
+                    && (action.kind.map { $0 == route.kind.rawValue || $0 == route.toKind?.rawValue } ?? true)
+            }
+            var counts: [ApplyProgram.LabelKind: Int] = [:]
+            for (route, tally) in touched { counts[ApplyProgram.LabelKind(label: route.label, kind: route.kind), default: 0] += tally.count }
+            return ExecutedAction(action: action, lossless: action.isLossless || (action.typeName == "reexport" && !program.videoToImages),
+                                  touched: sorted(counts), note: nil)
+        }
+    }
+
+    /// Why apply stops before writing: each error (once per issue type) that no running action or fix
+    /// mends: a lossy action without --allow-loss, broken annotations without --drop-invalid, media never
+    /// saved (blocking), or nothing apply can do.
+    static func refusals(report: ExportReport, program: ApplyProgram, options: ApplyOptions) -> [String] {
+        var reasons: [String] = []
+        var named: Set<String> = []
+        for error in report.findings where error.severity == .error && !named.contains(error.issueType) {
+            guard let reason = refusal(for: error, program: program, options: options) else { continue }
+            named.insert(error.issueType)
+            reasons.append("\(error.issueType): \(reason)")
+        }
+        return reasons
+    }
+
+    /// What stops one error from being mended, or nil when it is.
+    private static func refusal(for error: Finding, program: ApplyProgram, options: ApplyOptions) -> String? {
+        let dropHint = "run with --drop-invalid to leave what it concerns out"
+        if error.rule == "schema" {
+            // A root other than <annotations> is no CVAT file: nothing can be left out to mend that.
+            if error.message.hasPrefix("root element") { return "\(error.message): not a CVAT export" }
+            if error.message.contains("'keyframe'") || options.dropInvalid { return nil }
+            return "line \(error.location.line ?? 0): \(error.message); \(dropHint)"
+        }
+        if case .reexport? = error.action {
+            switch error.issueType {
+            case "media_not_saved":
+                return options.dropInvalid ? nil : "no media were saved: export again from CVAT with \"save images\" on (blocking), or \(dropHint)"
+            case "meta_missing":
+                return program.synthesizeTask ? nil : "no <meta> section can be written"
+            case let type where type.hasSuffix("_export_unsupported"):
+                return program.jobToTask ? nil : "export the task from CVAT (blocking)"
+            default:
+                if program.videoToImages { return nil }
+                if program.format == .mixed { return "a file mixing <image> and <track>: export again from CVAT as CVAT for images 1.1 (blocking)" }
+                return "video → images is lossy (track identity); run with --allow-loss"
+            }
+        }
+        if let action = error.action {
+            if program.executed.contains(action) { return nil }
+            if let skipped = program.skipped.first(where: { $0.action == action }) { return "\(action.typeName): \(skipped.reason)" }
+        }
+        if InvalidPlaces.mendedByApply.contains(error.issueType) { return nil }
+        if InvalidPlaces.droppable.contains(error.issueType) || InvalidPlaces.droppedImages.contains(error.issueType) {
+            return options.dropInvalid ? nil : "\(error.message); \(dropHint)"
+        }
+        return "\(error.message); apply has no fix for it"
+    }
+
+    /// Refuses an output that exists (unless an empty folder), lies inside the input, or is the input.
+    static func checkOutput(_ out: String, input: String, zip: Bool) throws {
+        let fileManager = FileManager.default
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL.resolvingSymlinksInPath()
+        let inURL = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
+        if outURL.path == inURL.path || outURL.path.hasPrefix(inURL.path + "/") {
+            throw InputError("\(out): inside the input \(input); apply never writes into its input")
+        }
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: out, isDirectory: &isDirectory) {
+            let empty = isDirectory.boolValue && ((try? fileManager.contentsOfDirectory(atPath: out))?.isEmpty ?? false)
+            guard empty, !zip else { throw InputError("\(out): already exists; apply writes a new export (name another --out)") }
+            try fileManager.removeItem(atPath: out)
+        }
+        let parent = outURL.deletingLastPathComponent().path
+        guard fileManager.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputError("\(out): its folder \(parent) does not exist")
+        }
+    }
+
+    /// `apply` copies bytes and writes UTF-8: a file declaring another encoding is refused.
+    static func requireUTF8(_ head: UnsafeRawBufferPointer, path: String) throws {
+        let text = String(decoding: head.prefix(200), as: UTF8.self).lowercased()
+        guard text.hasPrefix("<?xml"), let declarationEnd = text.range(of: "?>") else { return }
+        let declaration = text[..<declarationEnd.lowerBound]
+        guard let range = declaration.range(of: "encoding") else { return }
+        let rest = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        let name = rest.prefix { $0 != "\"" && $0 != "'" && $0 != " " }
+        guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(String(name)) else {
+            throw InputError("\(path): annotations.xml is in \(name); apply writes UTF-8 only (CVAT always does)")
+        }
+    }
+}
+
+extension ImportAction {
+    /// The kind an action is about, when it names one.
+    var kind: String? {
+        switch self {
+        case let .splitLabel(_, shape, _), let .dropAnnotation(_, shape): shape
+        case let .convertShape(_, from, _): from
+        default: nil
+        }
+    }
+
+    /// The label an action is about, when it names one.
+    var label: String? {
+        switch self {
+        case let .splitLabel(label, _, _), let .convertShape(label, _, _), let .convertAttribute(label, _, _, _),
+             let .dropAttribute(label, _), let .dropAnnotation(label, _), let .splitPoints(label, _):
+            label
+        case let .dropField(label, _): label
+        default: nil
+        }
+    }
+}
+
+/// A plan handed to `apply --plan`: a `check --format json` report (its first export's plan) or a bare plan.
+public struct PlanDocument: Sendable {
+    private let plan: ImportPlan
+    private let identity: String?
+
+    /// Reads the JSON; throws with a one-line reason when it is neither shape, or does not decode.
+    public init(json: Data) throws {
+        struct Report: Decodable {
+            struct Export: Decodable {
+                var plan: ImportPlan
+                var identity: String?
+            }
+            var exports: [Export]
+        }
+        let decoder = JSONDecoder()
+        if let report = try? decoder.decode(Report.self, from: json) {
+            guard report.exports.count == 1, let export = report.exports.first else {
+                throw InputError("the plan file is a report of \(report.exports.count) exports; keep the one to apply")
+            }
+            plan = export.plan
+            identity = export.identity
+            return
+        }
+        do {
+            plan = try decoder.decode(ImportPlan.self, from: json)
+            identity = nil
+        } catch {
+            throw InputError("the plan file does not read as a cvat-lint report or plan: \(Self.describe(error))")
+        }
+    }
+
+    /// The plan, when it belongs to the export `report` is about: the same target, the same identity,
+    /// and the same labels.
+    func plan(for report: ExportReport) throws -> ImportPlan {
+        guard plan.target == report.target else {
+            throw InputError("the plan is for target \(plan.target), not \(report.target)")
+        }
+        if let identity, let own = report.identity, identity != own {
+            throw InputError("the plan belongs to \(identity), not to this export (\(own))")
+        }
+        let labels = Set(plan.ontology.map(\.label)), own = Set(report.plan.ontology.map(\.label))
+        guard labels == own else {
+            let foreign = labels.subtracting(own).sorted().prefix(3).joined(separator: ", ")
+            let missing = own.subtracting(labels).sorted().prefix(3).joined(separator: ", ")
+            throw InputError("the plan belongs to another export: its labels differ (" +
+                             [foreign.isEmpty ? nil : "not here: \(foreign)", missing.isEmpty ? nil : "not in the plan: \(missing)"]
+                                .compactMap { $0 }.joined(separator: "; ") + ")")
+        }
+        return plan
+    }
+
+    private static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case let .keyNotFound(key, context): return "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        @unknown default: return "\(error)"
+        }
+    }
+}

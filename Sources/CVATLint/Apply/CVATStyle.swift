@@ -1,0 +1,106 @@
+import Foundation
+
+/// Writes elements as CVAT's dumper does: two spaces per level, attributes in the order given, every
+/// shape closed on a line of its own, `<attribute>` children one per line.
+enum CVATStyle {
+    /// Text escaped for an attribute value in double quotes. Line breaks and tabs are written as
+    /// references: a parser would read them raw as spaces.
+    static func attribute(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 < 0x20 }) else {
+            return value
+        }
+        var out = ""
+        out.reserveCapacity(value.utf8.count + 8)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text escaped for element content.
+    static func text(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x0D }) else { return value }
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\r": out += "&#13;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `<name a="1" b="2">` (or `/>` when `empty`).
+    static func startTag(_ name: String, _ attributes: [XMLAttribute], empty: Bool = false) -> String {
+        var out = "<" + name
+        for attribute in attributes { out += " \(attribute.name)=\"\(self.attribute(attribute.value))\"" }
+        return out + (empty ? "/>" : ">")
+    }
+
+    /// A shape, tag or skeleton element with its `<attribute>` children and elements, starting at its
+    /// `<` (the caller writes the indentation before it) and ending after its end tag.
+    static func shape(kind: String, attributes: [XMLAttribute], values: [AttributeValue], elements: [ShapeText],
+                      indent: String) -> String {
+        var out = startTag(kind, attributes)
+        let inner = indent + "  "
+        for value in values {
+            out += "\n\(inner)<attribute name=\"\(attribute(value.name))\">\(text(value.value))</attribute>"
+        }
+        for element in elements {
+            out += "\n\(inner)" + shape(kind: element.kind, attributes: element.attributes, values: element.values,
+                                        elements: [], indent: inner)
+        }
+        return out + "\n\(indent)</\(kind)>"
+    }
+
+    /// A `<meta>` subtree as CVAT writes it: leaves on one line, containers with their children indented.
+    static func node(_ node: XMLNode, indent: String) -> String {
+        var out = startTag(node.name, node.xmlAttributes)
+        if node.children.isEmpty {
+            return out + text(node.text) + "</\(node.name)>"
+        }
+        let inner = indent + "  "
+        for child in node.children { out += "\n\(inner)" + self.node(child, indent: inner) }
+        return out + "\n\(indent)</\(node.name)>"
+    }
+
+    /// A coordinate as CVAT writes it: two decimals.
+    static func number(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        let fixed = rounded == 0 ? 0 : rounded
+        var text = String(format: "%.2f", fixed)
+        if text == "-0.00" { text = "0.00" }
+        return text
+    }
+
+    /// `x0,y0;x1,y1;…` with two decimals.
+    static func points(_ points: [Point]) -> String {
+        points.map { "\(number($0.x)),\(number($0.y))" }.joined(separator: ";")
+    }
+}
+
+/// A shape as it is to be written: its element name, XML attributes in order, `<attribute>` children and
+/// skeleton elements.
+struct ShapeText {
+    var kind: String
+    var attributes: [XMLAttribute]
+    var values: [AttributeValue]
+    var elements: [ShapeText] = []
+
+    /// The text of the shape, its first line starting at `<`.
+    func render(indent: String) -> String {
+        CVATStyle.shape(kind: kind, attributes: attributes, values: values, elements: elements, indent: indent)
+    }
+}

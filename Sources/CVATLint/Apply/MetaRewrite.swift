@@ -1,0 +1,170 @@
+/// `<meta>` as the program needs it: one label per output item, attribute types changed or left out,
+/// undeclared labels declared, a job made a task, a task written where there was none. Returns nil when
+/// nothing changes, so that the bytes are copied as they were.
+struct MetaRewrite {
+    let program: ApplyProgram
+    let survey: ApplySurvey
+    /// What was left out of `<meta>`, in words, for the manifest.
+    private(set) var notes: [String] = []
+
+    mutating func rewrite(_ meta: XMLNode) -> XMLNode? {
+        var meta = meta
+        var changed = false
+        let sections = ["project", "task", "job"]
+        if let index = meta.children.firstIndex(where: { sections.contains($0.name) }) {
+            if meta.children[index].name == "job", program.jobToTask {
+                meta.children[index].name = "task"
+                changed = true
+            }
+            if rewriteLabels(in: &meta.children[index]) { changed = true }
+        } else if program.synthesizeTask {
+            var task = XMLNode(name: "task", location: meta.location)
+            task.children = [XMLNode(name: "name", text: "cvat-lint apply", location: meta.location),
+                             XMLNode(name: "labels", location: meta.location)]
+            _ = rewriteLabels(in: &task)
+            meta.children.insert(task, at: 0)
+            changed = true
+        }
+        return changed ? meta : nil
+    }
+
+    /// The section's `<labels>` rebuilt; true when anything differs.
+    private mutating func rewriteLabels(in section: inout XMLNode) -> Bool {
+        let index = section.children.firstIndex { $0.name == "labels" } ?? {
+            section.children.append(XMLNode(name: "labels", location: section.location))
+            return section.children.count - 1
+        }()
+        let original = section.children[index]
+        var labels: [XMLNode] = []
+        var declared: Set<String> = []
+        var declaredElements: Set<String> = []
+        for node in original.children {
+            guard node.name == "label" else {
+                labels.append(node)
+                continue
+            }
+            let name = node.value("name") ?? ""
+            if let parent = node.value("parent"), !parent.isEmpty {
+                declaredElements.insert("\(parent)\u{0}\(name)")
+                var element = adjusted(node, label: name)
+                let newParent = program.itemName(label: parent, kind: .skeleton)
+                if newParent != parent { set(&element, "parent", newParent) }
+                labels.append(element)
+                continue
+            }
+            // A name declared twice makes every lookup ambiguous; with --drop-invalid the first declaration stays.
+            guard declared.insert(name).inserted || !program.options.dropInvalid else {
+                notes.append("label '\(name)': a second declaration left out (label_name_duplicate)")
+                continue
+            }
+            let items = program.itemNames(of: name)
+            guard !items.isEmpty else {
+                labels.append(adjusted(node, label: name))
+                continue
+            }
+            for (itemName, kinds) in Self.grouped(items) {
+                var copy = adjusted(node, label: name)
+                if itemName != name { set(&copy, "name", itemName) }
+                // A label whose type names one kind takes the kind it is now drawn as.
+                if kinds.count == 1, let kind = kinds.first, let type = copy.value("type"), type != "any",
+                   ShapeKind(labelType: type) != kind {
+                    set(&copy, "type", Self.labelType(kind))
+                }
+                labels.append(copy)
+            }
+        }
+        // Labels the shapes use and <meta> does not declare: declared, with the attributes they carry as text.
+        for label in survey.labelOrder where !declared.contains(label) {
+            for (itemName, kinds) in Self.grouped(program.itemNames(of: label)) {
+                labels.append(newLabel(itemName, type: kinds.count == 1 ? Self.labelType(kinds[0]) : "any", parent: nil,
+                                       attributes: survey.attributesByLabel[label] ?? [], dropped: program.droppedAttributes[label]))
+            }
+        }
+        for (skeleton, elements) in survey.elementsBySkeleton.sorted(by: { $0.key < $1.key }) {
+            for element in elements where !declaredElements.contains("\(skeleton)\u{0}\(element)") {
+                labels.append(newLabel(element, type: "points", parent: program.itemName(label: skeleton, kind: .skeleton),
+                                       attributes: survey.attributesByLabel["\(skeleton)\u{0}\(element)"] ?? [],
+                                       dropped: program.droppedAttributes[element]))
+            }
+        }
+        var rebuilt = original
+        rebuilt.children = labels
+        let changed = CVATStyle.node(rebuilt, indent: "") != CVATStyle.node(original, indent: "")
+        section.children[index] = rebuilt
+        return changed
+    }
+
+    /// A label spec with its attributes as the program has them.
+    private func adjusted(_ label: XMLNode, label name: String) -> XMLNode {
+        var label = label
+        guard let index = label.children.firstIndex(where: { $0.name == "attributes" }) else { return label }
+        let dropped = program.droppedAttributes[name] ?? []
+        let types = program.attributeTypes[name] ?? [:]
+        let immutable = program.immutableLabels.contains(name)
+        label.children[index].children = label.children[index].children.compactMap { attribute in
+            guard attribute.name == "attribute", let attributeName = attribute.value("name") else { return attribute }
+            if dropped.contains(attributeName) { return nil }
+            var attribute = attribute
+            if let type = types[attributeName] {
+                let from = attribute.value("input_type")
+                set(&attribute, "input_type", type)
+                // A number's values are min, max and step; as text they become its default.
+                if type == "text", from == "number" { set(&attribute, "values", attribute.value("default_value") ?? "") }
+            }
+            if immutable, attribute.value("mutable") == "True" { set(&attribute, "mutable", "False") }
+            return attribute
+        }
+        return label
+    }
+
+    private func newLabel(_ name: String, type: String, parent: String?, attributes: [String], dropped: Set<String>?) -> XMLNode {
+        let place = SourceLocation(line: 0, column: 0)
+        var children = [XMLNode(name: "name", text: name, location: place),
+                        XMLNode(name: "color", text: Self.color(for: name), location: place),
+                        XMLNode(name: "type", text: type, location: place)]
+        if let parent { children.append(XMLNode(name: "parent", text: parent, location: place)) }
+        let specs = attributes.filter { !(dropped?.contains($0) ?? false) }.map { attribute in
+            XMLNode(name: "attribute", children: [
+                XMLNode(name: "name", text: attribute, location: place),
+                XMLNode(name: "mutable", text: "False", location: place),
+                XMLNode(name: "input_type", text: "text", location: place),
+                XMLNode(name: "default_value", text: "", location: place),
+                XMLNode(name: "values", text: "", location: place),
+            ], location: place)
+        }
+        children.append(XMLNode(name: "attributes", children: specs, location: place))
+        return XMLNode(name: "label", children: children, location: place)
+    }
+
+    /// Sets a leaf child's text, adding the child when it is missing.
+    private func set(_ node: inout XMLNode, _ child: String, _ text: String) {
+        if let index = node.children.firstIndex(where: { $0.name == child }) {
+            node.children[index].text = text
+            node.children[index].children = []
+        } else {
+            node.children.append(XMLNode(name: child, text: text, location: node.location))
+        }
+    }
+
+    /// Output names in order, each with the kinds drawn under it.
+    static func grouped(_ items: [(kind: ShapeKind, name: String)]) -> [(String, [ShapeKind])] {
+        var order: [String] = []
+        var kinds: [String: [ShapeKind]] = [:]
+        for item in items {
+            if kinds[item.name] == nil { order.append(item.name) }
+            kinds[item.name, default: []].append(item.kind)
+        }
+        return order.map { ($0, kinds[$0] ?? []) }
+    }
+
+    /// CVAT's label type for a kind.
+    static func labelType(_ kind: ShapeKind) -> String { kind == .box ? "rectangle" : kind.rawValue }
+
+    /// A stable colour from the name (CVAT wants one; any will do).
+    static func color(for name: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let hex = String(hash & 0xFFFFFF, radix: 16)
+        return "#" + String(repeating: "0", count: 6 - hex.count) + hex
+    }
+}

@@ -1,0 +1,491 @@
+import Foundation
+
+/// The second pass of `apply`: reads `annotations.xml` again through the same reader, with byte offsets,
+/// and writes it out with the program's edits. Untouched elements are copied byte for byte. Memory holds
+/// one image or one track frame; video frames turned into images spill to a temporary file, sorted by frame.
+final class WritePass: AnnotationVisitor {
+    /// One input label × kind going to one output label × kind by some steps.
+    struct Route: Hashable {
+        var label: String
+        var kind: ShapeKind
+        var toLabel: String?
+        var toKind: ShapeKind?
+        var steps: [String]
+    }
+
+    private let program: ApplyProgram
+    private let survey: ApplySurvey
+    private let splicer: Splicer
+    private let media: MediaIndex?
+    private let invalid: InvalidPlaces?
+    private let mediaOut: MediaPlan
+    private let frameSizes: FrameSizes
+
+    /// What went where, counted.
+    private(set) var before: [ApplyProgram.LabelKind: Int] = [:]
+    private(set) var routes: [Route: (count: Int, produced: Int)] = [:]
+    private(set) var images = ImageTally()
+    /// Changes to `<meta>` the counts do not show, in words.
+    private(set) var notes: [String] = []
+    /// Set when the bytes could not be matched to the elements (a bug or a non-UTF-8 file).
+    private(set) var failure: String?
+
+    private var metaWritten = false
+    private var trackIndex = -1
+    private var track: (record: TrackRecord, dropped: String?, headerDone: Bool, fixKeyframes: Bool, converts: Bool)?
+    private var seenImageIDs: [String: IntegerBitSet] = [:]
+    private var nextImageID: Int
+    private var seenTrackIDs = IntegerBitSet()
+    private var nextTrackID: Int
+    private var outputNames: Set<String> = []
+    private let frames: FrameSpill?
+
+    init(program: ApplyProgram, survey: ApplySurvey, splicer: Splicer, media: MediaIndex?, invalid: InvalidPlaces?,
+         mediaOut: MediaPlan, frameSizes: FrameSizes) {
+        self.program = program
+        self.survey = survey
+        self.splicer = splicer
+        self.media = media
+        self.invalid = invalid
+        self.mediaOut = mediaOut
+        self.frameSizes = frameSizes
+        nextImageID = survey.largestImageID + 1
+        nextTrackID = survey.largestTrackID + 1
+        frames = program.videoToImages ? FrameSpill() : nil
+    }
+
+    // MARK: - Meta
+
+    func visitMeta(_ meta: ExportMeta) {
+        metaWritten = true
+        guard let span = meta.span else { return fail("no offsets for <meta>") }
+        var rewrite = MetaRewrite(program: program, survey: survey)
+        let rewritten = rewrite.rewrite(meta.node)
+        notes += rewrite.notes
+        guard let node = rewritten else { return copy(to: span.end) }
+        let indent = splicer.indentation(before: span.start)
+        attempt { try splicer.replace(span.start..<span.end, with: CVATStyle.node(node, indent: indent)) }
+    }
+
+    /// A `<meta>` for a file that has none, written before its first image or track.
+    private func writeMissingMeta(before offset: Int64) {
+        guard !metaWritten else { return }
+        metaWritten = true
+        var rewrite = MetaRewrite(program: program, survey: survey)
+        guard program.synthesizeTask,
+              let node = rewrite.rewrite(XMLNode(name: "meta", location: SourceLocation(line: 0, column: 0))) else { return }
+        notes.append("<meta><task> written: the file had none")
+        attempt { try splicer.insert("\n  " + CVATStyle.node(node, indent: "  "), before: offset) }
+    }
+
+    // MARK: - Images
+
+    func visitImage(_ image: ImageRecord) {
+        guard let span = image.span else { return fail("no offsets for <image>") }
+        writeMissingMeta(before: span.start)
+        images.input += 1
+        for shape in image.shapes { before[ApplyProgram.LabelKind(label: shape.label, kind: shape.kind), default: 0] += 1 }
+        let resolution = media?.resolve(name: image.name, subset: image.subset, level: program.level)
+        if let reason = dropReason(image: image, resolution: resolution) {
+            images.dropped[reason, default: 0] += 1
+            for shape in image.shapes { route(shape.label, shape.kind, to: nil, nil, steps: ["drop-invalid:\(reason)"]) }
+            attempt { try splicer.remove(span.start..<span.end) }
+            return
+        }
+        images.written += 1
+        var attributes = image.xmlAttributes
+        var tagChanged = false
+        func set(_ name: String, _ value: String) {
+            if let index = attributes.firstIndex(where: { $0.name == name }) {
+                guard attributes[index].value != value else { return }
+                attributes[index] = XMLAttribute(name: name, value: value)
+            } else {
+                attributes.append(XMLAttribute(name: name, value: value))
+            }
+            tagChanged = true
+        }
+        let (name, subset) = outputName(image.name, subset: image.subset, resolution: resolution)
+        if name != image.name { set("name", name) }
+        if let subset, subset != image.subset { set("subset", subset) }
+        // Ids repeated within a subset of the output get fresh ones past the largest.
+        if let id = image.id {
+            let scope = program.level == .project ? (subset ?? "") : ""
+            if !seenImageIDs[scope, default: IntegerBitSet()].insert(id) {
+                set("id", String(nextImageID))
+                nextImageID += 1
+            }
+        }
+        if let file = resolution?.file { mediaOut.add(file, as: MediaIndex.expectedPath(name: name, subset: subset, level: program.level)) }
+        attempt {
+            if tagChanged { try splicer.replace(span.start..<span.tagEnd, with: CVATStyle.startTag("image", attributes)) }
+            // Shapes, and elements the schema refuses that --drop-invalid leaves out, in document order.
+            let foreign = image.foreign.filter { invalid?.reason(forImageAt: $0.location) != nil }
+            var next = foreign.makeIterator().lazy.makeIterator()
+            var pending = next.next()
+            for shape in image.shapes {
+                while let element = pending, element.span.start < (shape.span?.start ?? 0) {
+                    try splicer.remove(element.span.start..<element.span.end)
+                    pending = next.next()
+                }
+                try write(shape, label: shape.label)
+            }
+            while let element = pending {
+                try splicer.remove(element.span.start..<element.span.end)
+                pending = next.next()
+            }
+            try splicer.copy(upTo: span.end)
+        }
+    }
+
+    /// Why an image is left out, if it is: broken at its own place, or its media missing where the target
+    /// needs them (with `--drop-invalid`).
+    private func dropReason(image: ImageRecord, resolution: MediaResolution?) -> String? {
+        guard let invalid else { return nil }
+        if let reason = invalid.reason(forImageAt: image.location) { return reason }
+        if program.target.media.missing == .error, resolution?.file == nil { return "media_missing" }
+        return nil
+    }
+
+    /// The name (and subset) an image takes: its file's name where a mapping runs, flattened into the
+    /// default subset where a relayout runs.
+    private func outputName(_ name: String, subset: String?, resolution: MediaResolution?) -> (String, String?) {
+        var name = resolution.flatMap { program.mappedName(name, resolution: $0) } ?? name
+        guard program.level == .project else { return (name, subset) }
+        let folder = (subset?.isEmpty ?? true) ? "default" : subset ?? "default"
+        let moves = folder != "default" ? program.relayoutSubsets.contains(folder)
+            : program.relayoutSubsets.contains("default") && name.contains("/")
+        guard moves else { return (name, subset) }
+        name = (folder == "default" ? "" : folder + "_") + name.replacingOccurrences(of: "/", with: "_")
+        // Unique in images/default/, as CVAT renames a collision: a suffix before the extension.
+        let stem = MediaIndex.stem(name), ext = MediaIndex.fileExtension(name)
+        var candidate = name
+        var suffix = 1
+        while !outputNames.insert(candidate).inserted {
+            candidate = "\(stem)_\(suffix)\(ext)"
+            suffix += 1
+        }
+        return (candidate, "default")
+    }
+
+    /// Writes one shape of an image: kept byte for byte, rewritten, or left out.
+    private func write(_ shape: Shape, label: String) throws {
+        guard let span = shape.span else { return fail("no offsets for a shape") }
+        let outcome = transform(shape, label: label, attributes: shape.xmlAttributes, labelled: true, splits: true)
+        switch outcome {
+        case .keep:
+            route(label, shape.kind, to: label, shape.kind, steps: [])
+        case let .drop(step):
+            route(label, shape.kind, to: nil, nil, steps: [step])
+            try splicer.remove(span.start..<span.end)
+        case let .write(texts, toLabel, toKind, steps):
+            route(label, shape.kind, to: toLabel, toKind, steps: steps, produced: texts.count)
+            let indent = splicer.indentation(before: span.start)
+            try splicer.replace(span.start..<span.end, with: texts.map { $0.render(indent: indent) }.joined(separator: "\n" + indent))
+        }
+    }
+
+    // MARK: - Tracks
+
+    func visitTrackStart(_ header: TrackRecord) {
+        trackIndex += 1
+        guard let span = header.span else { return fail("no offsets for <track>") }
+        writeMissingMeta(before: span.start)
+        let lines = survey.tracks.indices.contains(trackIndex)
+            ? survey.tracks[trackIndex].first...survey.tracks[trackIndex].last : header.location.line...header.location.line
+        let converts = program.videoToImages
+        let dropped = converts ? nil : invalid?.reason(forTrackLines: lines)
+        let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
+        track = (header, dropped, false, fix, converts)
+        attempt {
+            if converts || dropped != nil {
+                try splicer.remove(span.start..<span.tagEnd)
+            } else {
+                try splicer.copy(upTo: span.start)
+            }
+        }
+    }
+
+    func visitTrackShape(_ shape: Shape, of header: TrackRecord) {
+        guard let current = track, let span = shape.span else { return fail("no offsets for a track shape") }
+        let label = header.label
+        let counted = !shape.outside
+        if counted { before[ApplyProgram.LabelKind(label: label, kind: shape.kind), default: 0] += 1 }
+        if let reason = current.dropped {
+            if counted { route(label, shape.kind, to: nil, nil, steps: ["drop-invalid:\(reason)"]) }
+            splicer.skip(upTo: span.end)
+            return
+        }
+        if current.converts {
+            splicer.skip(upTo: span.end)
+            if counted { spillFrame(shape, of: header) }
+            return
+        }
+        attempt {
+            if !current.headerDone {
+                track?.headerDone = true
+                try rewriteHeader(header, firstKind: shape.kind)
+            }
+            var attributes = shape.xmlAttributes
+            var steps: [String] = []
+            // A track with no keyframe: every shape it writes made one (CVAT keeps keyframes only).
+            if current.fixKeyframes {
+                if let index = attributes.firstIndex(where: { $0.name == "keyframe" }) {
+                    if attributes[index].value != "1" {
+                        attributes[index] = XMLAttribute(name: "keyframe", value: "1")
+                        steps.append("keyframe")
+                    }
+                } else {
+                    let after = (attributes.firstIndex { $0.name == "frame" }).map { $0 + 1 } ?? 0
+                    attributes.insert(XMLAttribute(name: "keyframe", value: "1"), at: after)
+                    steps.append("keyframe")
+                }
+            }
+            let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps)
+            // The label lives on the track's start tag: a split renamed it there.
+            let renamed = program.itemName(label: label, kind: program.outputKind(label: label, kind: shape.kind) ?? shape.kind) != label
+            switch outcome {
+            case .keep:
+                if counted {
+                    route(label, shape.kind, to: program.itemName(label: label, kind: shape.kind), shape.kind,
+                          steps: renamed ? ["splitLabel"] : [])
+                }
+                try splicer.copy(upTo: span.end)
+            case let .drop(step):
+                if counted { route(label, shape.kind, to: nil, nil, steps: [step]) }
+                try splicer.remove(span.start..<span.end)
+            case let .write(texts, toLabel, toKind, steps):
+                if counted {
+                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps, produced: texts.count)
+                }
+                let indent = splicer.indentation(before: span.start)
+                try splicer.replace(span.start..<span.end, with: texts.map { $0.render(indent: indent) }.joined(separator: "\n" + indent))
+            }
+        }
+    }
+
+    func visitTrackEnd(_ header: TrackRecord) {
+        guard let current = track, let span = header.span else { return fail("no offsets for </track>") }
+        track = nil
+        if current.dropped != nil || current.converts {
+            splicer.skip(upTo: span.end)
+        } else {
+            attempt { try splicer.copy(upTo: span.end) }
+        }
+    }
+
+    /// The track's start tag with its label split for the kind it is drawn as, a repeated id renumbered,
+    /// and dropped fields left off.
+    private func rewriteHeader(_ header: TrackRecord, firstKind: ShapeKind) throws {
+        guard let span = header.span else { return }
+        var attributes = header.xmlAttributes
+        var changed = false
+        let kind = program.outputKind(label: header.label, kind: firstKind) ?? firstKind
+        let name = program.itemName(label: header.label, kind: kind)
+        if name != header.label, let index = attributes.firstIndex(where: { $0.name == "label" }) {
+            attributes[index] = XMLAttribute(name: "label", value: name)
+            changed = true
+        }
+        if let id = header.id, !seenTrackIDs.insert(id), let index = attributes.firstIndex(where: { $0.name == "id" }) {
+            attributes[index] = XMLAttribute(name: "id", value: String(nextTrackID))
+            nextTrackID += 1
+            changed = true
+        }
+        let before = attributes.count
+        attributes.removeAll { ["source", "group_id"].contains($0.name) && program.dropsField($0.name, label: header.label) }
+        changed = changed || attributes.count != before
+        if changed { try splicer.replace(span.start..<span.tagEnd, with: CVATStyle.startTag("track", attributes)) }
+    }
+
+    // MARK: - Video frames to images
+
+    /// A visible track frame as a shape of its frame's image, spilled until every track is read.
+    private func spillFrame(_ shape: Shape, of header: TrackRecord) {
+        guard let frames, let frame = shape.frame, frame >= 0 else {
+            route(header.label, shape.kind, to: nil, nil, steps: ["drop-invalid:frame_missing"])
+            return
+        }
+        if let reason = invalid?.reason(for: shape, ignoring: InvalidPlaces.trackWide) {
+            route(header.label, shape.kind, to: nil, nil, steps: ["drop-invalid:\(reason)"])
+            return
+        }
+        // An image shape: label and source first, the frame's own fields after, the track's group last.
+        var attributes = [XMLAttribute(name: "label", value: header.label)]
+        if let source = header.source ?? shape.source { attributes.append(XMLAttribute(name: "source", value: source)) }
+        attributes += shape.xmlAttributes.filter { !["frame", "keyframe", "outside", "source"].contains($0.name) }
+        if let group = header["group_id"], !attributes.contains(where: { $0.name == "group_id" }) {
+            attributes.append(XMLAttribute(name: "group_id", value: group))
+        }
+        let outcome = transform(shape, label: header.label, attributes: attributes, labelled: true, splits: true,
+                                steps: ["reexport"], forceWrite: true)
+        guard case let .write(texts, toLabel, toKind, steps) = outcome else {
+            if case let .drop(step) = outcome { route(header.label, shape.kind, to: nil, nil, steps: ["reexport", step]) }
+            return
+        }
+        let route = Route(label: header.label, kind: shape.kind, toLabel: toLabel, toKind: toKind, steps: steps)
+        frames.add(frame: frame, subset: header.subset, taskID: header.taskID, route: route, produced: texts.count,
+                   text: texts.map { "\n    " + $0.render(indent: "    ") }.joined())
+    }
+
+    /// Writes the images of every frame that has shapes or a file, before `</annotations>`.
+    private func writeFrames() throws {
+        guard let frames else { return }
+        for file in media?.files ?? [] {
+            guard let frame = Self.frameNumber(file.path) else { continue }
+            let parts = file.path.split(separator: "/")
+            let subset = program.level == .project && parts.count > 2 ? String(parts[1]) : nil
+            frames.addEmpty(frame: frame, subset: subset)
+        }
+        try frames.forEachFrame { frame, subset, taskID, shapes in
+            let key = (frame: frame, subset: subset)
+            images.input += 1
+            let resolution = media?.resolve(name: frameName(key.frame), subset: key.subset, level: program.level)
+            let size = frameSizes.size(taskID: taskID, file: resolution?.file)
+            var reason: String?
+            if size == nil { reason = "frame_size_unknown" }
+            if invalid != nil, program.target.media.missing == .error, resolution?.file == nil { reason = "media_missing" }
+            if let reason {
+                images.dropped[reason, default: 0] += 1
+                for (route, _) in shapes { self.route(route.label, route.kind, to: nil, nil, steps: route.steps + ["drop-invalid:\(reason)"]) }
+                return nil
+            }
+            images.written += 1
+            images.fromFrames += 1
+            let (name, outSubset) = outputName(frameName(key.frame), subset: key.subset, resolution: resolution)
+            if let file = resolution?.file { mediaOut.add(file, as: MediaIndex.expectedPath(name: name, subset: outSubset, level: program.level)) }
+            for (route, produced) in shapes {
+                routes[route, default: (0, 0)].count += 1
+                routes[route, default: (0, 0)].produced += produced
+            }
+            var attributes = [XMLAttribute(name: "id", value: String(key.frame)), XMLAttribute(name: "name", value: name)]
+            if program.level == .project {
+                attributes.append(XMLAttribute(name: "subset", value: outSubset ?? "default"))
+                if let taskID { attributes.append(XMLAttribute(name: "task_id", value: String(taskID))) }
+            }
+            if let size {
+                attributes += [XMLAttribute(name: "width", value: String(size.width)), XMLAttribute(name: "height", value: String(size.height))]
+            }
+            return "\n  " + CVATStyle.startTag("image", attributes)
+        } write: { text in
+            try self.splicer.write(text)
+        }
+    }
+
+    /// 42 for `images/frame_000042.PNG` (or `images/<subset>/frame_000042.png`).
+    static func frameNumber(_ path: String) -> Int? {
+        let name = MediaIndex.stem(String(path.split(separator: "/").last ?? ""))
+        guard name.hasPrefix("frame_"), name.count == 12 else { return nil }
+        return Int(name.dropFirst(6))
+    }
+
+    /// Ends the document: frames made images go before the root's end tag.
+    func finish() throws {
+        if let failure { throw InputError(failure) }
+        if !metaWritten, program.synthesizeTask, let end = rootEndTag() { writeMissingMeta(before: end) }
+        if let end = rootEndTag() { try splicer.copy(upTo: splicer.lineStart(before: end)) }
+        try writeFrames()
+        try splicer.finish()
+        if let failure { throw InputError(failure) }
+    }
+
+    /// Where `</annotations>` starts in what is left of the input.
+    private func rootEndTag() -> Int64? {
+        let tail = splicer.heldTail
+        guard let index = tail.lastIndex(of: UInt8(ascii: "<")) else { return nil }
+        return splicer.position + Int64(tail.distance(from: tail.startIndex, to: index))
+    }
+
+    // MARK: - Shapes
+
+    enum Outcome {
+        case keep
+        case drop(step: String)
+        case write([ShapeText], label: String, kind: ShapeKind, steps: [String])
+    }
+
+    /// What becomes of one shape: the label it points at after splits, its kind after conversions, the
+    /// attributes and fields left off, its points split; `keep` when nothing changes.
+    func transform(_ shape: Shape, label: String, attributes input: [XMLAttribute], labelled: Bool, splits: Bool,
+                   steps initial: [String] = [], forceWrite: Bool = false) -> Outcome {
+        if let reason = invalid?.reason(for: shape) { return .drop(step: "drop-invalid:\(reason)") }
+        guard let kind = program.outputKind(label: label, kind: shape.kind) else { return .drop(step: "dropAnnotation") }
+        var steps = initial
+        let name = program.itemName(label: label, kind: kind)
+        var attributes = input
+        if labelled, name != label, let index = attributes.firstIndex(where: { $0.name == "label" }) {
+            attributes[index] = XMLAttribute(name: "label", value: name)
+            steps.append("splitLabel")
+        }
+        if stripFields(&attributes, label: label) { steps.append("dropField") }
+        var values = shape.attributes
+        if let dropped = program.droppedAttributes[label], values.contains(where: { dropped.contains($0.name) }) {
+            values.removeAll { dropped.contains($0.name) }
+            steps.append("dropAttribute")
+        }
+        var elements: [ShapeText] = []
+        for element in shape.elements {
+            var elementAttributes = element.xmlAttributes.filter { !["frame", "keyframe"].contains($0.name) || !forceWrite }
+            if stripFields(&elementAttributes, label: label), !steps.contains("dropField") { steps.append("dropField") }
+            var elementValues = element.attributes
+            if let dropped = program.droppedAttributes[element.label], elementValues.contains(where: { dropped.contains($0.name) }) {
+                elementValues.removeAll { dropped.contains($0.name) }
+                if !steps.contains("dropAttribute") { steps.append("dropAttribute") }
+            }
+            elements.append(ShapeText(kind: "points", attributes: elementAttributes, values: elementValues))
+        }
+        var texts = [ShapeText(kind: kind.rawValue, attributes: attributes, values: values, elements: elements)]
+        if kind != shape.kind {
+            guard let polygons = PolygonConversion.polygons(for: shape) else { return .drop(step: "convertShape:unconvertible") }
+            let geometry = Set(Shape.geometryNames(shape.kind) + ["rotation", "rle", "points"])
+            texts = polygons.map { polygon in
+                var converted: [XMLAttribute] = []
+                var placed = false
+                for attribute in attributes {
+                    if geometry.contains(attribute.name) {
+                        if !placed { converted.append(XMLAttribute(name: "points", value: CVATStyle.points(polygon))) }
+                        placed = true
+                    } else {
+                        converted.append(attribute)
+                    }
+                }
+                if !placed { converted.append(XMLAttribute(name: "points", value: CVATStyle.points(polygon))) }
+                return ShapeText(kind: kind.rawValue, attributes: converted, values: values)
+            }
+            steps.append(program.conversionCauses[ApplyProgram.LabelKind(label: label, kind: shape.kind)] ?? "convertShape")
+        }
+        if splits, kind == .points, program.pointSplits.contains(label), let points = shape.points, points.count > 1 {
+            texts = points.map { point in
+                let attributes = texts[0].attributes.map { $0.name == "points" ? XMLAttribute(name: "points", value: CVATStyle.points([point])) : $0 }
+                return ShapeText(kind: kind.rawValue, attributes: attributes, values: values)
+            }
+            steps.append("splitPoints")
+        }
+        if steps.isEmpty, !forceWrite { return .keep }
+        return .write(texts, label: name, kind: kind, steps: steps)
+    }
+
+    /// Leaves off the built-in fields the program drops; true when one was there.
+    private func stripFields(_ attributes: inout [XMLAttribute], label: String) -> Bool {
+        let count = attributes.count
+        attributes.removeAll { ["occluded", "z_order", "group_id", "source"].contains($0.name) && program.dropsField($0.name, label: label) }
+        return attributes.count != count
+    }
+
+    // MARK: - Bookkeeping
+
+    private func route(_ label: String, _ kind: ShapeKind, to toLabel: String?, _ toKind: ShapeKind?, steps: [String], produced: Int? = nil) {
+        let key = Route(label: label, kind: kind, toLabel: toLabel, toKind: toKind, steps: steps)
+        routes[key, default: (0, 0)].count += 1
+        routes[key, default: (0, 0)].produced += produced ?? (toLabel == nil ? 0 : 1)
+    }
+
+    private func copy(to offset: Int64) { attempt { try splicer.copy(upTo: offset) } }
+
+    private func attempt(_ body: () throws -> Void) {
+        guard failure == nil else { return }
+        do { try body() } catch { failure = "\(error)" }
+    }
+
+    private func fail(_ message: String) {
+        if failure == nil { failure = "apply: \(message)" }
+    }
+}
