@@ -7,6 +7,9 @@ import PackageDescription
 let fuzzing = ProcessInfo.processInfo.environment["CVAT_LINT_FUZZ"] != nil
 let instrumented: [SwiftSetting] = fuzzing
     ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+// The library is optimised in debug builds too: `apply` traces masks pixel by pixel, and the tests run
+// it over every fixture and the corpus (unoptimised, one corpus export's masks take minutes).
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "cvat-lint",
@@ -40,7 +43,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            swiftSettings: instrumented
+            swiftSettings: instrumented + optimised
         ),
         // The rule catalogue: one file per rule, plus the XSDs and target profiles as data.
         .target(

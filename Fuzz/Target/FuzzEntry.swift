@@ -9,12 +9,30 @@ private let fuzzLinter: Linter? = {
     return try? Linter(catalogue: .standard, options: options)
 }()
 
-/// Lints bytes as an `annotations.xml`, and renders every report format, as `check` would.
+/// Lints bytes as an `annotations.xml`, and renders every report format, as `check` would; then applies
+/// the plan with every flag on, as `apply` would.
 func lintBytes(_ bytes: [UInt8]) {
     guard let linter = fuzzLinter, let report = try? linter.check(MemoryExport(bytes: bytes)) else { return }
     let run = RunReport(exports: [report], containers: [.xml])
     let context = ReportFormat.Context(rules: Catalogue.standard.descriptions, paths: ReportPaths(base: "/"))
     for format in ReportFormat.allCases { _ = try? format.reporter(context).render(run) }
+    applyBytes(bytes, linter: linter, input: report)
+}
+
+/// Every input ends in a refusal (or unusable input) or in an output that is well-formed, and free of
+/// schema findings when the input was: anything else stops the fuzzer as a crash would.
+func applyBytes(_ bytes: [UInt8], linter: Linter, input: ExportReport) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-fuzz-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    guard (try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)) != nil else { return }
+    let options = ApplyOptions(allowLoss: true, dropInvalid: true)
+    guard let result = try? Applier(linter: linter).apply(source: MemoryExport(bytes: bytes), out: directory.appendingPathComponent("out").path,
+                                                         options: options),
+          let output = result.outputReport else { return }
+    let inputHadSchema = input.findings.contains { $0.rule == "schema" }
+    for finding in output.findings where finding.rule == "xml" || (finding.rule == "schema" && !inputHadSchema) {
+        fatalError("apply wrote an output with a \(finding.rule) finding: \(finding.message)")
+    }
 }
 
 /// libFuzzer's entry point.

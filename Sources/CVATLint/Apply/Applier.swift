@@ -33,7 +33,13 @@ public struct Applier {
     /// Applies the plan (the export's own, or `plan`) to the export at `path`, writing to `out`.
     public func apply(path: String, out: String, plan given: PlanDocument? = nil, options: ApplyOptions,
                       dryRun: Bool = false) throws -> ApplyResult {
-        let source = try ExportOpener.open(path, limits: linter.zipLimits)
+        try apply(source: try ExportOpener.open(path, limits: linter.zipLimits), out: out, plan: given, options: options, dryRun: dryRun)
+    }
+
+    /// Applies the plan to an export already opened (or held in memory).
+    public func apply(source: ExportSource, out: String, plan given: PlanDocument? = nil, options: ApplyOptions,
+                      dryRun: Bool = false) throws -> ApplyResult {
+        let path = source.path
         let zipOutput = out.lowercased().hasSuffix(".zip")
         if !dryRun { try Self.checkOutput(out, input: path, zip: zipOutput) }
 
@@ -82,7 +88,8 @@ public struct Applier {
             let mediaPlan = MediaPlan()
             let pass = try write(source: source, program: program, survey: survey, invalid: invalid, media: mediaFiles,
                                  mediaPlan: mediaPlan, to: (staging as NSString).appendingPathComponent("annotations.xml"))
-            if mediaFiles != nil || linter.options.target.media.requiresImages {
+            let bare = source.container == .xml
+            if !bare, mediaFiles != nil || linter.options.target.media.requiresImages {
                 try fileManager.createDirectory(atPath: (staging as NSString).appendingPathComponent("images"),
                                                 withIntermediateDirectories: true)
             }
@@ -97,7 +104,9 @@ public struct Applier {
             var outputReport: ExportReport?
             if !dryRun {
                 // The output, checked under the same target and options, in the same run.
-                let written = try linter.check(try ExportOpener.open(staging, limits: linter.zipLimits), visitors: [], instances: { _, _ in })
+                // A bare annotations.xml in, a bare one checked out: media rules have nothing to check either way.
+                let written = try linter.check(try ExportOpener.open(bare ? (staging as NSString).appendingPathComponent("annotations.xml") : staging,
+                                                                     limits: linter.zipLimits), visitors: [], instances: { _, _ in })
                 outputReport = written
                 manifest.checkAfter = written.summary
                 manifest.remainingErrors = written.findings.filter { $0.severity == .error }.map { "\($0.issueType): \($0.message)" }
@@ -127,7 +136,7 @@ public struct Applier {
         let index = media.map(MediaIndex.init(files:))
         let sizes = FrameSizes(meta: survey.meta) { try? source.mediaHeader($0) }
         let pass = WritePass(program: program, survey: survey, splicer: splicer, media: index, invalid: invalid,
-                             mediaOut: mediaPlan, frameSizes: sizes)
+                             mediaOut: mediaPlan, frameSizes: sizes, hasMedia: source.container != .xml)
         let reader = AnnotationsReader(visitor: pass) { _ in }
         let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
@@ -171,8 +180,13 @@ public struct Applier {
             }
             var counts: [ApplyProgram.LabelKind: Int] = [:]
             for (route, tally) in touched { counts[ApplyProgram.LabelKind(label: route.label, kind: route.kind), default: 0] += tally.count }
+            var note: String?
+            if case let .dropAnnotation(label, shape) = action, let kind = ShapeKind(rawValue: shape),
+               program.outputKind(label: label, kind: kind) == .polygon {
+                note = "made polygons (--\(shape)s polygon), not dropped"
+            }
             return ExecutedAction(action: action, lossless: action.isLossless || (action.typeName == "reexport" && !program.videoToImages),
-                                  touched: sorted(counts), note: nil)
+                                  touched: sorted(counts), note: note)
         }
     }
 

@@ -65,9 +65,11 @@ struct MetaRewrite {
             for (itemName, kinds) in Self.grouped(items) {
                 var copy = adjusted(node, label: name)
                 if itemName != name { set(&copy, "name", itemName) }
-                // A label whose type names one kind takes the kind it is now drawn as.
-                if kinds.count == 1, let kind = kinds.first, let type = copy.value("type"), type != "any",
-                   ShapeKind(labelType: type) != kind {
+                // A label split or converted by apply, whose type names one kind, takes the kind it is now
+                // drawn as (a type that disagrees with the input is the input's own, and stays).
+                let drawn = survey.kindsByLabel[name] ?? []
+                if kinds.count == 1, let kind = kinds.first, itemName != name || !drawn.contains(kind),
+                   let type = copy.value("type"), type != "any", ShapeKind(labelType: type) != kind {
                     set(&copy, "type", Self.labelType(kind))
                 }
                 labels.append(copy)

@@ -7,14 +7,14 @@ import Foundation
 /// ellipse is more than `ellipseTolerance` px from the polygon; a cuboid the convex hull of its eight
 /// corners (its outline as drawn); a mask one polygon per piece, traced along pixel edges, so that the
 /// polygons' areas add up to the mask's pixel count exactly.
-enum PolygonConversion {
+public enum PolygonConversion {
     /// Largest distance from an ellipse to its polygon, in pixels.
-    static let ellipseTolerance = 0.25
-    /// Masks larger than this many pixels (a 4K frame) are not traced.
-    static let maximumMaskPixels = 9_000_000
+    public static let ellipseTolerance = 0.25
+    /// Masks larger than this many pixels (an 8K frame) are not traced.
+    public static let maximumMaskPixels = 40_000_000
 
     /// The polygons standing for `shape` (several for a mask in pieces); nil when it cannot be converted.
-    static func polygons(for shape: Shape) -> [[Point]]? {
+    public static func polygons(for shape: Shape) -> [[Point]]? {
         switch shape.kind {
         case .box:
             guard let corners = shape.outline, corners.count == 4 else { return nil }
@@ -26,9 +26,7 @@ enum PolygonConversion {
             let hull = convexHull(corners)
             return hull.count >= 3 ? [hull] : nil
         case .mask:
-            guard case let .mask(left, top, width, height, bits)? = shape.region, width * height <= maximumMaskPixels else {
-                return nil
-            }
+            guard let (left, top, width, height, bits) = maskBits(shape) else { return nil }
             let traced = MaskTracer(width: width, height: height, bits: bits).polygons()
             guard !traced.isEmpty else { return nil }
             return traced.map { $0.map { Point(x: Double(left + $0.x), y: Double(top + $0.y)) } }
@@ -37,8 +35,28 @@ enum PolygonConversion {
         }
     }
 
+    /// A mask's box and pixels from its RLE (runs alternate background and foreground, row-major in the
+    /// box); nil when its numbers do not read or the box is past `maximumMaskPixels`.
+    static func maskBits(_ shape: Shape) -> (Int, Int, Int, Int, [Bool])? {
+        guard shape.geometry.count == 4, let rle = shape["rle"], let left = shape.geometry[0], let top = shape.geometry[1],
+              let width = shape.geometry[2], let height = shape.geometry[3], abs(left) < 1e9, abs(top) < 1e9,
+              width >= 1, height >= 1, width * height <= Double(maximumMaskPixels) else { return nil }
+        let (w, h) = (Int(width), Int(height))
+        var bits = [Bool](repeating: false, count: w * h)
+        var position = 0
+        var value = false
+        for part in rle.split(separator: ",") {
+            guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
+            let end = min(bits.count, position + run)
+            if value, position < end { for index in position..<end { bits[index] = true } }
+            position = end
+            value.toggle()
+        }
+        return (Int(left), Int(top), w, h, bits)
+    }
+
     /// Vertices on the ellipse, as many as keep the chord's sagitta r·(1 − cos(π/n)) under the tolerance.
-    static func ellipse(_ shape: Shape) -> [Point]? {
+    public static func ellipse(_ shape: Shape) -> [Point]? {
         guard shape.geometry.count == 4, let cx = shape.geometry[0], let cy = shape.geometry[1],
               let rx = shape.geometry[2], let ry = shape.geometry[3], rx > 0, ry > 0, rx.isFinite, ry.isFinite else {
             return nil
@@ -79,108 +97,165 @@ enum PolygonConversion {
 /// pass a corner twice (pixels touching only diagonally) is cut in two at its middle column and each
 /// half traced again, so every polygon is simple and without holes, and their areas add up to the pixel
 /// count. A piece one pixel wide is a column of runs and always traces simply, so the cutting ends.
-struct MaskTracer {
-    struct Vertex: Hashable {
-        var x: Int
-        var y: Int
+/// Work is proportional to the pieces' bounding boxes, times the depth of cutting.
+public struct MaskTracer {
+    public struct Vertex: Hashable, Sendable {
+        public var x: Int
+        public var y: Int
     }
 
     let width: Int
     let height: Int
     let bits: [Bool]
 
-    func polygons() -> [[Vertex]] {
-        var seen = [Bool](repeating: false, count: bits.count)
+    /// A `width` × `height` mask, row-major.
+    public init(width: Int, height: Int, bits: [Bool]) {
+        self.width = width
+        self.height = height
+        self.bits = bits
+    }
+
+    public func polygons() -> [[Vertex]] {
         var result: [[Vertex]] = []
-        for start in bits.indices where bits[start] && !seen[start] {
-            // One 4-connected piece, by flood fill.
+        for piece in pieces(of: bits.indices.filter { bits[$0] }) { trace(piece, into: &result) }
+        return result
+    }
+
+    /// Simple polygons covering exactly `pixels` (indices into the mask: one 4-connected piece).
+    private func trace(_ pixels: [Int], into result: inout [[Vertex]]) {
+        let box = Box(pixels, width: width)
+        var cuts: [Int]
+        switch simpleLoop(pixels, box: box) {
+        case let .loop(loop):
+            result.append(loop)
+            return
+        case let .cut(columns):
+            // At every corner that breaks the loop at once: a hole's leftmost column opens it, a pinch's
+            // column parts its two pixels. The middle column as well, so that each round narrows the piece.
+            cuts = columns.map { min(max($0, box.minX + 1), box.maxX) }
+        }
+        guard box.maxX > box.minX else { return }
+        cuts.append((box.minX + box.maxX + 1) / 2)
+        let bounds = Array(Set(cuts)).sorted()
+        var strips = [[Int]](repeating: [], count: bounds.count + 1)
+        for pixel in pixels {
+            let x = pixel % width
+            var low = 0, high = bounds.count
+            while low < high {
+                let middle = (low + high) / 2
+                if bounds[middle] <= x { low = middle + 1 } else { high = middle }
+            }
+            strips[low].append(pixel)
+        }
+        for strip in strips where !strip.isEmpty {
+            for piece in pieces(of: strip) { trace(piece, into: &result) }
+        }
+    }
+
+    private enum Traced {
+        case loop([Vertex])
+        /// No single simple loop: cut the piece at these columns and try each part.
+        case cut([Int])
+    }
+
+    /// The bounding box of some pixels, and a bitmap of them over it.
+    private struct Box {
+        var minX = Int.max, minY = Int.max, maxX = Int.min, maxY = Int.min
+
+        init(_ pixels: [Int], width: Int) {
+            for pixel in pixels {
+                let (x, y) = (pixel % width, pixel / width)
+                minX = min(minX, x); maxX = max(maxX, x); minY = min(minY, y); maxY = max(maxY, y)
+            }
+        }
+
+        var columns: Int { maxX - minX + 1 }
+        var rows: Int { maxY - minY + 1 }
+
+        func bitmap(_ pixels: [Int], width: Int) -> [Bool] {
+            var map = [Bool](repeating: false, count: columns * rows)
+            for pixel in pixels { map[(pixel / width - minY) * columns + (pixel % width - minX)] = true }
+            return map
+        }
+    }
+
+    /// The 4-connected pieces of some pixels.
+    private func pieces(of pixels: [Int]) -> [[Int]] {
+        guard !pixels.isEmpty else { return [] }
+        let box = Box(pixels, width: width)
+        var map = box.bitmap(pixels, width: width)
+        let (columns, rows) = (box.columns, box.rows)
+        var result: [[Int]] = []
+        for start in map.indices where map[start] {
             var piece: [Int] = []
             var stack = [start]
-            seen[start] = true
+            map[start] = false
             while let index = stack.popLast() {
-                piece.append(index)
-                let (x, y) = (index % width, index / width)
-                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)]
-                where nx >= 0 && ny >= 0 && nx < width && ny < height {
-                    let next = ny * width + nx
-                    if bits[next], !seen[next] {
-                        seen[next] = true
-                        stack.append(next)
-                    }
-                }
-            }
-            result += trace(Set(piece.map { Vertex(x: $0 % width, y: $0 / width) }))
-        }
-        return result
-    }
-
-    /// Simple polygons covering exactly `pixels` (one 4-connected piece, or a cut part of one).
-    private func trace(_ pixels: Set<Vertex>) -> [[Vertex]] {
-        if let loop = simpleLoop(pixels) { return [loop] }
-        let columns = pixels.map(\.x)
-        guard let low = columns.min(), let high = columns.max(), high > low else { return [] }
-        let middle = (low + high + 1) / 2
-        var result: [[Vertex]] = []
-        for half in [pixels.filter { $0.x < middle }, pixels.filter { $0.x >= middle }] {
-            for part in pieces(of: half) { result += trace(part) }
-        }
-        return result
-    }
-
-    /// The 4-connected pieces of a set of pixels.
-    private func pieces(of pixels: Set<Vertex>) -> [Set<Vertex>] {
-        var left = pixels
-        var result: [Set<Vertex>] = []
-        while let start = left.first {
-            var piece: Set<Vertex> = [start]
-            var stack = [start]
-            left.remove(start)
-            while let pixel = stack.popLast() {
-                for next in [Vertex(x: pixel.x - 1, y: pixel.y), Vertex(x: pixel.x + 1, y: pixel.y),
-                             Vertex(x: pixel.x, y: pixel.y - 1), Vertex(x: pixel.x, y: pixel.y + 1)]
-                where left.remove(next) != nil {
-                    piece.insert(next)
-                    stack.append(next)
-                }
+                let (x, y) = (index % columns, index / columns)
+                piece.append((y + box.minY) * width + (x + box.minX))
+                if x > 0, map[index - 1] { map[index - 1] = false; stack.append(index - 1) }
+                if x + 1 < columns, map[index + 1] { map[index + 1] = false; stack.append(index + 1) }
+                if y > 0, map[index - columns] { map[index - columns] = false; stack.append(index - columns) }
+                if y + 1 < rows, map[index + columns] { map[index + columns] = false; stack.append(index + columns) }
             }
             result.append(piece)
         }
         return result
     }
 
-    /// The piece's boundary as one loop of corners (clockwise on screen, collinear corners removed),
-    /// or nil when its edges make several loops or visit a corner twice.
-    private func simpleLoop(_ pixels: Set<Vertex>) -> [Vertex]? {
-        // Directed boundary edges with the piece on their right (y grows downwards).
-        var next: [Vertex: Vertex] = [:]
+    /// The piece's boundary as one loop of corners (collinear corners removed), or where to cut it when
+    /// its edges make several loops (holes) or leave a corner twice (pixels touching at a corner).
+    private func simpleLoop(_ pixels: [Int], box: Box) -> Traced {
+        let map = box.bitmap(pixels, width: width)
+        let (columns, rows) = (box.columns, box.rows)
+        let stride = columns + 1
+        // Directed boundary edges with the piece on their right (y grows downwards), by corner index.
+        var next = [Int32](repeating: -1, count: stride * (rows + 1))
         var edges = 0
-        func add(_ from: Vertex, _ to: Vertex) -> Bool {
-            guard next[from] == nil else { return false }
-            next[from] = to
+        var pinches: [Int] = []
+        func filled(_ x: Int, _ y: Int) -> Bool { x >= 0 && y >= 0 && x < columns && y < rows && map[y * columns + x] }
+        func add(_ fromX: Int, _ fromY: Int, _ toX: Int, _ toY: Int) {
+            let from = fromY * stride + fromX
+            guard next[from] < 0 else {
+                pinches.append(fromX)
+                return
+            }
+            next[from] = Int32(toY * stride + toX)
             edges += 1
-            return true
         }
-        for p in pixels {
-            let (x, y) = (p.x, p.y)
-            if !pixels.contains(Vertex(x: x, y: y - 1)), !add(Vertex(x: x, y: y), Vertex(x: x + 1, y: y)) { return nil }
-            if !pixels.contains(Vertex(x: x + 1, y: y)), !add(Vertex(x: x + 1, y: y), Vertex(x: x + 1, y: y + 1)) { return nil }
-            if !pixels.contains(Vertex(x: x, y: y + 1)), !add(Vertex(x: x + 1, y: y + 1), Vertex(x: x, y: y + 1)) { return nil }
-            if !pixels.contains(Vertex(x: x - 1, y: y)), !add(Vertex(x: x, y: y + 1), Vertex(x: x, y: y)) { return nil }
+        for y in 0..<rows {
+            for x in 0..<columns where map[y * columns + x] {
+                if !filled(x, y - 1) { add(x, y, x + 1, y) }
+                if !filled(x + 1, y) { add(x + 1, y, x + 1, y + 1) }
+                if !filled(x, y + 1) { add(x + 1, y + 1, x, y + 1) }
+                if !filled(x - 1, y) { add(x, y + 1, x, y) }
+            }
         }
-        guard let start = next.keys.min(by: { ($0.y, $0.x) < ($1.y, $1.x) }) else { return nil }
-        var loop: [Vertex] = [start]
-        var cursor = next[start] ?? start
-        while cursor != start {
-            loop.append(cursor)
-            guard loop.count <= edges, let following = next[cursor] else { return nil }
-            cursor = following
+        guard let start = next.firstIndex(where: { $0 >= 0 }) else { return .cut([box.minX + 1]) }
+        // The first edge in row order lies on the outer boundary; every other loop is a hole.
+        var visited = [Bool](repeating: false, count: next.count)
+        var loops: [[Int]] = []
+        for first in [start] + next.indices.lazy.filter({ next[$0] >= 0 }) where !visited[first] {
+            var loop: [Int] = []
+            var cursor = first
+            while !visited[cursor], next[cursor] >= 0 {
+                visited[cursor] = true
+                loop.append(cursor)
+                cursor = Int(next[cursor])
+            }
+            loops.append(loop)
         }
-        // Every edge in this one loop: no holes, no corner passed twice.
-        guard loop.count == edges else { return nil }
-        return loop.indices.compactMap { index in
-            let previous = loop[(index + loop.count - 1) % loop.count], vertex = loop[index], following = loop[(index + 1) % loop.count]
+        let loop = loops[0]
+        guard pinches.isEmpty, loops.count == 1, loop.count == edges else {
+            let holes = loops.dropFirst().map { loop in (loop.map { $0 % stride }.min() ?? 0) + box.minX }
+            return .cut(pinches.map { $0 + box.minX } + holes)
+        }
+        let corners = loop.map { Vertex(x: $0 % stride + box.minX, y: $0 / stride + box.minY) }
+        return .loop(corners.indices.compactMap { index in
+            let previous = corners[(index + corners.count - 1) % corners.count], vertex = corners[index]
+            let following = corners[(index + 1) % corners.count]
             let straight = (previous.x == vertex.x && vertex.x == following.x) || (previous.y == vertex.y && vertex.y == following.y)
             return straight ? nil : vertex
-        }
+        })
     }
 }

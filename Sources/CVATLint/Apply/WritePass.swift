@@ -20,6 +20,8 @@ final class WritePass: AnnotationVisitor {
     private let invalid: InvalidPlaces?
     private let mediaOut: MediaPlan
     private let frameSizes: FrameSizes
+    /// Whether the export could hold media at all (a folder or zip, not a bare annotations.xml).
+    private let hasMedia: Bool
 
     /// What went where, counted.
     private(set) var before: [ApplyProgram.LabelKind: Int] = [:]
@@ -41,7 +43,8 @@ final class WritePass: AnnotationVisitor {
     private let frames: FrameSpill?
 
     init(program: ApplyProgram, survey: ApplySurvey, splicer: Splicer, media: MediaIndex?, invalid: InvalidPlaces?,
-         mediaOut: MediaPlan, frameSizes: FrameSizes) {
+         mediaOut: MediaPlan, frameSizes: FrameSizes, hasMedia: Bool) {
+        self.hasMedia = hasMedia
         self.program = program
         self.survey = survey
         self.splicer = splicer
@@ -142,7 +145,8 @@ final class WritePass: AnnotationVisitor {
     private func dropReason(image: ImageRecord, resolution: MediaResolution?) -> String? {
         guard let invalid else { return nil }
         if let reason = invalid.reason(forImageAt: image.location) { return reason }
-        if program.target.media.missing == .error, resolution?.file == nil { return "media_missing" }
+        // A bare annotations.xml has no media to miss.
+        if program.target.media.missing == .error, hasMedia, resolution?.file == nil { return "media_missing" }
         return nil
     }
 
@@ -342,7 +346,7 @@ final class WritePass: AnnotationVisitor {
             let size = frameSizes.size(taskID: taskID, file: resolution?.file)
             var reason: String?
             if size == nil { reason = "frame_size_unknown" }
-            if invalid != nil, program.target.media.missing == .error, resolution?.file == nil { reason = "media_missing" }
+            if invalid != nil, program.target.media.missing == .error, hasMedia, resolution?.file == nil { reason = "media_missing" }
             if let reason {
                 images.dropped[reason, default: 0] += 1
                 for (route, _) in shapes { self.route(route.label, route.kind, to: nil, nil, steps: route.steps + ["drop-invalid:\(reason)"]) }

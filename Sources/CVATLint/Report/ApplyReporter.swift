@@ -16,7 +16,8 @@ public struct ApplyReporter {
             for executed in manifest.executed {
                 let touched = executed.touched.map(\.count).reduce(0, +)
                 let what = touched > 0 ? ": \(counted(touched, "annotation"))" : ""
-                out += "    \(describe(executed.action)) [\(executed.lossless ? "lossless" : "lossy")]\(what)\n"
+                let note = executed.note.map { " (\($0))" } ?? ""
+                out += "    \(describe(executed.action)) [\(executed.lossless ? "lossless" : "lossy")]\(what)\(note)\n"
             }
         }
         if !manifest.skipped.isEmpty {

@@ -54,7 +54,14 @@ public enum RuleDocs {
         var out = "\(rule.id) (\(rule.defaultSeverity.rawValue), \(rule.category.rawValue))\n\n"
         out += rule.summary + ".\n\n" + rule.rationale + "\n"
         out += "\nIssue types: " + rule.issueTypes.map(\.id).joined(separator: ", ") + "\n"
-        if !rule.actions.isEmpty { out += "Actions: " + rule.actions.joined(separator: ", ") + "\n" }
+        if !rule.actions.isEmpty {
+            // Each action with whether `apply` may run it by default (lossless) or only with --allow-loss.
+            out += "Actions (what `apply` does):\n"
+            for action in rule.actions {
+                let declared = ImportAction.declarations.first { $0.key == action }?.value
+                out += "  \(action) (\(declared.map { $0.lossless ? "lossless" : "lossy" } ?? "not executed")): \(declared?.effect ?? "")\n"
+            }
+        }
         for (title, examples) in [("Triggers on", rule.triggering), ("Does not trigger on", rule.nonTriggering)]
         where !examples.isEmpty {
             out += "\n\(title):\n"

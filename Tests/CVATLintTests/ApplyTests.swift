@@ -1,0 +1,367 @@
+import CVATLint
+import CVATLintRules
+import Foundation
+import Testing
+
+/// Counts annotations per label × kind with Python's ElementTree: a parser and a counting rule of its own,
+/// independent of cvat-lint's reader and model. Image shapes and tags count once each; track frames
+/// count when not outside; skeleton elements belong to their skeleton.
+enum IndependentCount {
+    static let script = """
+        import json, sys
+        import xml.etree.ElementTree as ET
+        kinds = {"box", "polygon", "polyline", "points", "ellipse", "cuboid", "mask", "skeleton", "tag"}
+        result = []
+        for path in sys.argv[1:]:
+            counts = {}
+            stack, track = [], None
+            for event, element in ET.iterparse(path, events=("start", "end")):
+                if event == "start":
+                    parent = stack[-1] if stack else None
+                    if element.tag == "track":
+                        track = element.get("label")
+                    if element.tag in kinds and parent == "image" and element.get("label") is not None:
+                        key = element.get("label") + "|" + element.tag
+                        counts[key] = counts.get(key, 0) + 1
+                    elif element.tag in kinds and parent == "track" and element.get("outside") != "1":
+                        key = track + "|" + element.tag
+                        counts[key] = counts.get(key, 0) + 1
+                    stack.append(element.tag)
+                else:
+                    stack.pop()
+                    if len(stack) <= 1:
+                        element.clear()
+            result.append(counts)
+        print(json.dumps(result))
+        """
+
+    /// The counts of each file, in order.
+    static func of(_ files: [URL]) throws -> [[String: Int]] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + files.map(\.path)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONDecoder().decode([[String: Int]].self, from: data)
+    }
+}
+
+/// One apply case: an input and a target.
+struct ApplyCase: CustomTestStringConvertible, Sendable {
+    var path: String
+    var target: String
+    var testDescription: String { "\((path as NSString).lastPathComponent) → \(target)" }
+
+    static let all: [ApplyCase] = {
+        let paths = Paths.fixtureExports + CorpusEntry.all.map(\.path)
+        return Catalogue.standard.targetNames.flatMap { target in paths.map { ApplyCase(path: $0, target: target) } }
+    }()
+}
+
+@Suite("apply: the import stage")
+struct ApplyTests {
+    static func apply(_ path: String, target: String, options: ApplyOptions, into directory: URL,
+                      plan: PlanDocument? = nil) throws -> (ApplyResult, URL) {
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: target == "encord" ? Shared.encord : Shared.linter)
+            .apply(path: path, out: out.path, plan: plan, options: options)
+        return (result, out)
+    }
+
+    /// Inputs apply may refuse even with every flag: no well-formed XML at all, or no CVAT root.
+    static func isUnusable(_ report: ExportReport) -> Bool {
+        report.findings.contains { $0.rule == "xml" && $0.severity == .error }
+            || report.findings.contains { $0.rule == "schema" && $0.message.hasPrefix("root element") }
+    }
+
+    @Test("With --allow-loss --drop-invalid every usable input becomes an export that checks with zero errors, and the counts add up",
+          arguments: ApplyCase.all)
+    func everythingAllowed(_ test: ApplyCase) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome: (ApplyResult, URL)
+        let started = Date()
+        defer { print("TIMING \(Date().timeIntervalSince(started)) \(test.testDescription)") }
+        do {
+            outcome = try Self.apply(test.path, target: test.target, options: ApplyOptions(allowLoss: true, dropInvalid: true), into: directory)
+        } catch let error as InputError {
+            #expect(Self.isUnusable(try Shared.report(test.path, target: test.target)), "only unreadable XML may stop apply: \(error)")
+            return
+        }
+        let (result, out) = outcome
+        let input = result.inputReport
+        if !result.refusals.isEmpty {
+            #expect(Self.isUnusable(input), "refused: \(result.refusals)")
+            #expect(!FileManager.default.fileExists(atPath: out.path), "a refusal writes nothing")
+            return
+        }
+        let output = try #require(result.outputReport)
+        #expect(output.summary.errors == 0, "\(output.findings.filter { $0.severity == .error }.prefix(3).map(\.message))")
+        #expect(!output.findings.contains { $0.rule == "xml" || $0.rule == "schema" })
+        try checkCounts(result.manifest, input: URL(fileURLWithPath: test.path), output: out)
+    }
+
+    @Test("Without flags: zero errors, or a refusal naming what blocks and writing nothing", arguments: ApplyCase.all)
+    func lossless(_ test: ApplyCase) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome: (ApplyResult, URL)
+        do {
+            outcome = try Self.apply(test.path, target: test.target, options: ApplyOptions(), into: directory)
+        } catch is InputError {
+            #expect(Self.isUnusable(try Shared.report(test.path, target: test.target)))
+            return
+        }
+        let (result, out) = outcome
+        let input = result.inputReport
+        if result.refusals.isEmpty {
+            let remaining = Array(result.manifest.remainingErrors.prefix(3))
+            let errors = result.outputReport?.summary.errors
+            #expect(errors == 0, "\(remaining)")
+            #expect(result.manifest.executed.allSatisfy { $0.lossless }, "lossy without --allow-loss: \(result.manifest.executed)")
+            #expect(!result.manifest.transitions.contains { $0.toLabel == nil }, "nothing is dropped without the flags")
+        } else {
+            #expect(!FileManager.default.fileExists(atPath: out.path))
+            let blockingTypes = Set(input.findings.filter { $0.severity == .error }.map(\.issueType))
+            for reason in result.refusals {
+                let type = String(reason.prefix { $0 != ":" })
+                #expect(blockingTypes.contains(type), "a refusal names an error of the input: \(reason)")
+            }
+        }
+    }
+
+    /// The manifest's counts agree with an independent recount of input and output, and every difference
+    /// is one of its transitions.
+    func checkCounts(_ manifest: ApplyManifest, input: URL, output: URL) throws {
+        let inputFile = input.hasDirectoryPath || input.pathExtension != "xml" ? input.appendingPathComponent("annotations.xml") : input
+        guard FileManager.default.fileExists(atPath: inputFile.path) else { return } // a zip: counted by the manifest only
+        let counts = try IndependentCount.of([inputFile, output.appendingPathComponent("annotations.xml")])
+        let (before, after) = (counts[0], counts[1])
+        let listed = { (counts: [LabelKindCount]) in
+            Dictionary(counts.filter { $0.count > 0 }.map { ("\($0.label)|\($0.kind)", $0.count) }, uniquingKeysWith: +)
+        }
+        #expect(listed(manifest.before) == before.filter { $0.value > 0 }, "before")
+        #expect(listed(manifest.after) == after.filter { $0.value > 0 }, "after")
+        var expected = before
+        for transition in manifest.transitions {
+            expected["\(transition.label)|\(transition.kind)", default: 0] -= transition.count
+            if let label = transition.toLabel, let kind = transition.toKind {
+                expected["\(label)|\(kind)", default: 0] += transition.produced
+            }
+        }
+        #expect(expected.filter { $0.value != 0 } == after.filter { $0.value > 0 }, "before + transitions = after")
+    }
+
+    @Test("A clean export (no errors, no warnings) under --target cvat comes out byte for byte",
+          arguments: Paths.fixtureExports + CorpusEntry.all.map(\.path))
+    func cleanIsIdentical(_ path: String) throws {
+        let input = try Shared.report(path)
+        guard input.summary.errors == 0, input.summary.warnings == 0, !path.hasSuffix(".zip") else { return }
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (result, out) = try Self.apply(path, target: "cvat", options: ApplyOptions(), into: directory)
+        #expect(result.refusals.isEmpty)
+        let original = try Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("annotations.xml"))
+        let written = try Data(contentsOf: out.appendingPathComponent("annotations.xml"))
+        #expect(original == written)
+    }
+
+    @Test("Encord: label splits, conversions and field drops land where the plan says, the rest byte for byte")
+    func encordEdits() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = Paths.fixture("task-images-every-shape")
+        let (result, out) = try Self.apply(path, target: "encord", options: ApplyOptions(allowLoss: true), into: directory)
+        let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(xml.contains(#"<box label="car (bounding box)" xtl="1.00" ytl="2.00" xbr="20.00" ybr="12.00">"#))
+        #expect(xml.contains(#"<polygon label="person (polygon)" points="5.00,20.00;15.00,20.00;10.00,30.00">"#))
+        #expect(!xml.contains("<ellipse") && !xml.contains("<cuboid") && !xml.contains("<mask"))
+        #expect(xml.contains("<name>car (polygon)</name>"), "the cuboid became a polygon: car now has two kinds, so two items")
+        #expect(!xml.contains("occluded="))
+        // The version, the task fields and the second image are untouched bytes.
+        let original = try String(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(original.hasPrefix(String(xml.prefix(upTo: xml.range(of: "<labels>")?.lowerBound ?? xml.startIndex))))
+        #expect(xml.hasSuffix("  <image id=\"1\" name=\"park.png\" width=\"64\" height=\"48\">\n  </image>\n</annotations>\n"))
+        let ontology = Set(result.outputReport?.plan.ontology.map(\.name) ?? [])
+        #expect(ontology.isSuperset(of: ["car (bounding box)", "car (polygon)", "person (polygon)", "person (polyline)", "person (keypoint)"]))
+        #expect(result.outputReport?.findings.contains { $0.rule == "label-multiple-shapes" } == false)
+    }
+
+    @Test("Video → images: every visible track frame is a shape on its frame's image, named as its file")
+    func videoToImages() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (result, out) = try Self.apply(Paths.fixture("task-video-tracks"), target: "encord", options: ApplyOptions(allowLoss: true), into: directory)
+        #expect(result.outputReport?.format == .images)
+        #expect(result.outputReport?.summary.errors == 0)
+        let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(!xml.contains("<track"))
+        #expect(xml.contains(#"<image id="1" name="frame_000001.PNG" width="64" height="48">"#))
+        #expect(xml.contains(#"<polygon label="person" source="semi-auto" points="5.00,20.00;15.00,20.00;10.00,30.00" z_order="0" group_id="2">"#))
+        #expect(result.manifest.images.fromFrames == 3)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/frame_000002.PNG").path))
+    }
+
+    @Test("Masks trace into simple polygons whose areas add up to the pixel count, holes and pieces included")
+    func maskTracing() throws {
+        // A ring (a hole in the middle), a separate pixel, and two pixels touching only at a corner.
+        let rows = ["#####...#.",
+                    "#...#.....",
+                    "#####..#..",
+                    "........#."]
+        let bits = rows.flatMap { $0.map { $0 == "#" } }
+        let polygons = MaskTracer(width: 10, height: 4, bits: bits).polygons()
+        func area(_ polygon: [MaskTracer.Vertex]) -> Int {
+            var twice = 0
+            for index in polygon.indices {
+                let (a, b) = (polygon[index], polygon[(index + 1) % polygon.count])
+                twice += a.x * b.y - b.x * a.y
+            }
+            return abs(twice) / 2
+        }
+        #expect(polygons.map(area).reduce(0, +) == bits.filter { $0 }.count)
+        for polygon in polygons {
+            #expect(Set(polygon).count == polygon.count, "no corner visited twice")
+            let points = polygon.map { Point(x: Double($0.x), y: Double($0.y)) }
+            #expect(SelfIntersection.firstCrossing(of: points) == nil, "simple: \(polygon)")
+        }
+        #expect(polygons.count >= 4, "the ring is cut open; the lone pixel and the diagonal pair are pieces of their own")
+    }
+
+    @Test("An ellipse's polygon stays within the stated tolerance")
+    func ellipseBound() throws {
+        let shape = Shape(kind: .ellipse, xmlAttributes: [XMLAttribute(name: "cx", value: "100"), XMLAttribute(name: "cy", value: "50"),
+                                                          XMLAttribute(name: "rx", value: "80"), XMLAttribute(name: "ry", value: "30"),
+                                                          XMLAttribute(name: "rotation", value: "30")],
+                          location: SourceLocation(line: 1, column: 1))
+        let polygon = try #require(PolygonConversion.ellipse(shape))
+        // Each chord's midpoint lies within the tolerance of the ellipse (the sagitta bound).
+        let angle = 30.0 * .pi / 180
+        for index in polygon.indices {
+            let (a, b) = (polygon[index], polygon[(index + 1) % polygon.count])
+            let mid = Point(x: (a.x + b.x) / 2 - 100, y: (a.y + b.y) / 2 - 50)
+            let x = mid.x * cos(angle) + mid.y * sin(angle), y = -mid.x * sin(angle) + mid.y * cos(angle)
+            let scale = ((x / 80) * (x / 80) + (y / 30) * (y / 30)).squareRoot()
+            #expect((1 - scale) * 80 <= PolygonConversion.ellipseTolerance + 1e-9)
+        }
+    }
+}
+
+@Suite("apply on the command line")
+struct ApplyProcessTests {
+    @Test("Exit 0 with an output that checks clean; the input is not touched")
+    func success() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = Paths.fixture("task-images-every-shape")
+        let before = try FileManager.default.contentsOfDirectory(atPath: input + "/images")
+        let out = directory.appendingPathComponent("ready").path
+        let run = try runTool(["apply", "--no-config", "--target", "encord", "--allow-loss", "--out", out, input])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("check: 0 errors, 9 warnings, 4 infos → 0 errors"))
+        #expect(FileManager.default.fileExists(atPath: out + "/cvat-lint-apply.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: input + "/images") == before)
+        let manifest = try String(contentsOfFile: out + "/cvat-lint-apply.json", encoding: .utf8)
+        let problems = try validateJSON([manifest], schema: CVATSchema.applyManifestSchema)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("Exit 1 and nothing written when an error needs a lossy action; the refusal names it")
+    func refusal() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("ready").path
+        let run = try runTool(["apply", "--no-config", "--target", "encord", "--out", out, Paths.fixture("task-video-tracks")])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("video_format_unsupported: video → images is lossy"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("Exit 2: an output that exists, an output inside the input, a missing input, a foreign plan")
+    func unusable() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = Paths.fixture("task-images-every-shape")
+        let taken = directory.appendingPathComponent("taken")
+        try FileManager.default.createDirectory(at: taken, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: taken.appendingPathComponent("file"))
+        #expect(try runTool(["apply", "--no-config", "--out", taken.path, input]).status == 2)
+        #expect(try runTool(["apply", "--no-config", "--out", input + "/images/new", input]).status == 2)
+        #expect(try runTool(["apply", "--no-config", "--out", directory.appendingPathComponent("a").path, "/nonexistent"]).status == 2)
+        #expect(try runTool(["apply", "--no-config"]).status == 2)
+        let plan = directory.appendingPathComponent("plan.json")
+        let other = try runTool(["check", "--no-config", "--target", "cvat", "--format", "json", Paths.fixture("project-images-subsets")])
+        try Data(other.stdout.utf8).write(to: plan)
+        let foreign = try runTool(["apply", "--no-config", "--target", "cvat", "--plan", plan.path,
+                                   "--out", directory.appendingPathComponent("b").path, input])
+        #expect(foreign.status == 2)
+        #expect(foreign.stderr.contains("belongs to"))
+    }
+
+    @Test("--plan executes an edited plan: a renamed split item is the name written")
+    func editedPlan() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = Paths.fixture("task-images-every-shape")
+        let check = try runTool(["check", "--no-config", "--target", "encord", "--format", "json", input])
+        let edited = check.stdout.replacingOccurrences(of: "person (polyline)", with: "walkway")
+        let plan = directory.appendingPathComponent("plan.json")
+        try Data(edited.utf8).write(to: plan)
+        let out = directory.appendingPathComponent("ready").path
+        let run = try runTool(["apply", "--no-config", "--target", "encord", "--plan", plan.path, "--out", out, input])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let xml = try String(contentsOfFile: out + "/annotations.xml", encoding: .utf8)
+        #expect(xml.contains(#"<polyline label="walkway""#))
+        #expect(xml.contains("<name>walkway</name>"))
+    }
+
+    @Test("--dry-run prints the changes and writes nothing; a .zip output is a zip that checks clean")
+    func dryRunAndZip() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = Paths.fixture("task-images-every-shape")
+        let out = directory.appendingPathComponent("ready").path
+        let dry = try runTool(["apply", "--no-config", "--target", "encord", "--allow-loss", "--dry-run", "--out", out, input])
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("dry run, nothing written"))
+        #expect(dry.stdout.contains("splitLabel 'person' (polygon) → 'person (polygon)' [lossless]"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let zip = directory.appendingPathComponent("ready.zip").path
+        let zipped = try runTool(["apply", "--no-config", "--target", "encord", "--allow-loss", "--copy", "--out", zip, input])
+        #expect(zipped.status == 0, "\(zipped.stdout)\(zipped.stderr)")
+        #expect(try runTool(["check", "--no-config", "--target", "encord", "--quiet", zip]).status == 0)
+    }
+}
+
+@Suite("The README's import stage section")
+struct ApplyReadmeTests {
+    static let readme = (try? String(contentsOf: Paths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+
+    @Test("The action table names every action type, lossless or lossy as declared")
+    func actionTable() {
+        let rows = Self.readme.split(separator: "\n").filter { $0.hasPrefix("| `") && ($0.contains("| lossless |") || $0.contains("| lossy |")) }
+        for (action, declared) in ImportAction.declarations {
+            let row = rows.first { $0.contains("`\(action)`") }
+            #expect(row != nil, "README: no row for \(action)")
+            #expect(row?.contains("| \(declared.lossless ? "lossless" : "lossy") |") == true, "README: \(action) is \(declared.lossless ? "lossless" : "lossy")")
+        }
+    }
+
+    @Test("The worked example is what apply prints")
+    func workedExample() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("ready").path
+        let run = try runTool(["apply", "--no-config", "--target", "encord", "--allow-loss", "--out", out, Paths.fixture("task-images-every-shape")])
+        #expect(run.status == 0)
+        let printed = run.stdout.replacingOccurrences(of: out, with: "ready")
+        let marker = "$ cvat-lint apply --target encord --allow-loss --out ready Fixtures/task-images-every-shape\n"
+        let start = try #require(Self.readme.range(of: marker))
+        let end = try #require(Self.readme.range(of: "```", range: start.upperBound..<Self.readme.endIndex))
+        let example = String(Self.readme[start.upperBound..<end.lowerBound])
+        #expect(printed.replacingOccurrences(of: Paths.fixture("task-images-every-shape"), with: "Fixtures/task-images-every-shape") == example)
+    }
+}
