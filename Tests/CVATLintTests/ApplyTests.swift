@@ -83,8 +83,6 @@ struct ApplyTests {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let outcome: (ApplyResult, URL)
-        let started = Date()
-        defer { print("TIMING \(Date().timeIntervalSince(started)) \(test.testDescription)") }
         do {
             outcome = try Self.apply(test.path, target: test.target, options: ApplyOptions(allowLoss: true, dropInvalid: true), into: directory)
         } catch let error as InputError {

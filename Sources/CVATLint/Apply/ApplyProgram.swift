@@ -172,7 +172,7 @@ struct ApplyProgram {
             let outputs = Set((survey.kindsByLabel[label] ?? []).compactMap { outputKind(label: label, kind: $0) })
             let kept = outputs.filter { target.shape($0, level: level).isKept }
             let split = kept.count > 1 && target.labelsBindOneShape
-            for kind in outputs {
+            for kind in outputs.sorted() {
                 let key = LabelKind(label: label, kind: kind)
                 if let name = planned[key], name != label || !split {
                     itemNames[key] = name

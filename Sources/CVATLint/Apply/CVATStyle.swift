@@ -3,44 +3,11 @@ import Foundation
 /// Writes elements as CVAT's dumper does: two spaces per level, attributes in the order given, every
 /// shape closed on a line of its own, `<attribute>` children one per line.
 enum CVATStyle {
-    /// Text escaped for an attribute value in double quotes. Line breaks and tabs are written as
-    /// references: a parser would read them raw as spaces.
-    static func attribute(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 < 0x20 }) else {
-            return value
-        }
-        var out = ""
-        out.reserveCapacity(value.utf8.count + 8)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Text escaped for an attribute value in double quotes.
+    static func attribute(_ value: String) -> String { XMLEscaping.escape(value, attribute: true) }
 
     /// Text escaped for element content.
-    static func text(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x0D }) else { return value }
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func text(_ value: String) -> String { XMLEscaping.escape(value, attribute: false) }
 
     /// `<name a="1" b="2">` (or `/>` when `empty`).
     static func startTag(_ name: String, _ attributes: [XMLAttribute], empty: Bool = false) -> String {

@@ -26,33 +26,13 @@ public enum PolygonConversion {
             let hull = convexHull(corners)
             return hull.count >= 3 ? [hull] : nil
         case .mask:
-            guard let (left, top, width, height, bits) = maskBits(shape) else { return nil }
+            guard let (left, top, width, height, bits) = shape.maskPixels(limit: maximumMaskPixels) else { return nil }
             let traced = MaskTracer(width: width, height: height, bits: bits).polygons()
             guard !traced.isEmpty else { return nil }
             return traced.map { $0.map { Point(x: Double(left + $0.x), y: Double(top + $0.y)) } }
         default:
             return nil
         }
-    }
-
-    /// A mask's box and pixels from its RLE (runs alternate background and foreground, row-major in the
-    /// box); nil when its numbers do not read or the box is past `maximumMaskPixels`.
-    static func maskBits(_ shape: Shape) -> (Int, Int, Int, Int, [Bool])? {
-        guard shape.geometry.count == 4, let rle = shape["rle"], let left = shape.geometry[0], let top = shape.geometry[1],
-              let width = shape.geometry[2], let height = shape.geometry[3], abs(left) < 1e9, abs(top) < 1e9,
-              width >= 1, height >= 1, width * height <= Double(maximumMaskPixels) else { return nil }
-        let (w, h) = (Int(width), Int(height))
-        var bits = [Bool](repeating: false, count: w * h)
-        var position = 0
-        var value = false
-        for part in rle.split(separator: ",") {
-            guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
-            let end = min(bits.count, position + run)
-            if value, position < end { for index in position..<end { bits[index] = true } }
-            position = end
-            value.toggle()
-        }
-        return (Int(left), Int(top), w, h, bits)
     }
 
     /// Vertices on the ellipse, as many as keep the chord's sagitta r·(1 − cos(π/n)) under the tolerance.

@@ -123,7 +123,7 @@ final class WritePass: AnnotationVisitor {
             if tagChanged { try splicer.replace(span.start..<span.tagEnd, with: CVATStyle.startTag("image", attributes)) }
             // Shapes, and elements the schema refuses that --drop-invalid leaves out, in document order.
             let foreign = image.foreign.filter { invalid?.reason(forImageAt: $0.location) != nil }
-            var next = foreign.makeIterator().lazy.makeIterator()
+            var next = foreign.makeIterator()
             var pending = next.next()
             for shape in image.shapes {
                 while let element = pending, element.span.start < (shape.span?.start ?? 0) {

@@ -36,25 +36,34 @@ extension Shape {
         case .cuboid:
             return outline.map { .vertices($0) }
         case .mask:
-            guard let rle = self["rle"], let left = geometry[0], let top = geometry[1], let width = geometry[2],
-                  let height = geometry[3], abs(left) < 1e9, abs(top) < 1e9, width >= 1, height >= 1,
-                  // A bit per pixel is a byte here: masks past a 4K frame are not compared (memory stays bounded).
-                  width * height <= 9_000_000 else { return nil }
-            let (w, h) = (Int(width), Int(height))
-            var bits = [Bool](repeating: false, count: w * h)
-            var position = 0
-            var value = false
-            for part in rle.split(separator: ",") {
-                guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
-                let end = min(bits.count, position + run)
-                if value, position < end { for index in position..<end { bits[index] = true } }
-                position = end
-                value.toggle()
-            }
-            return .mask(left: Int(left), top: Int(top), width: w, height: h, bits: bits)
+            // A bit per pixel is a byte here: masks past a 4K frame are not compared (memory stays bounded).
+            guard let (left, top, width, height, bits) = maskPixels(limit: 9_000_000) else { return nil }
+            return .mask(left: left, top: top, width: width, height: height, bits: bits)
         case .skeleton, .tag:
             return nil
         }
+    }
+}
+
+extension Shape {
+    /// A mask's box and pixels from its RLE (runs alternate background and foreground, row-major in the
+    /// box); nil when its numbers do not read or the box holds more than `limit` pixels.
+    public func maskPixels(limit: Int) -> (left: Int, top: Int, width: Int, height: Int, bits: [Bool])? {
+        guard kind == .mask, geometry.count == 4, let rle = self["rle"], let left = geometry[0], let top = geometry[1],
+              let width = geometry[2], let height = geometry[3], abs(left) < 1e9, abs(top) < 1e9,
+              width >= 1, height >= 1, width * height <= Double(limit) else { return nil }
+        let (w, h) = (Int(width), Int(height))
+        var bits = [Bool](repeating: false, count: w * h)
+        var position = 0
+        var value = false
+        for part in rle.split(separator: ",") {
+            guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
+            let end = min(bits.count, position + run)
+            if value, position < end { for index in position..<end { bits[index] = true } }
+            position = end
+            value.toggle()
+        }
+        return (Int(left), Int(top), w, h, bits)
     }
 }
 

@@ -58,21 +58,5 @@ public struct JUnitReporter: Reporter {
     }
 
     /// XML text and attribute escaping; control characters XML 1.0 cannot hold are dropped.
-    func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\t", "\r": out += " "
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    func escape(_ text: String) -> String { XMLEscaping.escape(text, attribute: true) }
 }
