@@ -118,7 +118,7 @@ final class IdentityDuplicate: Rule {
             context.report("\(kind.what) '\(entry.example ?? "")' appears more than once\(scope)\(more)",
                            at: entry.first, issueType: kind.what.replacingOccurrences(of: " ", with: "_") + "_duplicate")
         }
-        let repeats = names.duplicates()
+        let repeats = names.duplicates { context.noteInstance("image_name_duplicate", at: SourceLocation(line: $0.line, column: $0.column)) }
         if let earliest = repeats.earliest {
             let more = repeats.count > 1 ? "; \(counted(repeats.count, "image")) repeat an earlier name in all" : ""
             context.report("the image here has the same name as the one at line \(earliest.first.line) in its task\(more)",
@@ -129,7 +129,10 @@ final class IdentityDuplicate: Rule {
     }
 
     private func reportExtensionTwins() {
-        let all = stems.duplicates(differentPayloadOnly: true)
+        // Every later twin is an occurrence (apply --drop-invalid leaves each out, the first name staying).
+        let all = stems.duplicates(differentPayloadOnly: true) {
+            context.noteInstance("image_name_differs_only_in_extension", at: SourceLocation(line: $0.line, column: $0.column))
+        }
         for (scope, entry) in extensionTwins.all {
             let place = scope.isEmpty ? "" : " in \(scope.trimmingCharacters(in: .whitespaces))"
             let more = entry.count > 1 ? "; \(counted(entry.count, "pair")) alike\(place)" : ""

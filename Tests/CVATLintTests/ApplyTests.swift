@@ -203,6 +203,24 @@ struct ApplyTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/frame_000002.PNG").path))
     }
 
+    @Test("--drop-invalid leaves out every later twin of names that differ only in extension, not just the first")
+    func everyTwinDropped() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let images = ["a.jpg", "b.jpg", "a.jpeg", "b.png", "c.jpg"].enumerated().map { index, name in
+            "  <image id=\"\(index)\" name=\"\(name)\" width=\"10\" height=\"10\">\n  </image>\n"
+        }.joined()
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotations>\n  <version>1.1</version>\n" + images + "</annotations>\n"
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data(xml.utf8).write(to: file)
+        let (result, out) = try ApplyTests.apply(file.path, target: "cvat", options: ApplyOptions(dropInvalid: true), into: directory)
+        #expect(result.inputReport.findings.contains { $0.issueType == "image_name_differs_only_in_extension" })
+        #expect(result.outputReport?.summary.errors == 0)
+        #expect(result.manifest.images.dropped["image_name_differs_only_in_extension"] == 2)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains("a.jpg") && written.contains("b.jpg") && !written.contains("a.jpeg") && !written.contains("b.png"))
+    }
+
     @Test("Masks trace into simple polygons whose areas add up to the pixel count, holes and pieces included")
     func maskTracing() throws {
         // A ring (a hole in the middle), a separate pixel, and two pixels touching only at a corner.

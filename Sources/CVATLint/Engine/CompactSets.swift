@@ -48,7 +48,9 @@ public final class SpillingDuplicateFinder {
     /// How many occurrences repeat an earlier key, and the repeat that comes first in the document with
     /// the place of the key's first occurrence. Memory stays fixed however many repeats there are.
     /// With `differentPayloadOnly`, a repeat counts only when its payload differs from the first one's.
-    public func duplicates(differentPayloadOnly: Bool = false) -> (count: Int, earliest: (repeat: Occurrence, first: Occurrence)?) {
+    /// `each` hears every repeat as it is found (in key order, not document order).
+    public func duplicates(differentPayloadOnly: Bool = false, each: (Occurrence) -> Void = { _ in })
+        -> (count: Int, earliest: (repeat: Occurrence, first: Occurrence)?) {
         var count = 0
         var earliest: (repeat: Occurrence, first: Occurrence)?
         sorter.forEachGroup { group in
@@ -57,6 +59,7 @@ public final class SpillingDuplicateFinder {
             let first = ordered[0]
             for occurrence in ordered.dropFirst() where !differentPayloadOnly || occurrence.payload != first.payload {
                 count += 1
+                each(occurrence)
                 if earliest.map({ occurrence.line < $0.repeat.line }) ?? true { earliest = (occurrence, first) }
             }
         }
