@@ -221,6 +221,18 @@ struct ApplyTests {
         #expect(written.contains("a.jpg") && written.contains("b.jpg") && !written.contains("a.jpeg") && !written.contains("b.png"))
     }
 
+    @Test("A skeleton item carries the edges its <svg> draws, between its own vertices")
+    func skeletonEdges() throws {
+        let path = Paths.corpus.appendingPathComponent("005").path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let report = try Shared.report(path, target: "encord")
+        let skeleton = try #require(report.plan.ontology.first { $0.kind == "skeleton" })
+        let vertices = Set((skeleton.vertices ?? []).map(\.name))
+        let edges = skeleton.edges ?? []
+        #expect(edges.count == 8)
+        #expect(edges.allSatisfy { vertices.contains($0.from) && vertices.contains($0.to) })
+    }
+
     @Test("Masks trace into simple polygons whose areas add up to the pixel count, holes and pieces included")
     func maskTracing() throws {
         // A ring (a hole in the middle), a separate pixel, and two pixels touching only at a corner.

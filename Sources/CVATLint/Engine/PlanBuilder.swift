@@ -27,7 +27,8 @@ enum PlanBuilder {
                 let name = split && kept ? "\(label) (\(target.itemName(kind)))" : label
                 ontology.append(OntologyItem(label: label, kind: kind.rawValue, name: name,
                                              shape: kept ? (support.to ?? kind.rawValue) : nil, status: support.status,
-                                             attributes: attributes, vertices: kind == .skeleton ? vertices : nil))
+                                             attributes: attributes, vertices: kind == .skeleton ? vertices : nil,
+                                             edges: kind == .skeleton ? skeletonEdges(label, meta: facts.meta) : nil))
             }
         }
 
@@ -61,6 +62,33 @@ enum PlanBuilder {
             actions.append(action)
         }
         return ImportPlan(target: target.target, ontology: ontology, actions: actions)
+    }
+
+    /// The edges a skeleton label's `<svg>` draws: `<line data-node-from data-node-to>` between the
+    /// `<circle data-node-id data-label-name>` vertices, by vertex name (edges to unnamed nodes left out).
+    static func skeletonEdges(_ label: String, meta: ExportMeta?) -> [PlannedEdge] {
+        let labels = meta?.section?.child("labels")?.children("label") ?? []
+        guard let svg = labels.first(where: { $0.value("name") == label && ($0.value("parent") ?? "").isEmpty })?.value("svg") else {
+            return []
+        }
+        func attribute(_ name: String, in tag: Substring) -> String? {
+            guard let start = tag.range(of: " \(name)=\"") else { return nil }
+            let rest = tag[start.upperBound...]
+            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        }
+        var names: [String: String] = [:]
+        var pairs: [(String, String)] = []
+        for tag in svg.split(separator: "<") {
+            if tag.hasPrefix("circle"), let id = attribute("data-node-id", in: tag), let name = attribute("data-label-name", in: tag) {
+                names[id] = name
+            } else if tag.hasPrefix("line"), let from = attribute("data-node-from", in: tag), let to = attribute("data-node-to", in: tag) {
+                pairs.append((from, to))
+            }
+        }
+        return pairs.compactMap { from, to in
+            guard let a = names[from], let b = names[to] else { return nil }
+            return PlannedEdge(from: a, to: b)
+        }
     }
 
     /// What becomes of attribute specs in the target, with their values.

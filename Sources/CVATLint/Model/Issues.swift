@@ -46,6 +46,14 @@ public struct OntologyItem: Sendable, Codable, Hashable {
     public var attributes: [PlannedAttribute]
     /// For a skeleton: its vertices (the sublabels, in `<meta>` order), each with its own attributes.
     public var vertices: [PlannedVertex]?
+    /// For a skeleton: the edges its `<svg>` draws between vertices, by vertex name.
+    public var edges: [PlannedEdge]?
+}
+
+/// One edge of a skeleton item, between two vertices named by their sublabels.
+public struct PlannedEdge: Sendable, Codable, Hashable {
+    public var from: String
+    public var to: String
 }
 
 /// One vertex of a skeleton item: a sublabel and what becomes of its attributes.
