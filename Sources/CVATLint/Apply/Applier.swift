@@ -56,7 +56,7 @@ public struct Applier {
         // Schema errors point at the element that breaks the XSD (those listed, up to --max-schema-findings).
         // A missing keyframe flag is not among them: the keyframe fix writes it.
         for finding in report.findings where finding.rule == "schema" && finding.severity == .error
-            && !finding.message.contains("'keyframe'") {
+            && !InvalidPlaces.isMendedByKeyframeFix(finding) {
             guard let line = finding.location.line else { continue }
             occurrences.append(("schema", SourceLocation(line: line, column: finding.location.column ?? 0)))
         }
@@ -210,7 +210,7 @@ public struct Applier {
         if error.rule == "schema" {
             // A root other than <annotations> is no CVAT file: nothing can be left out to mend that.
             if error.message.hasPrefix("root element") { return "\(error.message): not a CVAT export" }
-            if error.message.contains("'keyframe'") || options.dropInvalid { return nil }
+            if InvalidPlaces.isMendedByKeyframeFix(error) || options.dropInvalid { return nil }
             return "line \(error.location.line ?? 0): \(error.message); \(dropHint)"
         }
         if case .reexport? = error.action {
@@ -232,7 +232,7 @@ public struct Applier {
             if let skipped = program.skipped.first(where: { $0.action == action }) { return "\(action.typeName): \(skipped.reason)" }
         }
         if InvalidPlaces.mendedByApply.contains(error.issueType) { return nil }
-        if InvalidPlaces.droppable.contains(error.issueType) || InvalidPlaces.droppedImages.contains(error.issueType) {
+        if InvalidPlaces.droppable.contains(error.issueType) || InvalidPlaces.droppedWhole.contains(error.issueType) {
             return options.dropInvalid ? nil : "\(error.message); \(dropHint)"
         }
         return "\(error.message); apply has no fix for it"

@@ -18,7 +18,6 @@ final class ApplySurvey: AnnotationVisitor {
     private(set) var elementsBySkeleton: [String: [String]] = [:]
     /// Every track by its order in the file: the lines it spans, whether it has a keyframe.
     private(set) var tracks: [TrackSpan] = []
-    /// Image line ranges are not needed: an image's shapes carry their own places.
     private(set) var largestImageID = -1
     private(set) var largestTrackID = -1
     private(set) var imageCount = 0

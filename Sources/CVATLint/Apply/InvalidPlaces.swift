@@ -18,8 +18,14 @@ struct InvalidPlaces {
     /// keyframes on every frame they write, repeated ids are renumbered.
     static let mendedByApply: Set<String> = ["label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate"]
 
-    /// Errors about an image or `<meta>` as a whole that `--drop-invalid` mends by leaving it out.
-    static let droppedImages: Set<String> = ["media_missing", "label_name_duplicate"]
+    /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that
+    /// `--drop-invalid` mends by leaving it out; they are not occurrences at annotations.
+    static let droppedWhole: Set<String> = ["media_missing", "label_name_duplicate"]
+
+    /// A schema error the keyframe fix mends: a track frame without its `keyframe` flag, which apply writes.
+    static func isMendedByKeyframeFix(_ finding: Finding) -> Bool {
+        finding.rule == "schema" && finding.message.contains("required attribute 'keyframe'")
+    }
 
     /// Issue types that concern a track as a whole when it stays a track.
     static let trackWide: Set<String> = ["track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "schema"]

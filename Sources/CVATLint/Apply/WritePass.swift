@@ -34,7 +34,9 @@ final class WritePass: AnnotationVisitor {
 
     private var metaWritten = false
     private var trackIndex = -1
-    private var track: (record: TrackRecord, dropped: String?, headerDone: Bool, fixKeyframes: Bool, converts: Bool)?
+    /// The track being written: why it is left out (if it is), whether its start tag is written yet and its
+    /// label renamed by a split, whether its frames get keyframes, whether it becomes image shapes.
+    private var track: (record: TrackRecord, dropped: String?, headerDone: Bool, renamed: Bool, fixKeyframes: Bool, converts: Bool)?
     private var seenImageIDs: [String: IntegerBitSet] = [:]
     private var nextImageID: Int
     private var seenTrackIDs = IntegerBitSet()
@@ -199,7 +201,7 @@ final class WritePass: AnnotationVisitor {
         let converts = program.videoToImages
         let dropped = converts ? nil : invalid?.reason(forTrackLines: lines)
         let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
-        track = (header, dropped, false, fix, converts)
+        track = (header, dropped, false, false, fix, converts)
         attempt {
             if converts || dropped != nil {
                 try splicer.remove(span.start..<span.tagEnd)
@@ -225,9 +227,11 @@ final class WritePass: AnnotationVisitor {
             return
         }
         attempt {
+            var renamed = current.renamed
             if !current.headerDone {
                 track?.headerDone = true
-                try rewriteHeader(header, firstKind: shape.kind)
+                renamed = try rewriteHeader(header, firstKind: shape.kind)
+                track?.renamed = renamed
             }
             var attributes = shape.xmlAttributes
             var steps: [String] = []
@@ -245,8 +249,7 @@ final class WritePass: AnnotationVisitor {
                 }
             }
             let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps)
-            // The label lives on the track's start tag: a split renamed it there.
-            let renamed = program.itemName(label: label, kind: program.outputKind(label: label, kind: shape.kind) ?? shape.kind) != label
+            // The label lives on the track's start tag: a split renamed it there, once for every frame.
             switch outcome {
             case .keep:
                 if counted {
@@ -278,9 +281,9 @@ final class WritePass: AnnotationVisitor {
     }
 
     /// The track's start tag with its label split for the kind it is drawn as, a repeated id renumbered,
-    /// and dropped fields left off.
-    private func rewriteHeader(_ header: TrackRecord, firstKind: ShapeKind) throws {
-        guard let span = header.span else { return }
+    /// and dropped fields left off; true when the label was renamed.
+    private func rewriteHeader(_ header: TrackRecord, firstKind: ShapeKind) throws -> Bool {
+        guard let span = header.span else { return false }
         var attributes = header.xmlAttributes
         var changed = false
         let kind = program.outputKind(label: header.label, kind: firstKind) ?? firstKind
@@ -298,6 +301,7 @@ final class WritePass: AnnotationVisitor {
         attributes.removeAll { ["source", "group_id"].contains($0.name) && program.dropsField($0.name, label: header.label) }
         changed = changed || attributes.count != before
         if changed { try splicer.replace(span.start..<span.tagEnd, with: CVATStyle.startTag("track", attributes)) }
+        return name != header.label
     }
 
     // MARK: - Video frames to images
