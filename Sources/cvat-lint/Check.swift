@@ -83,8 +83,24 @@ struct Check: ParsableCommand {
     @Option(help: "Refuse a zip whose annotations.xml compresses better than this ratio (N:1).")
     var maxZipRatio: UInt64 = ZipLimits().maximumRatio
 
+    @Option(help: "HTML report: embed at most this many megabytes of images in the page (smallest first); past it, shapes are drawn on a blank canvas.")
+    var htmlMediaBudget: Double = Double(PictureOptions().mediaBudget) / 1_000_000
+
+    @Option(help: "HTML report: draw at most this many places of each rule on their images.")
+    var htmlPictures: Int = PictureOptions().perRule
+
     @Option(help: "Color in text reports: auto (only on a terminal), always, never.")
     var color: ColorChoice = .auto
+
+    /// Streams a report into a file, created or truncated.
+    private func write(_ reporter: Reporter, _ report: RunReport, toFile path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw InputError("cannot create \(path)")
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try reporter.write(report) { try handle.write(contentsOf: Data($0.utf8)) }
+    }
 
     static func ruleList(_ text: String) -> [String] {
         text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -92,6 +108,8 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         guard maxSchemaFindings >= 0 else { throw ValidationError("--max-schema-findings must be 0 or more") }
+        guard htmlMediaBudget >= 0, htmlMediaBudget.isFinite else { throw ValidationError("--html-media-budget must be 0 or more") }
+        guard htmlPictures >= 0 else { throw ValidationError("--html-pictures must be 0 or more") }
         if let maxWarnings, maxWarnings < 0 { throw ValidationError("--max-warnings must be 0 or more") }
         for output in outputs where ReportFormat.output(output) == nil {
             throw ValidationError("--output takes FORMAT=PATH with FORMAT one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")); got '\(output)'")
@@ -100,9 +118,12 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let wantsText = format == .text || outputs.contains { $0.hasPrefix("text=") }
+        let wantsHTML = format == .html || outputs.contains { $0.hasPrefix("html=") }
         let choices = CommandLineChoices(target: target, select: select, ignore: ignore, boxesAsPolygons: boxesAsPolygons,
                                          maximumSchemaFindings: maxSchemaFindings, configPath: config, noConfig: noConfig,
-                                         excerpts: wantsText && !statistics, noMediaContent: noMediaContent)
+                                         excerpts: (wantsText && !statistics) || wantsHTML, noMediaContent: noMediaContent,
+                                         pictures: wantsHTML ? PictureOptions(mediaBudget: Int(htmlMediaBudget * 1_000_000),
+                                                                              perRule: htmlPictures) : nil)
         let session = LintSession(catalogue: .standard, choices: choices,
                                   zipLimits: ZipLimits(maximumInflatedBytes: maxInflatedSize, maximumRatio: maxZipRatio))
         let progress = ProgressBar.forStandardError()
@@ -126,7 +147,8 @@ struct Check: ParsableCommand {
         let context = ReportFormat.Context(
             rules: Catalogue.standard.descriptions,
             paths: ReportPaths(base: FileManager.default.currentDirectoryPath),
-            text: TextReporter(useColor: useColor, grouping: groupBy, quiet: quiet, statisticsOnly: statistics))
+            text: TextReporter(useColor: useColor, grouping: groupBy, quiet: quiet, statisticsOnly: statistics),
+            targetTitles: Catalogue.standard.targetTitles)
         do {
             if let writeBaseline {
                 // Every finding of the run, those an older baseline knew included.
@@ -136,14 +158,14 @@ struct Check: ParsableCommand {
                 guard let (outputFormat, path) = ReportFormat.output(output) else { continue }
                 var fileContext = context
                 fileContext.text.useColor = false
-                try Data(outputFormat.reporter(fileContext).render(outcome.report).utf8).write(to: URL(fileURLWithPath: path))
+                try write(outputFormat.reporter(fileContext), outcome.report, toFile: path)
             }
         } catch {
             printError("cvat-lint: cannot write a report: \(error)")
             throw ExitStatus.unusableInput
         }
         if !outcome.report.exports.isEmpty || outcome.inputErrors.isEmpty {
-            print(try format.reporter(context).render(outcome.report), terminator: "")
+            try format.reporter(context).write(outcome.report) { print($0, terminator: "") }
         }
         if !outcome.inputErrors.isEmpty { throw ExitStatus.unusableInput }
         if Gate(failOn: failOn, maximumWarnings: maxWarnings).verdict(outcome.report.summary) != nil {

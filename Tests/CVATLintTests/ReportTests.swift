@@ -18,13 +18,15 @@ enum GoldenRun {
     /// The run, with export paths as a user in the repository would type them.
     static func report() throws -> RunReport {
         let session = LintSession(catalogue: .standard,
-                                  choices: CommandLineChoices(target: "encord", noConfig: true, excerpts: true))
+                                  choices: CommandLineChoices(target: "encord", noConfig: true, excerpts: true,
+                                                              pictures: PictureOptions()))
         var report = try session.run(paths: inputs.map { Paths.fixture($0.fixture) }).report
         for index in report.exports.indices { report.exports[index].path = inputs[index].shown }
         return report
     }
 
-    static let context = ReportFormat.Context(rules: Catalogue.standard.descriptions, paths: ReportPaths(base: "/repo"))
+    static let context = ReportFormat.Context(rules: Catalogue.standard.descriptions, paths: ReportPaths(base: "/repo"),
+                                              targetTitles: Catalogue.standard.targetTitles)
 }
 
 @Suite("Reporters")

@@ -17,10 +17,12 @@ public struct CommandLineChoices: Sendable {
     public var excerpts: Bool
     /// `--no-media-content`: never read media beyond their headers.
     public var noMediaContent: Bool
+    /// Draw findings on their images (for the HTML report), within these bounds; nil for none.
+    public var pictures: PictureOptions?
 
     public init(target: String? = nil, select: [String]? = nil, ignore: [String] = [], boxesAsPolygons: Bool? = nil,
                 maximumSchemaFindings: Int = 200, configPath: String? = nil, noConfig: Bool = false,
-                excerpts: Bool = false, noMediaContent: Bool = false) {
+                excerpts: Bool = false, noMediaContent: Bool = false, pictures: PictureOptions? = nil) {
         self.target = target
         self.select = select
         self.ignore = ignore
@@ -30,6 +32,7 @@ public struct CommandLineChoices: Sendable {
         self.noConfig = noConfig
         self.excerpts = excerpts
         self.noMediaContent = noMediaContent
+        self.pictures = pictures
     }
 }
 
@@ -108,6 +111,7 @@ public struct LintSession {
         var exports: [ExportReport] = []
         var containers: [ExportContainer] = []
         var excerpts: [[Int: String]] = []
+        var pictures: [ExportPictures] = []
         var errors: [InputError] = []
         for path in paths {
             let configPath = configurationPath(for: path)
@@ -124,20 +128,26 @@ public struct LintSession {
                 let source = try ExportOpener.open(path, limits: zipLimits)
                 // Excerpts of a zip come from a copy spooled to disk as the check reads it: the zip is
                 // inflated once, and memory stays flat.
-                let spool = choices.excerpts && source.readsAreCostly ? SpoolFile() : nil
+                let rereads = choices.excerpts || choices.pictures != nil
+                let spool = rereads && source.readsAreCostly ? SpoolFile() : nil
                 let report = try linter.check(source, progress: progress.map { report in
                     { done, total in report(path, done, total) }
                 }, tee: spool.map { file in { try file.write($0) } })
                 exports.append(report)
                 containers.append(source.container)
                 // Excerpts only decorate the text report: a failure to read them costs nothing else.
-                let lines: ExportSource? = choices.excerpts ? (spool.flatMap { $0.finished() } ?? source) : nil
-                excerpts.append(lines.map { (try? self.excerpts(for: report, from: $0)) ?? [:] } ?? [:])
+                let xml: ExportSource = spool.flatMap { $0.finished() } ?? source
+                excerpts.append(choices.excerpts ? (try? self.excerpts(for: report, from: xml)) ?? [:] : [:])
+                // Pictures decorate the HTML report: one that cannot be made leaves a page without pictures.
+                pictures.append(choices.pictures.flatMap { options in
+                    try? PictureCollector.collect(report: report, annotations: xml, media: source, options: options)
+                } ?? ExportPictures())
             } catch let error as InputError {
                 errors.append(error)
             }
         }
-        return LintOutcome(report: RunReport(exports: exports, containers: containers, excerpts: excerpts),
+        return LintOutcome(report: RunReport(exports: exports, containers: containers, excerpts: excerpts,
+                                                     pictures: pictures),
                            inputErrors: errors)
     }
 

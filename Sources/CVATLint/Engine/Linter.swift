@@ -30,6 +30,11 @@ public struct Catalogue: Sendable {
     /// The names `--target` takes.
     public var targetNames: [String] { profileSources.keys.sorted() }
 
+    /// Each target's display name (`encord` → `Encord`), for reports people read.
+    public var targetTitles: [String: String] {
+        Dictionary(uniqueKeysWithValues: targetNames.map { ($0, (try? profile(named: $0).name) ?? $0) })
+    }
+
     /// The profile of a target; throws when there is none or it does not read.
     public func profile(named name: String) throws -> TargetProfile {
         guard let yaml = profileSources[name] else {

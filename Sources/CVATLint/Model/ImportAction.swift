@@ -116,3 +116,23 @@ extension ImportAction {
         "reexport": (false, "executed where it can be: a job's <meta><job> becomes <task> (lossless); CVAT for video becomes CVAT for images, each track's visible frames a shape on its frame's <image> (track identity lost); missing media cannot be made (blocking)"),
     ]
 }
+
+extension ImportAction {
+    /// The action in words, as reports print it: `splitLabel 'car' (box) → 'car (bounding box)'`.
+    public var summary: String {
+        switch self {
+        case let .splitLabel(label, shape, into): "splitLabel '\(label)' (\(shape)) → '\(into)'"
+        case let .convertShape(label, from, to): "convertShape '\(label)' \(from) → \(to)"
+        case let .convertAttribute(label, attribute, from, to): "convertAttribute '\(label)'.\(attribute) \(from) → \(to)"
+        case let .dropAttribute(label, attribute): "dropAttribute '\(label)'.\(attribute)"
+        case let .dropField(label, field): "dropField \(field)" + (label.map { " of '\($0)'" } ?? "")
+        case let .dropAnnotation(label, shape): "dropAnnotation '\(label)' (\(shape))"
+        case let .splitPoints(label, into): "splitPoints '\(label)' → '\(into)'"
+        case let .skipMedia(file): "skipMedia \(file)"
+        case let .mapMediaName(file, name): "mapMediaName '\(name)' → \(file)"
+        case let .mapMediaNames(from, to, _, count, example): "mapMediaNames \(count) names like '\(example)' (\(from.isEmpty ? "∅" : from) → \(to.isEmpty ? "∅" : to))"
+        case let .relayoutMedia(subset, count): "relayoutMedia \(count) images of subset '\(subset)' → images/default/"
+        case let .reexport(format, level): "reexport as \(format)" + (level.map { " at level \($0)" } ?? "")
+        }
+    }
+}

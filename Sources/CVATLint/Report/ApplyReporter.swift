@@ -17,12 +17,12 @@ public struct ApplyReporter {
                 let touched = executed.touched.map(\.count).reduce(0, +)
                 let what = touched > 0 ? ": \(counted(touched, "annotation"))" : ""
                 let note = executed.note.map { " (\($0))" } ?? ""
-                out += "    \(describe(executed.action)) [\(executed.lossless ? "lossless" : "lossy")]\(what)\(note)\n"
+                out += "    \(executed.action.summary) [\(executed.lossless ? "lossless" : "lossy")]\(what)\(note)\n"
             }
         }
         if !manifest.skipped.isEmpty {
             out += "  not executed:\n"
-            for skipped in manifest.skipped { out += "    \(describe(skipped.action)): \(skipped.reason)\n" }
+            for skipped in manifest.skipped { out += "    \(skipped.action.summary): \(skipped.reason)\n" }
         }
         let dropped = manifest.transitions.filter { $0.toLabel == nil }
         if !dropped.isEmpty {
@@ -78,24 +78,6 @@ public struct ApplyReporter {
         }
         guard let after else { return "check: \(words(before))\n" }
         return "check: \(words(before)) → \(words(after))\n"
-    }
-
-    /// An action in words.
-    func describe(_ action: ImportAction) -> String {
-        switch action {
-        case let .splitLabel(label, shape, into): "splitLabel '\(label)' (\(shape)) → '\(into)'"
-        case let .convertShape(label, from, to): "convertShape '\(label)' \(from) → \(to)"
-        case let .convertAttribute(label, attribute, from, to): "convertAttribute '\(label)'.\(attribute) \(from) → \(to)"
-        case let .dropAttribute(label, attribute): "dropAttribute '\(label)'.\(attribute)"
-        case let .dropField(label, field): "dropField \(field)" + (label.map { " of '\($0)'" } ?? "")
-        case let .dropAnnotation(label, shape): "dropAnnotation '\(label)' (\(shape))"
-        case let .splitPoints(label, into): "splitPoints '\(label)' → '\(into)'"
-        case let .skipMedia(file): "skipMedia \(file)"
-        case let .mapMediaName(file, name): "mapMediaName '\(name)' → \(file)"
-        case let .mapMediaNames(from, to, _, count, example): "mapMediaNames \(count) names like '\(example)' (\(from.isEmpty ? "∅" : from) → \(to.isEmpty ? "∅" : to))"
-        case let .relayoutMedia(subset, count): "relayoutMedia \(count) images of subset '\(subset)' → images/default/"
-        case let .reexport(format, level): "reexport as \(format)" + (level.map { " at level \($0)" } ?? "")
-        }
     }
 }
 

@@ -1,17 +1,21 @@
 /// The report formats `check` writes, and how each is made.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case text, json, sarif, junit, github, gitlab
+    case text, json, sarif, junit, github, gitlab, html
 
     /// What every reporter may need, gathered once.
     public struct Context: Sendable {
         public var rules: [RuleDescription]
         public var paths: ReportPaths
         public var text: TextReporter
+        /// Each target's display name, for the HTML page's verdict.
+        public var targetTitles: [String: String]
 
-        public init(rules: [RuleDescription], paths: ReportPaths, text: TextReporter = TextReporter()) {
+        public init(rules: [RuleDescription], paths: ReportPaths, text: TextReporter = TextReporter(),
+                    targetTitles: [String: String] = [:]) {
             self.rules = rules
             self.paths = paths
             self.text = text
+            self.targetTitles = targetTitles
         }
     }
 
@@ -23,6 +27,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .junit: JUnitReporter(context)
         case .github: GitHubReporter(paths: context.paths)
         case .gitlab: GitLabReporter(paths: context.paths)
+        case .html: HTMLReporter(rules: context.rules, targetTitles: context.targetTitles)
         }
     }
 

@@ -11,11 +11,15 @@ public struct RunReport: Sendable {
     public var containers: [ExportContainer]
     /// Lines of each export's `annotations.xml` that findings point at, for the text report.
     public var excerpts: [[Int: String]]
+    /// Each export's pictures for the HTML report (empty unless it was asked for).
+    public var pictures: [ExportPictures]
 
-    public init(exports: [ExportReport], containers: [ExportContainer], excerpts: [[Int: String]] = []) {
+    public init(exports: [ExportReport], containers: [ExportContainer], excerpts: [[Int: String]] = [],
+                pictures: [ExportPictures] = []) {
         self.exports = exports
         self.containers = containers
         self.excerpts = excerpts
+        self.pictures = pictures
     }
 
     public var summary: SeverityCounts {
@@ -35,4 +39,12 @@ public struct RunReport: Sendable {
 /// Writes a run's report in one format.
 public protocol Reporter {
     func render(_ report: RunReport) throws -> String
+    /// Writes the report piece by piece (a page of pictures need not be held whole); by default, in one piece.
+    func write(_ report: RunReport, to output: (String) throws -> Void) throws
+}
+
+extension Reporter {
+    public func write(_ report: RunReport, to output: (String) throws -> Void) throws {
+        try output(render(report))
+    }
 }
