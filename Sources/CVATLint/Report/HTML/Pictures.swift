@@ -327,13 +327,16 @@ final class SceneLocator: AnnotationVisitor {
             cursor += 1
             switch pending {
             case let .image(image, ordinal)?:
+                // A line on the <image> tag itself is about the image, not a shape: no picture.
                 guard wanted > image.location.line,
                       let shapeIndex = image.shapes.lastIndex(where: { $0.location.line <= wanted }),
+                      let drawing = PictureCollector.drawing(of: image.shapes[shapeIndex]),
                       claim(line: wanted) else { continue }
-                take(line: wanted, image: image, ordinal: ordinal, shape: shapeIndex)
+                take(line: wanted, image: image, ordinal: ordinal, subject: image.shapes[shapeIndex], drawing: drawing)
             case let .trackShape(shape, track)?:
-                guard wanted >= track.location.line, claim(line: wanted) else { continue }
-                take(line: wanted, shape: shape, track: track)
+                guard wanted >= track.location.line, let frame = shape.frame, PictureCollector.drawing(of: shape) != nil,
+                      claim(line: wanted) else { continue }
+                take(line: wanted, shape: shape, frame: frame, track: track)
             case .trackStart?, nil:
                 continue
             }
@@ -347,7 +350,7 @@ final class SceneLocator: AnnotationVisitor {
         return !open.isEmpty
     }
 
-    private func take(line: Int, image: ImageRecord, ordinal: Int, shape: Int) {
+    private func take(line: Int, image: ImageRecord, ordinal: Int, subject: Shape, drawing: Drawing) {
         if sceneOfImage[ordinal] == nil {
             let shapes = image.shapes.prefix(PictureCollector.maximumShapes).compactMap { shape in
                 PictureCollector.drawing(of: shape).map {
@@ -359,14 +362,18 @@ final class SceneLocator: AnnotationVisitor {
                                mediaName: (image.name, image.subset, image.taskID)))
         }
         guard let sceneIndex = sceneOfImage[ordinal] else { return }
-        let highlightedLine = image.shapes[shape].location.line
-        if let drawn = scenes[sceneIndex].scene.shapes.firstIndex(where: { $0.line == highlightedLine }) {
+        let subjectLine = subject.location.line
+        if scenes[sceneIndex].scene.shapes.firstIndex(where: { $0.line == subjectLine }) == nil {
+            // Past the shapes drawn of a crowded image: the finding's own shape is drawn all the same.
+            scenes[sceneIndex].scene.shapes.append(SceneShape(kind: subject.kind, label: subject.label, line: subjectLine,
+                                                              trackID: nil, drawing: drawing))
+        }
+        if let drawn = scenes[sceneIndex].scene.shapes.firstIndex(where: { $0.line == subjectLine }) {
             byLine[line] = PicturePlace(scene: sceneIndex, shape: drawn)
         }
     }
 
-    private func take(line: Int, shape: Shape, track: TrackRecord) {
-        guard let frame = shape.frame, PictureCollector.drawing(of: shape) != nil else { return }
+    private func take(line: Int, shape: Shape, frame: Int, track: TrackRecord) {
         highlightedFrameShapes.insert(shape.location.line)
         let key = FrameKey(taskID: track.taskID, frame: frame)
         if sceneOfFrame[key] == nil {
@@ -415,7 +422,8 @@ final class FrameGatherer: AnnotationVisitor {
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard let frame = shape.frame, !shape.outside || highlighted.contains(shape.location.line) else { return }
         let key = FrameKey(taskID: track.taskID, frame: frame)
-        guard wanted.contains(key), shapes[key, default: []].count < PictureCollector.maximumShapes,
+        guard wanted.contains(key),
+              shapes[key, default: []].count < PictureCollector.maximumShapes || highlighted.contains(shape.location.line),
               let drawing = PictureCollector.drawing(of: shape) else { return }
         shapes[key, default: []].append(SceneShape(kind: shape.kind, label: track.label, line: shape.location.line,
                                                    trackID: track.id, drawing: drawing))
