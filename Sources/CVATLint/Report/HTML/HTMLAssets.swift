@@ -56,7 +56,7 @@ enum HTMLAssets {
         svg.scene g.subject path.mask{fill:rgba(255,23,68,.55)}
         svg.scene g .cut{fill:none;stroke-dasharray:2 2}
         svg.scene g circle.outside{opacity:.35}
-        svg.scene circle.marker{fill:none;stroke:#ff1744;stroke-width:2;stroke-dasharray:3 2;vector-effect:non-scaling-stroke}
+        svg.scene g.subject circle.marker{fill:none;stroke:#ff1744;stroke-width:2;stroke-dasharray:3 2;vector-effect:non-scaling-stroke}
         figure.chart{margin:.6rem 0}
         figure.chart figcaption{font-weight:600;margin-bottom:.2rem}
         figure.chart svg{max-width:100%;height:auto;font-size:12px}
