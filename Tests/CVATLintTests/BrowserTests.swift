@@ -199,13 +199,15 @@ struct BrowserTests {
         try #require(Browser.executable != nil, "CI requires a browser (CVAT_LINT_REQUIRE_BROWSER=1)")
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let page = try runTool(["check", "--no-config", "--target", "encord", "--format", "html", Paths.fixture("task-images-every-shape")]).stdout
+        // Run where a user would, in the repository with a relative path, as the README shows it.
+        let page = try runTool(["check", "--no-config", "--target", "encord", "--format", "html", "Fixtures/task-images-every-shape"],
+                               in: Paths.packageRoot).stdout
         let file = directory.appendingPathComponent("report.html")
         try page.write(to: file, atomically: true, encoding: .utf8)
         let update = ProcessInfo.processInfo.environment["UPDATE_SCREENSHOT"] == "1"
         let png = update ? Paths.packageRoot.appendingPathComponent("docs/html-report.png") : directory.appendingPathComponent("shot.png")
         _ = try Browser.run(Browser.arguments(directory.appendingPathComponent("profile"))
-            + ["--window-size=1100,1500", "--screenshot=\(png.path)", file.absoluteString + "#rule=attribute-unsupported"])
+            + ["--window-size=1000,2400", "--screenshot=\(png.path)", file.absoluteString + "#severity=warning&label=person"])
         let bytes = try Data(contentsOf: png)
         #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && bytes.count > 10_000, "a PNG of the page")
     }

@@ -143,3 +143,46 @@ struct HTMLReportTests {
         #expect(largest < 200_000, "no piece holds the page")
     }
 }
+
+@Suite("check --format html on the command line")
+struct HTMLCommandTests {
+    @Test("The page goes to standard output or to --output html=FILE, with check's exit codes; bad flags exit 2")
+    func exitCodesAndOutputs() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clean = try runTool(["check", "--no-config", "--target", "cvat", "--format", "html", Paths.fixture("task-images-every-shape")])
+        #expect(clean.status == 0 && clean.stdout.hasPrefix("<!DOCTYPE html>") && clean.stdout.hasSuffix("</html>\n"))
+        #expect(clean.stdout.contains("can be imported into CVAT: <strong>yes</strong>"))
+        let broken = try runTool(["check", "--no-config", "--target", "encord", "--format", "html", Paths.fixture("media-missing-file")])
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("can be imported into Encord: <strong>no</strong> — "))
+        let file = directory.appendingPathComponent("report.html")
+        let both = try runTool(["check", "--no-config", "--target", "encord", "--output", "html=\(file.path)", Paths.fixture("media-missing-file")])
+        #expect(both.status == 1 && both.stdout.contains("media-missing"), "the text report still goes to standard output")
+        let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(written == broken.stdout, "the same page either way")
+        for bad in [["--html-pictures", "-1"], ["--html-media-budget", "-2"]] {
+            let result = try runTool(["check", "--no-config", "--format", "html"] + bad + [Paths.fixture("task-images-every-shape")])
+            #expect(result.status == 2, "\(bad)")
+        }
+    }
+
+    @Test("The page loads nothing: no external script, style, font, image or link target")
+    func selfContained() throws {
+        let page = try runTool(["check", "--no-config", "--target", "encord", "--format", "html", Paths.fixture("task-images-every-shape")]).stdout
+        for reference in ["src=\"http", "href=\"http", "url(http", "@import", "src=\"//", "href=\"//", "<link", "<iframe"] {
+            #expect(!page.contains(reference), "\(reference)")
+        }
+        #expect(page.contains("href=\"data:image/png;base64,"), "media embedded as data URIs")
+    }
+
+    @Test("--html-media-budget 0 draws on blank canvases and says why; --html-pictures 0 draws none")
+    func flags() throws {
+        let path = Paths.fixture("task-images-every-shape")
+        let blank = try runTool(["check", "--no-config", "--target", "encord", "--format", "html", "--html-media-budget", "0", path]).stdout
+        #expect(!blank.contains("data:image/") && blank.contains("past the page's media budget"))
+        #expect(blank.contains("<rect class=\"canvas\" width=\"64\" height=\"48\"/>"), "the blank canvas has the declared size")
+        let none = try runTool(["check", "--no-config", "--target", "encord", "--format", "html", "--html-pictures", "0", path]).stdout
+        #expect(!none.contains("<figure class=\"picture\"") && none.contains("<article class=\"finding\""))
+    }
+}

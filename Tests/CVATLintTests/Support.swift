@@ -75,11 +75,12 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs `cvat-lint` with arguments; never uses a shell.
-func runTool(_ arguments: [String]) throws -> ProcessResult {
+/// Runs `cvat-lint` with arguments (in `directory`, else the test's own); never uses a shell.
+func runTool(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = Paths.executable
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

@@ -45,8 +45,8 @@ enum HTMLAssets {
         svg.media{position:absolute;width:0;height:0;overflow:hidden}
         svg.scene rect.canvas{fill:#fff;stroke:#bbb;stroke-dasharray:4 4;vector-effect:non-scaling-stroke}
         svg.scene g *{vector-effect:non-scaling-stroke;stroke-linejoin:round}
-        svg.scene g.other *{fill:none;stroke:#00bcd4;stroke-width:1;opacity:.55}
-        svg.scene g.other circle{fill:#00bcd4}
+        svg.scene g.other *{fill:none;stroke:#00e5ff;stroke-width:1.2;opacity:.85}
+        svg.scene g.other circle{fill:#00e5ff}
         svg.scene g.subject *{fill:rgba(255,23,68,.18);stroke:#ff1744;stroke-width:2.5}
         svg.scene g.subject polyline,svg.scene g.subject line{fill:none}
         svg.scene g.subject circle{fill:#ff1744}

@@ -124,9 +124,35 @@ public struct HTMLReporter: Reporter, Sendable {
         guard !lossy.isEmpty else {
             return "<p class=\"verdict yes\">can be imported into \(text(target)): <strong>yes</strong>, nothing lost</p>"
         }
-        return "<p class=\"verdict yes lossy\">can be imported into \(text(target)): <strong>yes</strong>, losing what "
-            + "\(lossy.count) lossy action\(lossy.count == 1 ? "" : "s") drop\(lossy.count == 1 ? "s" : ""): "
-            + lossy.map { "<code>\(text($0.summary))</code>" }.joined(separator: ", ") + "</p>"
+        return "<p class=\"verdict yes lossy\">can be imported into \(text(target)): <strong>yes</strong>, losing "
+            + text(losses(lossy, statistics: export.statistics)) + " (the lossy actions below)</p>"
+    }
+
+    /// What lossy actions lose, in one line: annotations dropped (counted), fields and attributes dropped, conversions.
+    private func losses(_ actions: [ImportAction], statistics: ExportStatistics?) -> String {
+        var dropped: [String] = []
+        var droppedCount = 0
+        var fields: [String] = []
+        var attributes: [String] = []
+        var other = 0
+        for action in actions {
+            switch action {
+            case let .dropAnnotation(label, shape):
+                dropped.append("\(label) \(shape)")
+                droppedCount += statistics?.byLabel.first { $0.label == label && $0.kind == shape }?.count ?? 0
+            case let .dropField(_, field): fields.append(field)
+            case let .dropAttribute(label, attribute): attributes.append("\(label).\(attribute)")
+            default: other += 1
+            }
+        }
+        var parts: [String] = []
+        if !dropped.isEmpty {
+            parts.append("\(droppedCount) annotation\(droppedCount == 1 ? "" : "s") (\(dropped.joined(separator: ", ")))")
+        }
+        if !fields.isEmpty { parts.append("the field\(fields.count == 1 ? "" : "s") \(fields.joined(separator: ", "))") }
+        if !attributes.isEmpty { parts.append("the attribute\(attributes.count == 1 ? "" : "s") \(attributes.joined(separator: ", "))") }
+        if other > 0 { parts.append("detail in \(other) conversion\(other == 1 ? "" : "s")") }
+        return parts.joined(separator: "; ")
     }
 
     /// The plan's items with their counts, and the actions an import stage executes.

@@ -29,9 +29,9 @@ struct SceneSVG {
             // A shape too small to see (a degenerate box, a lone point) gets a ring around it, inside its group.
             let points = Self.extent(subject)
             if let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(), let minY = points.map(\.y).min(),
-               let maxY = points.map(\.y).max(), max(maxX - minX, maxY - minY) < 4 * unit {
+               let maxY = points.map(\.y).max(), max(maxX - minX, maxY - minY) < 6 * unit {
                 drawn.removeLast("</g>".count)
-                drawn += "<circle class=\"marker\" cx=\"\(svgNumber((minX + maxX) / 2))\" cy=\"\(svgNumber((minY + maxY) / 2))\" r=\"\(svgNumber(4 * unit))\"/></g>"
+                drawn += "<circle class=\"marker\" cx=\"\(svgNumber((minX + maxX) / 2))\" cy=\"\(svgNumber((minY + maxY) / 2))\" r=\"\(svgNumber(6 * unit))\"/></g>"
             }
             out += drawn
         }
