@@ -206,6 +206,7 @@ public struct DirectoryExport: ExportSource {
     public var annotationsPath: String { "annotations.xml" }
     public var annotationsSize: UInt64? { fileSize(annotationsFile) }
     private let annotationsFile: String
+    private let listingCache = OnceCache<[MediaFile]?>()
 
     init(path: String) throws {
         self.path = path
@@ -262,30 +263,43 @@ public struct DirectoryExport: ExportSource {
     }
 
     /// Every file and symbolic link under `images/`; nil without an `images/` folder. A linked `images/`
-    /// is never followed: it holds no media (and is an integrity problem).
+    /// is never followed: it holds no media (and is an integrity problem). Walked once per export: the check,
+    /// its integrity pass and the HTML pictures all ask.
     private func listingOrNil() throws -> [MediaFile]? {
+        try listingCache.value { try walkImages() }
+    }
+
+    private func walkImages() throws -> [MediaFile]? {
         if imagesFolderLink != nil { return [] }
-        let root = URL(fileURLWithPath: path)
-        let images = root.appendingPathComponent("images")
+        let images = (path as NSString).appendingPathComponent("images")
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: images.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: images, isDirectory: &isDirectory), isDirectory.boolValue else {
             return nil
         }
         var files: [MediaFile] = []
-        let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey, .fileSizeKey]
-        // The enumerator does not descend into symlinked directories; links are listed, never followed.
-        guard let walker = FileManager.default.enumerator(at: images, includingPropertiesForKeys: keys) else {
-            return files
+        // readdir and lstat, not URL resource values: a folder of 25,000 frames is listed in milliseconds, not
+        // seconds. Links are listed, never followed (lstat), and a linked folder is not descended into.
+        func walk(_ folder: String, relative: String) {
+            guard let directory = opendir(folder) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard name != ".", name != ".." else { continue }
+                let full = folder + "/" + name
+                let relativePath = relative + "/" + name
+                var status = stat()
+                guard lstat(full, &status) == 0 else { continue }
+                switch status.st_mode & S_IFMT {
+                case S_IFDIR: walk(full, relative: relativePath)
+                case S_IFREG: files.append(MediaFile(path: relativePath, size: UInt64(status.st_size)))
+                case S_IFLNK: files.append(MediaFile(path: relativePath, size: UInt64(status.st_size), isSymlink: true))
+                default: continue
+                }
+            }
         }
-        let prefix = root.standardizedFileURL.path + "/"
-        for case let url as URL in walker {
-            let values = try? url.resourceValues(forKeys: Set(keys))
-            let isLink = values?.isSymbolicLink ?? false
-            guard isLink || values?.isRegularFile == true else { continue }
-            var relative = url.standardizedFileURL.path
-            if relative.hasPrefix(prefix) { relative.removeFirst(prefix.count) }
-            files.append(MediaFile(path: relative, size: UInt64(values?.fileSize ?? 0), isSymlink: isLink))
-        }
+        walk(images, relative: "images")
         return files.sorted { $0.path < $1.path }
     }
 
@@ -327,4 +341,21 @@ func readPrefix(of path: String, count: Int) throws -> [UInt8] {
         filled += got
     }
     return Array(bytes.prefix(filled))
+}
+
+/// A value worked out once, on first use, then shared (safe across threads).
+final class OnceCache<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+    private var done = false
+
+    func value(_ make: () throws -> Value) throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if done, let stored { return stored }
+        let made = try make()
+        stored = made
+        done = true
+        return made
+    }
 }
