@@ -71,6 +71,14 @@ struct ApplyTests {
         return (result, out)
     }
 
+    /// The output's report in the result is what a check of the written output says (apply may reuse the
+    /// input's check for a byte-identical output; this holds it to that).
+    static func expectFreshCheck(_ output: ExportReport, of out: URL, input: String, target: String) throws {
+        let bare = input.hasSuffix(".xml")
+        let fresh = try Shared.report(bare ? out.appendingPathComponent("annotations.xml").path : out.path, target: target)
+        #expect(output.findings == fresh.findings && output.summary == fresh.summary, "the output's report is not its check")
+    }
+
     /// Inputs apply may refuse even with every flag: no well-formed XML at all, or no CVAT root.
     static func isUnusable(_ report: ExportReport) -> Bool {
         report.findings.contains { $0.rule == "xml" && $0.severity == .error }
@@ -97,6 +105,7 @@ struct ApplyTests {
             return
         }
         let output = try #require(result.outputReport)
+        try Self.expectFreshCheck(output, of: out, input: test.path, target: test.target)
         #expect(output.summary.errors == 0, "\(output.findings.filter { $0.severity == .error }.prefix(3).map(\.message))")
         #expect(!output.findings.contains { $0.rule == "xml" || $0.rule == "schema" })
         try checkCounts(result.manifest, input: URL(fileURLWithPath: test.path), output: out)
@@ -117,8 +126,9 @@ struct ApplyTests {
         let input = result.inputReport
         if result.refusals.isEmpty {
             let remaining = Array(result.manifest.remainingErrors.prefix(3))
-            let errors = result.outputReport?.summary.errors
-            #expect(errors == 0, "\(remaining)")
+            let output = try #require(result.outputReport)
+            try Self.expectFreshCheck(output, of: out, input: test.path, target: test.target)
+            #expect(output.summary.errors == 0, "\(remaining)")
             #expect(result.manifest.executed.allSatisfy { $0.lossless }, "lossy without --allow-loss: \(result.manifest.executed)")
             #expect(!result.manifest.transitions.contains { $0.toLabel == nil }, "nothing is dropped without the flags")
         } else {
@@ -165,6 +175,7 @@ struct ApplyTests {
         let original = try Data(contentsOf: URL(fileURLWithPath: path).appendingPathComponent("annotations.xml"))
         let written = try Data(contentsOf: out.appendingPathComponent("annotations.xml"))
         #expect(original == written)
+        try Self.expectFreshCheck(try #require(result.outputReport), of: out, input: path, target: "cvat")
     }
 
     @Test("Encord: label splits, conversions and field drops land where the plan says, the rest byte for byte")

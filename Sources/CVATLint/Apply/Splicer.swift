@@ -15,6 +15,8 @@ final class Splicer {
     private var buffer: [UInt8] = []
     /// Bytes written to the output so far.
     private(set) var written: Int64 = 0
+    /// Whether any input byte was left out or any new text written: false means the output is the input.
+    private(set) var edited = false
 
     init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.sink = sink
@@ -47,7 +49,9 @@ final class Splicer {
     /// Skips the input up to `offset`: those bytes are not written.
     func skip(upTo offset: Int64) {
         guard offset > tapeStart else { return }
-        drop(Int(min(offset - tapeStart, Int64(storage.count - head))))
+        let count = Int(min(offset - tapeStart, Int64(storage.count - head)))
+        if count > 0 { edited = true }
+        drop(count)
     }
 
     /// Writes `text` in place of the input bytes `range`.
@@ -95,6 +99,7 @@ final class Splicer {
 
     /// Writes new text.
     func write(_ text: String) throws {
+        if !text.isEmpty { edited = true }
         var text = text
         try text.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
     }

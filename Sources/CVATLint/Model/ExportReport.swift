@@ -65,3 +65,12 @@ public struct ExportReport: Sendable, Codable {
         try container.encodeIfPresent(statistics, forKey: .statistics)
     }
 }
+
+extension ExportReport {
+    /// The same report for the same bytes found at another path.
+    func moved(to path: String) -> ExportReport {
+        var report = self
+        report.path = path
+        return report
+    }
+}

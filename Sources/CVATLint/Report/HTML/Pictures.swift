@@ -237,24 +237,24 @@ public enum PictureCollector {
         var position = 0
         var foreground = false
         var complete = true
-        for part in rle.split(separator: ",") {
-            guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
+        let read = Shape.forEachRun(of: rle) { run in
             if foreground {
                 var start = position
                 let end = position + run
                 while start < end {
+                    guard runs.count < maximumRuns else { complete = false; return false }
                     let row = start / rowLength
                     let column = start % rowLength
                     let length = min(end - start, rowLength - column)
-                    guard runs.count < maximumRuns else { complete = false; break }
                     runs.append(MaskRun(x: Int(left) + column, y: Int(top) + row, length: length))
                     start += length
                 }
             }
             position += run
             foreground.toggle()
-            if !complete { break }
+            return true
         }
+        guard read else { return nil }
         return .mask(left: left, top: top, width: width, height: height, runs: runs, complete: complete)
     }
 }
