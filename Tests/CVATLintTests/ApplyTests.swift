@@ -37,15 +37,7 @@ enum IndependentCount {
 
     /// The counts of each file, in order.
     static func of(_ files: [URL]) throws -> [[String: Int]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + files.map(\.path)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONDecoder().decode([[String: Int]].self, from: data)
+        try JSONDecoder().decode([[String: Int]].self, from: runProgram("python3", ["-c", script] + files.map(\.path)))
     }
 }
 

@@ -47,16 +47,7 @@ enum Browser {
     }
 
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(executable))
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: try runProgram(try #require(executable), arguments), as: UTF8.self)
     }
 
     /// Opens a copy of the page with the probe, at `fragment`, and returns what the probe recorded.
@@ -114,15 +105,7 @@ enum Browser {
             parser.ParseFile(open(sys.argv[1], "rb"))
             print(json.dumps(ranges))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, xml.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONDecoder().decode([[Int]].self, from: data).map { $0[0]...$0[1] }
+        return try JSONDecoder().decode([[Int]].self, from: runProgram("python3", ["-c", script, xml.path])).map { $0[0]...$0[1] }
     }
 
     /// Every fixture that has its media.

@@ -33,16 +33,7 @@ enum EncordSDK {
 
     /// Runs the harness on a folder (`--probe` only imports the SDK).
     static func run(on folder: String) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, harness.path, folder]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONDecoder().decode(Outcome.self, from: data)
+        try JSONDecoder().decode(Outcome.self, from: runProgram(python, [harness.path, folder]))
     }
 
     /// Whether the SDK can be imported here; the tests skip with this reason when not.
@@ -55,15 +46,7 @@ enum EncordSDK {
     }
 
     static func sha256(of file: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        String(decoding: try runProgram("sha256sum", [file.path]), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }
 

@@ -75,6 +75,21 @@ struct ProcessResult {
     var stderr: String
 }
 
+/// Runs a program found on the path (`/usr/bin/env NAME …`) or at an absolute path, and returns its standard
+/// output; standard error is discarded. Never uses a shell.
+func runProgram(_ program: String, _ arguments: [String]) throws -> Data {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
+    process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return data
+}
+
 /// Runs `cvat-lint` with arguments (in `directory`, else the test's own); never uses a shell.
 func runTool(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
     let process = Process()
