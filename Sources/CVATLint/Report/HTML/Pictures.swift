@@ -108,7 +108,8 @@ public enum PictureCollector {
         }
         guard !rulesByLine.isEmpty, options.perRule > 0 else { return ExportPictures(options: options) }
         let locator = SceneLocator(rulesByLine: rulesByLine, perRule: options.perRule)
-        try AnnotationsReader.stream(annotations, into: locator)
+        // Reading stops once every finding line is placed (lines lie in document order).
+        try AnnotationsReader.stream(annotations, into: locator, until: { locator.isDone })
         locator.finish()
         if !locator.frameScenes.isEmpty {
             let gatherer = FrameGatherer(wanted: locator.frameScenes, highlighted: locator.highlightedFrameShapes)
@@ -319,6 +320,9 @@ final class SceneLocator: AnnotationVisitor {
 
     func finish() { settle(before: Int.max) }
 
+    /// Every finding line is behind the reader: what follows can hold no picture.
+    var isDone: Bool { cursor >= lines.count }
+
     /// Resolves every finding line before `line` against the pending record.
     private func settle(before line: Int) {
         defer { pending = nil }
@@ -431,12 +435,19 @@ final class FrameGatherer: AnnotationVisitor {
 }
 
 extension AnnotationsReader {
-    /// Reads an export's `annotations.xml` into a visitor, without a schema or rules (the report's own passes).
-    static func stream(_ source: ExportSource, into visitor: AnnotationVisitor) throws {
+    /// Reads an export's `annotations.xml` into a visitor, without a schema or rules (the report's own passes),
+    /// to its end or until `done` says the rest is not needed.
+    static func stream(_ source: ExportSource, into visitor: AnnotationVisitor, until done: () -> Bool = { false }) throws {
+        struct Enough: Error {}
         let reader = AnnotationsReader(visitor: visitor) { _ in }
         let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
-        try source.streamAnnotations { parser.feed($0) }
-        parser.finish()
+        do {
+            try source.streamAnnotations { chunk in
+                parser.feed(chunk)
+                if done() { throw Enough() }
+            }
+            parser.finish()
+        } catch is Enough {}
     }
 }
