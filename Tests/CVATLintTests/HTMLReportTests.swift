@@ -104,7 +104,33 @@ struct HTMLReportTests {
         #expect(bare.scenes.allSatisfy { ($0.blankReason ?? "").contains("bare annotations.xml") })
     }
 
-    /// An export of `images` images, each with one box far outside its image (one finding each).
+    @Test("Within a tight budget the smallest images are embedded first, whatever their order in the file")
+    func smallestFirst() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let png = try Data(contentsOf: Paths.fixtures.appendingPathComponent("task-images-every-shape/images/street.png"))
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("images"), withIntermediateDirectories: true)
+        // Largest first in the file; PNG readers stop at IEND, so padding after it keeps each file an image.
+        let sizes = [("big.png", 5000), ("mid.png", 1000), ("small.png", 0)]
+        for (name, padding) in sizes {
+            try (png + Data(count: padding)).write(to: directory.appendingPathComponent("images/\(name)"))
+        }
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotations>\n  <version>1.1</version>\n  <meta><task><id>1</id><name>t</name><size>3</size><mode>annotation</mode><labels><label><name>car</name><type>rectangle</type><attributes></attributes></label></labels></task></meta>\n"
+        for (index, (name, _)) in sizes.enumerated() {
+            xml += "  <image id=\"\(index)\" name=\"\(name)\" width=\"64\" height=\"48\">\n    <box label=\"car\" source=\"manual\" occluded=\"0\" xtl=\"1.00\" ytl=\"1.00\" xbr=\"9.00\" ybr=\"9.00\" z_order=\"0\">\n    </box>\n  </image>\n"
+        }
+        try (xml + "</annotations>\n").write(to: directory.appendingPathComponent("annotations.xml"), atomically: true, encoding: .utf8)
+        let probes = try Self.findingsOnLines(of: directory.path, elements: ["box"]).map(\.finding)
+        let budget = 2 * png.count + 1000
+        let (_, pictures) = try Self.pictures(directory.path, target: "cvat", options: PictureOptions(mediaBudget: budget)) { $0 + probes }
+        #expect(pictures.scenes.map(\.title) == ["big.png", "mid.png", "small.png"])
+        #expect(pictures.media.map(\.file) == ["images/small.png", "images/mid.png"])
+        #expect(pictures.scenes[0].media == nil && (pictures.scenes[0].blankReason ?? "").contains("budget"))
+        #expect(pictures.scenes[1].media != nil && pictures.scenes[2].media != nil)
+        #expect(pictures.media.reduce(0) { $0 + $1.data.count } <= budget)
+    }
+
+    /// An export of `images` images, each with one box far outside its image.
     static func manyOutside(images: Int) -> String {
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotations>\n  <version>1.1</version>\n  <meta><task><id>1</id><name>t</name><size>\(images)</size><mode>annotation</mode><labels><label><name>car</name><type>rectangle</type><attributes></attributes></label></labels></task></meta>\n"
         for index in 0..<images {

@@ -155,9 +155,17 @@ public enum PictureCollector {
                 refused[file.path] = "\(file.path) is past the page's media budget of \(options.mediaBudget) bytes"
                 continue
             }
+            struct OverBudget: Error {}
             var data = Data()
             do {
-                try media.streamMedia(file) { data.append(contentsOf: $0) }
+                // The listing's size may be stale: the budget holds for the bytes actually read.
+                try media.streamMedia(file) { chunk in
+                    guard spent + data.count + chunk.count <= options.mediaBudget else { throw OverBudget() }
+                    data.append(contentsOf: chunk)
+                }
+            } catch is OverBudget {
+                refused[file.path] = "\(file.path) is past the page's media budget of \(options.mediaBudget) bytes"
+                continue
             } catch {
                 refused[file.path] = "\(file.path) cannot be read"
                 continue
