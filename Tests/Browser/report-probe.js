@@ -12,6 +12,18 @@
   function key(article) {
     return article.dataset.rule + "@" + (article.querySelector(".place code") || {}).textContent;
   }
+  // Each embedded image is also loaded into an <img> added before the load event, so that the event waits
+  // for it and its decoding can be read off synchronously (a decode() promise may outlive --dump-dom).
+  var decoders = [];
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("svg.media image").forEach(function (image) {
+      var img = document.createElement("img");
+      img.hidden = true;
+      img.src = image.getAttribute("href");
+      document.body.appendChild(img);
+      decoders.push([image.id, img]);
+    });
+  });
   window.addEventListener("load", function () {
     var result = { errors: errors, findings: 0, visible: [], hidden: [], pictured: [], unpictured: [], undrawn: [],
                    images: 0, undecoded: [] };
@@ -30,17 +42,13 @@
       var rendered = svg.getBoundingClientRect();
       if (!box || box.width + box.height <= 0 || rendered.width <= 0 || rendered.height <= 0) result.undrawn.push(key(article));
     });
-    var images = Array.prototype.slice.call(document.querySelectorAll("svg.media image"));
-    result.images = images.length;
-    Promise.all(images.map(function (image) {
-      var probe = new Image();
-      probe.src = image.getAttribute("href");
-      return probe.decode().catch(function () { result.undecoded.push(image.id); });
-    })).then(function () {
-      var pre = document.createElement("pre");
-      pre.id = "probe";
-      pre.textContent = JSON.stringify(result);
-      document.body.appendChild(pre);
+    result.images = decoders.length;
+    decoders.forEach(function (pair) {
+      if (!(pair[1].complete && pair[1].naturalWidth > 0)) result.undecoded.push(pair[0]);
     });
+    var pre = document.createElement("pre");
+    pre.id = "probe";
+    pre.textContent = JSON.stringify(result);
+    document.body.appendChild(pre);
   });
 })();

@@ -108,8 +108,8 @@ enum Browser {
         return try JSONDecoder().decode([[Int]].self, from: runProgram("python3", ["-c", script, xml.path])).map { $0[0]...$0[1] }
     }
 
-    /// Every fixture that has its media.
-    static let fixturesWithMedia: [String] = Paths.fixtureExports.filter { path in
+    /// Every fixture that has its media, and the corpus exports saved with theirs (real photographs).
+    static let exportsWithMedia: [String] = (Paths.fixtureExports + CorpusEntry.all.map(\.path)).filter { path in
         !path.hasSuffix(".zip") && FileManager.default.fileExists(atPath: path + "/images")
     }
 }
@@ -118,8 +118,8 @@ enum Browser {
        .enabled(if: Browser.executable != nil || Browser.required,
                 "no chromium, chromium-browser or google-chrome on the path (.ci/run installs Debian's chromium)"))
 struct BrowserTests {
-    @Test("The report of every fixture with media opens with no script error, and every finding with geometry shows its picture",
-          arguments: Browser.fixturesWithMedia)
+    @Test("The report of every fixture (and corpus export) with media opens with no script error, and every finding with geometry shows its picture",
+          arguments: Browser.exportsWithMedia)
     func everyPictureShows(_ path: String) throws {
         try #require(Browser.executable != nil, "CI requires a browser (CVAT_LINT_REQUIRE_BROWSER=1)")
         let directory = try Paths.temporaryDirectory()

@@ -63,7 +63,7 @@ struct HTMLReportTests {
         let skeleton = Self.subject(svg("skeleton"))
         #expect(skeleton.contains(#"<line x1="20" y1="20" x2="25" y2="30"/>"#), "the plan's edge joins head and hand")
         #expect(skeleton.contains(#"<circle class="outside""#), "an outside vertex is drawn faint")
-        #expect(svg("box").hasPrefix(#"<svg class="scene" viewBox="0 0 64 48""#))
+        #expect(svg("box").hasPrefix(#"<svg class="scene" viewBox="0 0 64 48" width="360" height="270""#))
         #expect(svg("box").contains(##"<use href="#m" width="64" height="48"/>"##))
     }
 

@@ -37,7 +37,7 @@ enum HTMLAssets {
         pre.excerpt{background:#f4f4f4;padding:.3rem .5rem;overflow-x:auto;margin:.3rem 0}
         pre .ln{color:var(--muted);user-select:none}
         figure.picture{margin:.4rem 0;display:inline-block;cursor:zoom-in;background:#fff}
-        figure.picture svg.scene{display:block;width:360px;max-width:100%;height:auto;max-height:360px;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 0 0/16px 16px}
+        figure.picture svg.scene{display:block;max-width:100%;height:auto;background:repeating-conic-gradient(#eee 0 25%,#fff 0 50%) 0 0/16px 16px}
         figure.picture figcaption{color:var(--muted);font-size:.8em}
         figure.picture.zoom{position:fixed;inset:0;z-index:10;margin:0;display:flex;flex-direction:column;align-items:center;justify-content:center;background:rgba(0,0,0,.85);cursor:zoom-out}
         figure.picture.zoom svg.scene{max-width:96vw;max-height:90vh;width:96vw;height:90vh}

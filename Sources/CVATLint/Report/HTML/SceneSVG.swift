@@ -13,7 +13,10 @@ struct SceneSVG {
     func render(highlight: Int) -> String {
         let box = viewBox()
         let unit = max(box.width, box.height) / 160
+        // Shown at most 360 px on its long side, in its own proportions (the page scales it; a click zooms).
+        let scale = 360 / max(box.width, box.height)
         var out = "<svg class=\"scene\" viewBox=\"\(svgNumber(box.x)) \(svgNumber(box.y)) \(svgNumber(box.width)) \(svgNumber(box.height))\""
+            + " width=\"\(Int((box.width * scale).rounded()))\" height=\"\(Int((box.height * scale).rounded()))\""
             + " role=\"img\" aria-label=\"\(XMLEscaping.escape(scene.title, attribute: true))\">"
         if let mediaID, let width = scene.width, let height = scene.height {
             out += "<use href=\"#\(mediaID)\" width=\"\(width)\" height=\"\(height)\"/>"
