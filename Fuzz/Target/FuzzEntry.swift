@@ -9,11 +9,16 @@ private let fuzzLinter: Linter? = {
     return try? Linter(catalogue: .standard, options: options)
 }()
 
-/// Lints bytes as an `annotations.xml`, and renders every report format, as `check` would; then applies
+/// Lints bytes as an `annotations.xml`, and renders every report format (the HTML page with its pictures), as
+/// `check` would; then applies
 /// the plan with every flag on, as `apply` would.
 func lintBytes(_ bytes: [UInt8]) {
     guard let linter = fuzzLinter, let report = try? linter.check(MemoryExport(bytes: bytes)) else { return }
-    let run = RunReport(exports: [report], containers: [.xml])
+    // The HTML page's pictures too: the scene pass reads the bytes again and draws what the findings point at.
+    let source = MemoryExport(bytes: bytes)
+    let pictures = (try? PictureCollector.collect(report: report, annotations: source, media: source, options: PictureOptions()))
+        ?? ExportPictures()
+    let run = RunReport(exports: [report], containers: [.xml], pictures: [pictures])
     let context = ReportFormat.Context(rules: Catalogue.standard.descriptions, paths: ReportPaths(base: "/"))
     for format in ReportFormat.allCases { _ = try? format.reporter(context).render(run) }
     applyBytes(bytes, linter: linter, input: report)
