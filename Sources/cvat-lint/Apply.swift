@@ -72,7 +72,7 @@ struct Apply: ParsableCommand {
         do {
             let configuration = try session.configurationPath(for: path).map(session.configuration(at:))
             let linter = try Linter(catalogue: .standard, options: try session.options(for: configuration))
-            let document = try plan.map { try PlanDocument(json: try Data(contentsOf: URL(fileURLWithPath: $0))) }
+            let document = try plan.map { try PlanDocument(json: try Data(contentsOf: URL(fileURLWithPath: $0)), schema: CVATSchema.reportSchema) }
             let options = ApplyOptions(allowLoss: allowLoss, dropInvalid: dropInvalid, masks: masks, ellipses: ellipses,
                                        cuboids: cuboids, media: media)
             result = try Applier(linter: linter).apply(path: path, out: out ?? "", plan: document, options: options, dryRun: dryRun)

@@ -315,8 +315,23 @@ public struct PlanDocument: Sendable {
     private let plan: ImportPlan
     private let identity: String?
 
-    /// Reads the JSON; throws with a one-line reason when it is neither shape, or does not decode.
-    public init(json: Data) throws {
+    /// Reads the JSON; throws with a one-line reason when it is neither shape, breaks the published JSON Schema
+    /// (`schema`, the report's: a report as a whole, a bare plan as its `plan` definition), or does not decode.
+    public init(json: Data, schema: String? = nil) throws {
+        if let schema {
+            let validator = try JSONSchemaValidator(schema: schema)
+            let isReport = (try? JSONSerialization.jsonObject(with: json) as? [String: Any])?["exports"] != nil
+            let errors: [String]
+            do {
+                errors = try validator.errors(in: json, against: isReport ? "#" : "#/definitions/plan")
+            } catch {
+                throw InputError("the plan file is not JSON: \(error)")
+            }
+            if !errors.isEmpty {
+                throw InputError("the plan file breaks the published JSON Schema (cvat-lint schema --report) at "
+                                 + errors.prefix(3).joined(separator: "; ") + (errors.count > 3 ? "; …" : ""))
+            }
+        }
         struct Report: Decodable {
             struct Export: Decodable {
                 var plan: ImportPlan
