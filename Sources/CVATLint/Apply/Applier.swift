@@ -45,8 +45,8 @@ public struct Applier {
 
         // Pass 1: the check, with what apply needs to know beside it.
         let survey = ApplySurvey()
-        var occurrences: [(String, SourceLocation)] = []
-        let report = try linter.check(source, visitors: [survey], instances: { occurrences.append(($0, $1)) })
+        var occurrences: [InvalidPlaces.Place] = []
+        let report = try linter.check(source, visitors: [survey], instances: { InvalidPlaces.keep($0, at: $1, in: &occurrences) })
         if let broken = report.findings.first(where: { $0.rule == "xml" && $0.severity == .error }) {
             throw InputError("\(path): \(broken.location.file):\(broken.location.line ?? 0): \(broken.message); apply needs well-formed XML")
         }
@@ -58,7 +58,7 @@ public struct Applier {
         for finding in report.findings where finding.rule == "schema" && finding.severity == .error
             && !InvalidPlaces.isMendedByKeyframeFix(finding) {
             guard let line = finding.location.line else { continue }
-            occurrences.append(("schema", SourceLocation(line: line, column: finding.location.column ?? 0)))
+            InvalidPlaces.keep("schema", at: SourceLocation(line: line, column: finding.location.column ?? 0), in: &occurrences)
         }
         let invalid = options.dropInvalid ? InvalidPlaces(occurrences: occurrences, errorTypes: errorTypes) : nil
 

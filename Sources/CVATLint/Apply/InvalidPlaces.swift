@@ -30,29 +30,65 @@ struct InvalidPlaces {
     /// Issue types that concern a track as a whole when it stays a track.
     static let trackWide: Set<String> = ["track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "schema"]
 
-    private var places: [SourceLocation: String] = [:]
-    /// Lines holding a place, sorted, for finding which track holds one.
-    private var lines: [(line: Int, issueType: String)] = []
+    /// The droppable types in a fixed order, so that a place stores a byte, not a string.
+    private static let typeNames: [String] = droppable.sorted()
+    private static let typeIndex: [String: UInt8] = Dictionary(uniqueKeysWithValues: typeNames.enumerated().map { ($1, UInt8($0)) })
 
-    /// Keeps the occurrences whose issue type is droppable and, in this check, an error.
-    init(occurrences: [(String, SourceLocation)], errorTypes: Set<String>) {
-        for (issueType, location) in occurrences
-        where Self.droppable.contains(issueType) && errorTypes.contains(issueType) && places[location] == nil {
-            places[location] = issueType
-            lines.append((location.line, issueType))
+    /// One broken place in 9 bytes (line and column packed, the type's index): memory grows with the broken
+    /// annotations `--drop-invalid` leaves out, by that much each, never with the export.
+    struct Place {
+        var key: UInt64
+        var type: UInt8
+    }
+
+    /// Packs a location so that keys sort as (line, column).
+    static func key(_ location: SourceLocation) -> UInt64 {
+        UInt64(UInt32(clamping: max(location.line, 0))) << 32 | UInt64(UInt32(clamping: max(location.column, 0)))
+    }
+
+    /// Keeps one occurrence noted during the check when its type is droppable at all (which ones are errors is
+    /// known only once the check ends).
+    static func keep(_ issueType: String, at location: SourceLocation, in places: inout [Place]) {
+        guard let type = typeIndex[issueType] else { return }
+        places.append(Place(key: key(location), type: type))
+    }
+
+    /// Sorted by key, one per place (the first noted).
+    private var places: [Place] = []
+
+    /// Keeps the occurrences whose issue type is, in this check, an error.
+    init(occurrences: [Place], errorTypes: Set<String>) {
+        let errors = Set(errorTypes.compactMap { Self.typeIndex[$0] })
+        var kept = occurrences.enumerated().filter { errors.contains($0.element.type) }
+        // Stable: the first noted of a place wins, as it did.
+        kept.sort { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }
+        for (_, place) in kept where places.last?.key != place.key { places.append(place) }
+    }
+
+    private func index(atOrAfter key: UInt64) -> Int {
+        var low = 0, high = places.count
+        while low < high {
+            let middle = (low + high) / 2
+            if places[middle].key < key { low = middle + 1 } else { high = middle }
         }
-        lines.sort { $0.line < $1.line }
+        return low
+    }
+
+    private func type(at location: SourceLocation) -> String? {
+        let key = Self.key(location)
+        let found = index(atOrAfter: key)
+        return found < places.count && places[found].key == key ? Self.typeNames[Int(places[found].type)] : nil
     }
 
     var isEmpty: Bool { places.isEmpty }
 
     /// Why an image (at its own place) is left out, if it is.
-    func reason(forImageAt location: SourceLocation) -> String? { places[location] }
+    func reason(forImageAt location: SourceLocation) -> String? { type(at: location) }
 
     /// Why a shape is left out: a broken place at it, its attributes, its elements or theirs.
     func reason(for shape: Shape, ignoring: Set<String> = []) -> String? {
         func at(_ location: SourceLocation) -> String? {
-            guard let type = places[location], !ignoring.contains(type) else { return nil }
+            guard let type = type(at: location), !ignoring.contains(type) else { return nil }
             return type
         }
         if let type = at(shape.location) { return type }
@@ -66,11 +102,8 @@ struct InvalidPlaces {
 
     /// Why a track that stays a track is left out: any broken place on the lines it spans.
     func reason(forTrackLines range: ClosedRange<Int>) -> String? {
-        var low = 0, high = lines.count
-        while low < high {
-            let middle = (low + high) / 2
-            if lines[middle].line < range.lowerBound { low = middle + 1 } else { high = middle }
-        }
-        return low < lines.count && lines[low].line <= range.upperBound ? lines[low].issueType : nil
+        let found = index(atOrAfter: Self.key(SourceLocation(line: range.lowerBound, column: 0)))
+        guard found < places.count, Int(places[found].key >> 32) <= range.upperBound else { return nil }
+        return Self.typeNames[Int(places[found].type)]
     }
 }
