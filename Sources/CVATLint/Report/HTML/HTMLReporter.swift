@@ -74,7 +74,7 @@ public struct HTMLReporter: Reporter, Sendable {
                 + values.map { "<option value=\"\(attribute($0))\">\(text($0))</option>" }.joined() + "</select></label>"
         }
         return "<form id=\"filters\" onsubmit=\"return false\">"
-            + select("severity", "severity", Severity.allCases.sorted(by: >).map(\.rawValue))
+            + select("severity", "severity at least", Severity.allCases.sorted(by: >).map(\.rawValue))
             + select("rule", "rule", rules) + select("label", "label", labels)
             + "<label>search <input type=\"search\" name=\"q\" placeholder=\"message, place, label\"></label>"
             + "<output id=\"shown\"></output></form>"
