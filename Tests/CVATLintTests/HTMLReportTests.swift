@@ -212,31 +212,3 @@ struct HTMLCommandTests {
         #expect(!none.contains("<figure class=\"picture\"") && none.contains("<article class=\"finding\""))
     }
 }
-
-@Suite("RLE reading")
-struct RLEReadingTests {
-    /// The reading the byte scanner replaced: split at commas (empty parts skipped), trim spaces and tabs, Int.
-    static func reference(_ rle: String) -> [Int]? {
-        var runs: [Int] = []
-        for part in rle.split(separator: ",") {
-            guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
-            runs.append(run)
-        }
-        return runs
-    }
-
-    @Test("Shape.forEachRun reads every RLE as the Foundation reading did, valid or not")
-    func sameAsReference() {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet: [Character] = ["0", "1", "7", "9", ",", " ", "\t", "+", "-", "x", "\n"]
-        var cases = ["", "0, 2, 1, 3", "3,,4", "5,", ",5", " 12 , 3 ", "+4", "+ 4", "1 2", "-0", "99999999999999999999", "\t7\t"]
-        for _ in 0..<20_000 {
-            cases.append(String((0..<Int.random(in: 0...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "0" }))
-        }
-        for rle in cases {
-            var runs: [Int] = []
-            let read = Shape.forEachRun(of: rle) { runs.append($0); return true }
-            #expect((read ? runs : nil) == Self.reference(rle), "\(rle.debugDescription)")
-        }
-    }
-}

@@ -1,0 +1,56 @@
+@testable import CVATLint
+import Foundation
+import Testing
+
+// The byte-level readers and writers that replaced Foundation calls on hot paths, held to the Foundation
+// behaviour they replaced.
+
+@Suite("RLE reading")
+struct RLEReadingTests {
+    /// The reading the byte scanner replaced: split at commas (empty parts skipped), trim spaces and tabs, Int.
+    static func reference(_ rle: String) -> [Int]? {
+        var runs: [Int] = []
+        for part in rle.split(separator: ",") {
+            guard let run = Int(part.trimmingCharacters(in: .whitespaces)), run >= 0 else { return nil }
+            runs.append(run)
+        }
+        return runs
+    }
+
+    @Test("Shape.forEachRun reads every RLE as the Foundation reading did, valid or not")
+    func sameAsReference() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["0", "1", "7", "9", ",", " ", "\t", "+", "-", "x", "\n"]
+        var cases = ["", "0, 2, 1, 3", "3,,4", "5,", ",5", " 12 , 3 ", "+4", "+ 4", "1 2", "-0", "99999999999999999999", "\t7\t"]
+        for _ in 0..<20_000 {
+            cases.append(String((0..<Int.random(in: 0...9, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "0" }))
+        }
+        for rle in cases {
+            var runs: [Int] = []
+            let read = Shape.forEachRun(of: rle) { runs.append($0); return true }
+            #expect((read ? runs : nil) == Self.reference(rle), "\(rle.debugDescription)")
+        }
+    }
+}
+
+@Suite("Coordinates as apply writes them")
+struct CoordinateTextTests {
+    @Test("CVATStyle.number writes what \"%.2f\" of the value rounded to cents writes, without Foundation's formatter")
+    func sameAsFormat() {
+        func reference(_ value: Double) -> String {
+            let rounded = (value * 100).rounded() / 100
+            let text = String(format: "%.2f", rounded == 0 ? 0 : rounded)
+            return text == "-0.00" ? "0.00" : text
+        }
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.004, -0.004, 0.005, -0.005, 1.005, 2.675, 1.115, -1.115, 0.125, 9.995, -9.995,
+                                123456.785, 1e14, -1e14, 12345678901234.56, 1e300, -1e-300, .infinity, -.infinity, .nan]
+        for _ in 0..<100_000 {
+            values.append(Double.random(in: -5000...5000, using: &generator))
+            values.append(Double(Int.random(in: -1_000_000...1_000_000, using: &generator)) / 1000)
+            values.append(Double(Int.random(in: -100_000...100_000, using: &generator)) / 200)
+        }
+        let mismatches = values.filter { CVATStyle.number($0) != reference($0) }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5).map { "\($0): \(CVATStyle.number($0)) vs \(reference($0))" })")
+    }
+}
