@@ -83,10 +83,10 @@ struct Check: ParsableCommand {
     @Option(help: "Refuse a zip whose annotations.xml compresses better than this ratio (N:1).")
     var maxZipRatio: UInt64 = ZipLimits().maximumRatio
 
-    @Option(help: "HTML report: embed at most this many megabytes of images in the page (smallest first); past it, shapes are drawn on a blank canvas.")
+    @Option(help: ArgumentHelp("HTML report: embed at most this many megabytes of images in the page (smallest first); past it, shapes are drawn on a blank canvas.", valueName: "MB"))
     var htmlMediaBudget: Double = Double(PictureOptions().mediaBudget) / 1_000_000
 
-    @Option(help: "HTML report: draw at most this many places of each rule on their images.")
+    @Option(help: ArgumentHelp("HTML report: draw at most this many places of each rule on their images.", valueName: "N"))
     var htmlPictures: Int = PictureOptions().perRule
 
     @Option(help: "Color in text reports: auto (only on a terminal), always, never.")
