@@ -224,6 +224,30 @@ struct ApplyTests {
         #expect(written.contains("a.jpg") && written.contains("b.jpg") && !written.contains("a.jpeg") && !written.contains("b.png"))
     }
 
+    @Test("--drop-invalid leaves out every element the XSD refuses, past --max-schema-findings too")
+    func schemaErrorsPastTheCap() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 300 boxes whose occluded flag is no bit (a schema error each), 300 good ones between them.
+        let images = (0..<300).map { index in
+            "  <image id=\"\(index)\" name=\"\(index).png\" width=\"64\" height=\"48\">\n"
+                + "    <box label=\"car\" source=\"manual\" occluded=\"true\" xtl=\"1\" ytl=\"2\" xbr=\"20\" ybr=\"12\" z_order=\"0\">\n    </box>\n"
+                + "    <box label=\"car\" source=\"manual\" occluded=\"0\" xtl=\"1\" ytl=\"2\" xbr=\"30\" ybr=\"22\" z_order=\"0\">\n    </box>\n  </image>\n"
+        }.joined()
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotations>\n  <version>1.1</version>\n  <meta><task><id>1</id><name>t</name><size>300</size><mode>annotation</mode><labels><label><name>car</name><type>rectangle</type><attributes></attributes></label></labels></task></meta>\n" + images + "</annotations>\n"
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data(xml.utf8).write(to: file)
+        let capped = Shared.makeLinter(target: "cvat", maximumSchemaFindings: 5)
+        let result = try Applier(linter: capped).apply(path: file.path, out: directory.appendingPathComponent("out").path,
+                                                      options: ApplyOptions(dropInvalid: true))
+        let listed = result.inputReport.findings.filter { $0.rule == "schema" && $0.unlisted == nil }.count
+        #expect(listed == 5 && result.inputReport.summary.errors >= 300, "only 5 of 300 schema errors are listed")
+        let output = try #require(result.outputReport)
+        #expect(output.summary.errors == 0, "\(output.findings.filter { $0.severity == .error }.prefix(2).map(\.message))")
+        let counts = try IndependentCount.of([directory.appendingPathComponent("out/annotations.xml")])
+        #expect(counts.first?["car|box"] == 300, "the 300 good boxes stay, the 300 broken ones go")
+    }
+
     @Test("A skeleton item carries the edges its <svg> draws, between its own vertices")
     func skeletonEdges() throws {
         let path = Paths.corpus.appendingPathComponent("005").path

@@ -53,13 +53,8 @@ public struct Applier {
         let plan = try given.map { try $0.plan(for: report) } ?? report.plan
         let program = ApplyProgram(plan: plan, report: report, survey: survey, target: linter.options.target, options: options)
         let errorTypes = Set(report.findings.filter { $0.severity == .error }.map(\.issueType))
-        // Schema errors point at the element that breaks the XSD (those listed, up to --max-schema-findings).
-        // A missing keyframe flag is not among them: the keyframe fix writes it.
-        for finding in report.findings where finding.rule == "schema" && finding.severity == .error
-            && !InvalidPlaces.isMendedByKeyframeFix(finding) {
-            guard let line = finding.location.line else { continue }
-            InvalidPlaces.keep("schema", at: SourceLocation(line: line, column: finding.location.column ?? 0), in: &occurrences)
-        }
+        // Schema errors come among the occurrences, each at the element that breaks the XSD, past
+        // --max-schema-findings too; a missing keyframe flag comes as its own type, not droppable: the keyframe fix writes it.
         let invalid = options.dropInvalid ? InvalidPlaces(occurrences: occurrences, errorTypes: errorTypes) : nil
 
         var manifest = ApplyManifest(

@@ -78,7 +78,7 @@ public final class Checker: Sendable {
         // A zip is inflated once, on a thread of its own that hands the bytes to both passes.
         let inflater = source.readsAreCostly ? SharedReader(source: source) : nil
         let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings,
-                                        relay: inflater?.validationRelay)
+                                        relay: inflater?.validationRelay, keepsEveryPlace: instances != nil)
         validation.start()
         inflater?.start()
 
@@ -117,6 +117,10 @@ public final class Checker: Sendable {
         }
         let schemaDiagnostics = validation.finish()
         collector.merge(schema: schemaDiagnostics.diagnostics, total: schemaDiagnostics.total)
+        // Every schema error's place, listed or past the cap, for those who note occurrences (apply).
+        for place in schemaDiagnostics.places {
+            instances?(place.missingKeyframe ? "schema_keyframe_missing" : "schema", place.location)
+        }
         if sniffer.sawNoBytes {
             collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
                                                      isFatal: true), describedAs: "the file is empty")

@@ -16,12 +16,17 @@ final class ValidationPass: @unchecked Sendable {
     /// Schema diagnostics in document order, at most `limit`, and how many there were in all.
     private(set) var diagnostics: [XMLDiagnostic] = []
     private(set) var total = 0
+    /// When asked for (apply's `--drop-invalid`), where every schema error is, past the limit too; whether it
+    /// is a track frame's missing `keyframe` flag, which apply writes rather than drops.
+    private let keepsEveryPlace: Bool
+    private(set) var places: [(location: SourceLocation, missingKeyframe: Bool)] = []
 
-    init(source: ExportSource, schema: CompiledSchema, limit: Int, relay: ChunkRelay? = nil) {
+    init(source: ExportSource, schema: CompiledSchema, limit: Int, relay: ChunkRelay? = nil, keepsEveryPlace: Bool = false) {
         self.source = source
         self.schema = schema
         self.limit = limit
         self.relay = relay
+        self.keepsEveryPlace = keepsEveryPlace
     }
 
     /// Starts validating in the background.
@@ -35,9 +40,9 @@ final class ValidationPass: @unchecked Sendable {
     }
 
     /// Waits for the validation to end and returns its diagnostics.
-    func finish() -> (diagnostics: [XMLDiagnostic], total: Int) {
+    func finish() -> (diagnostics: [XMLDiagnostic], total: Int, places: [(location: SourceLocation, missingKeyframe: Bool)]) {
         done.wait()
-        return (diagnostics, total)
+        return (diagnostics, total, places)
     }
 
     /// Stops early (the main pass failed), then waits.
@@ -55,6 +60,9 @@ final class ValidationPass: @unchecked Sendable {
             guard diagnostic.kind == .schema else { return }
             total += 1
             if diagnostics.count < limit { diagnostics.append(diagnostic) }
+            if keepsEveryPlace {
+                places.append((diagnostic.location, diagnostic.message.contains("The attribute 'keyframe' is required but missing")))
+            }
         }
         let parser = XMLStreamParser(delegate: context, schema: schema, fileName: source.annotationsPath,
                                      eagerLocations: false, reportsNamespaces: false)
