@@ -42,7 +42,8 @@ enum Browser {
     }
 
     static func arguments(_ profile: URL) -> [String] {
-        ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--mute-audio",
+        // No sandbox (CI runs as root) and no /dev/shm (containers give it little room).
+        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run", "--mute-audio",
          "--user-data-dir=\(profile.path)"]
     }
 
