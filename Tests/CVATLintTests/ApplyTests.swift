@@ -1,4 +1,4 @@
-import CVATLint
+@testable import CVATLint
 import CVATLintRules
 import Foundation
 import Testing
@@ -246,6 +246,19 @@ struct ApplyTests {
         #expect(output.summary.errors == 0, "\(output.findings.filter { $0.severity == .error }.prefix(2).map(\.message))")
         let counts = try IndependentCount.of([directory.appendingPathComponent("out/annotations.xml")])
         #expect(counts.first?["car|box"] == 300, "the 300 good boxes stay, the 300 broken ones go")
+    }
+
+    @Test("--drop-invalid keeps a track frame whose only fault is a missing keyframe flag, and writes the flag")
+    func missingKeyframeIsMendedNotDropped() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = Paths.fixture("broken-track-frame-without-keyframe")
+        let (result, out) = try Self.apply(path, target: "cvat", options: ApplyOptions(dropInvalid: true), into: directory)
+        #expect(result.inputReport.findings.contains { InvalidPlaces.isMendedByKeyframeFix($0) })
+        let written = out.appendingPathComponent("annotations.xml")
+        let counts = try IndependentCount.of([URL(fileURLWithPath: path + "/annotations.xml"), written])
+        #expect(counts[0] == counts[1] && counts[1]["car|box"] == 1, "the frame stays: \(counts)")
+        #expect(try String(contentsOf: written, encoding: .utf8).contains(#"<box frame="0" keyframe="1""#))
     }
 
     @Test("A skeleton item carries the edges its <svg> draws, between its own vertices")

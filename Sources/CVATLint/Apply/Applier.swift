@@ -45,6 +45,8 @@ public struct Applier {
 
         // Pass 1: the check, with what apply needs to know beside it.
         let survey = ApplySurvey()
+        // Every occurrence the rules count, and every schema error's place (past --max-schema-findings too; a
+        // missing keyframe flag as a type of its own, which is not dropped: the keyframe fix writes it).
         var occurrences: [InvalidPlaces.Place] = []
         let report = try linter.check(source, visitors: [survey], instances: { InvalidPlaces.keep($0, at: $1, in: &occurrences) })
         if let broken = report.findings.first(where: { $0.rule == "xml" && $0.severity == .error }) {
@@ -53,8 +55,6 @@ public struct Applier {
         let plan = try given.map { try $0.plan(for: report) } ?? report.plan
         let program = ApplyProgram(plan: plan, report: report, survey: survey, target: linter.options.target, options: options)
         let errorTypes = Set(report.findings.filter { $0.severity == .error }.map(\.issueType))
-        // Schema errors come among the occurrences, each at the element that breaks the XSD, past
-        // --max-schema-findings too; a missing keyframe flag comes as its own type, not droppable: the keyframe fix writes it.
         let invalid = options.dropInvalid ? InvalidPlaces(occurrences: occurrences, errorTypes: errorTypes) : nil
 
         var manifest = ApplyManifest(
@@ -315,13 +315,15 @@ public struct PlanDocument: Sendable {
     public init(json: Data, schema: String? = nil) throws {
         if let schema {
             let validator = try JSONSchemaValidator(schema: schema)
-            let isReport = (try? JSONSerialization.jsonObject(with: json) as? [String: Any])?["exports"] != nil
-            let errors: [String]
+            let document: JSONValue
             do {
-                errors = try validator.errors(in: json, against: isReport ? "#" : "#/definitions/plan")
+                document = try JSONDecoder().decode(JSONValue.self, from: json)
             } catch {
-                throw InputError("the plan file is not JSON: \(error)")
+                throw InputError("the plan file is not JSON: \(Self.describe(error))")
             }
+            var isReport = false
+            if case let .object(members) = document { isReport = members["exports"] != nil }
+            let errors = try validator.errors(in: document, against: isReport ? "#" : "#/definitions/plan")
             if !errors.isEmpty {
                 throw InputError("the plan file breaks the published JSON Schema (cvat-lint schema --report) at "
                                  + errors.prefix(3).joined(separator: "; ") + (errors.count > 3 ? "; …" : ""))

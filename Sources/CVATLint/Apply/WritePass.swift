@@ -34,9 +34,21 @@ final class WritePass: AnnotationVisitor {
 
     private var metaWritten = false
     private var trackIndex = -1
-    /// The track being written: why it is left out (if it is), whether its start tag is written yet and its
-    /// label renamed by a split, whether its frames get keyframes, whether it becomes image shapes.
-    private var track: (record: TrackRecord, dropped: String?, headerDone: Bool, renamed: Bool, fixKeyframes: Bool, converts: Bool)?
+    /// The track being written.
+    private struct OpenTrack {
+        var record: TrackRecord
+        /// Why it is left out, if it is.
+        var dropped: String?
+        /// Whether its start tag is written yet, and its label renamed there by a split.
+        var headerDone = false
+        var renamed = false
+        /// Whether every frame it writes is made a keyframe (it has none).
+        var fixKeyframes: Bool
+        /// Whether its frames become shapes of their images (video → images).
+        var converts: Bool
+    }
+
+    private var track: OpenTrack?
     private var seenImageIDs: [String: IntegerBitSet] = [:]
     private var nextImageID: Int
     private var seenTrackIDs = IntegerBitSet()
@@ -201,7 +213,7 @@ final class WritePass: AnnotationVisitor {
         let converts = program.videoToImages
         let dropped = converts ? nil : invalid?.reason(forTrackLines: lines)
         let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
-        track = (header, dropped, false, false, fix, converts)
+        track = OpenTrack(record: header, dropped: dropped, fixKeyframes: fix, converts: converts)
         attempt {
             if converts || dropped != nil {
                 try splicer.remove(span.start..<span.tagEnd)

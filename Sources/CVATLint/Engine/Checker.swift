@@ -118,9 +118,7 @@ public final class Checker: Sendable {
         let schemaDiagnostics = validation.finish()
         collector.merge(schema: schemaDiagnostics.diagnostics, total: schemaDiagnostics.total)
         // Every schema error's place, listed or past the cap, for those who note occurrences (apply).
-        for place in schemaDiagnostics.places {
-            instances?(place.missingKeyframe ? "schema_keyframe_missing" : "schema", place.location)
-        }
+        for place in schemaDiagnostics.places { instances?(place.issueType, place.location) }
         if sniffer.sawNoBytes {
             collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
                                                      isFatal: true), describedAs: "the file is empty")

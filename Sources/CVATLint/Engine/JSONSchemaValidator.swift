@@ -83,7 +83,11 @@ public struct JSONSchemaValidator {
     /// Where `document` breaks the schema (or the part of it `pointer` names, e.g. `#/definitions/plan`), each
     /// as "/path/in/document: what is wrong"; empty when it is valid. Throws when the document is not JSON.
     public func errors(in document: Data, against pointer: String = "#") throws -> [String] {
-        let value = try JSONDecoder().decode(JSONValue.self, from: document)
+        try errors(in: try JSONDecoder().decode(JSONValue.self, from: document), against: pointer)
+    }
+
+    /// The same for a document already read.
+    func errors(in value: JSONValue, against pointer: String) throws -> [String] {
         var errors: [String] = []
         validate(value, against: try resolve(pointer), at: "", errors: &errors)
         return errors

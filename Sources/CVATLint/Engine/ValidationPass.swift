@@ -1,5 +1,15 @@
 import Foundation
 
+/// Where one schema error is, and the occurrence type it is noted as.
+struct SchemaErrorPlace {
+    var location: SourceLocation
+    /// A track frame without its `keyframe` flag: a writer can supply it (apply does) rather than drop the frame.
+    var missesKeyframe: Bool
+
+    /// Schema errors are noted as `schema`, a missing keyframe flag as `schema_keyframe_missing`.
+    var issueType: String { missesKeyframe ? "schema_keyframe_missing" : "schema" }
+}
+
 /// Validates `annotations.xml` against the XSD on a thread of its own, over a second stream of the same
 /// bytes, while the calling thread parses without the schema and runs the rules: the two cores work side
 /// by side, and the run takes about as long as the slower of the two rather than their sum.
@@ -16,10 +26,9 @@ final class ValidationPass: @unchecked Sendable {
     /// Schema diagnostics in document order, at most `limit`, and how many there were in all.
     private(set) var diagnostics: [XMLDiagnostic] = []
     private(set) var total = 0
-    /// When asked for (apply's `--drop-invalid`), where every schema error is, past the limit too; whether it
-    /// is a track frame's missing `keyframe` flag, which apply writes rather than drops.
+    /// When asked for (apply's `--drop-invalid`), where every schema error is, past the limit too.
     private let keepsEveryPlace: Bool
-    private(set) var places: [(location: SourceLocation, missingKeyframe: Bool)] = []
+    private(set) var places: [SchemaErrorPlace] = []
 
     init(source: ExportSource, schema: CompiledSchema, limit: Int, relay: ChunkRelay? = nil, keepsEveryPlace: Bool = false) {
         self.source = source
@@ -40,7 +49,7 @@ final class ValidationPass: @unchecked Sendable {
     }
 
     /// Waits for the validation to end and returns its diagnostics.
-    func finish() -> (diagnostics: [XMLDiagnostic], total: Int, places: [(location: SourceLocation, missingKeyframe: Bool)]) {
+    func finish() -> (diagnostics: [XMLDiagnostic], total: Int, places: [SchemaErrorPlace]) {
         done.wait()
         return (diagnostics, total, places)
     }
@@ -61,7 +70,8 @@ final class ValidationPass: @unchecked Sendable {
             total += 1
             if diagnostics.count < limit { diagnostics.append(diagnostic) }
             if keepsEveryPlace {
-                places.append((diagnostic.location, diagnostic.message.contains("The attribute 'keyframe' is required but missing")))
+                places.append(SchemaErrorPlace(location: diagnostic.location,
+                                               missesKeyframe: XMLMessages.missingAttribute(in: diagnostic.message) == "keyframe"))
             }
         }
         let parser = XMLStreamParser(delegate: context, schema: schema, fileName: source.annotationsPath,

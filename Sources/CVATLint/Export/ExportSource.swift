@@ -346,16 +346,15 @@ func readPrefix(of path: String, count: Int) throws -> [UInt8] {
 /// A value worked out once, on first use, then shared (safe across threads).
 final class OnceCache<Value>: @unchecked Sendable {
     private let lock = NSLock()
+    /// Set once made (an optional `Value` made nil is stored as `.some(nil)`).
     private var stored: Value?
-    private var done = false
 
     func value(_ make: () throws -> Value) throws -> Value {
         lock.lock()
         defer { lock.unlock() }
-        if done, let stored { return stored }
+        if let stored { return stored }
         let made = try make()
         stored = made
-        done = true
         return made
     }
 }

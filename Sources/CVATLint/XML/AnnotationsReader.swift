@@ -272,3 +272,21 @@ struct NameCache {
         return entry
     }
 }
+
+extension AnnotationsReader {
+    /// Reads an export's `annotations.xml` into a visitor, without a schema or rules (the HTML report's passes over the export),
+    /// to its end or until `done` says the rest is not needed.
+    static func stream(_ source: ExportSource, into visitor: AnnotationVisitor, until done: () -> Bool = { false }) throws {
+        struct Enough: Error {}
+        let reader = AnnotationsReader(visitor: visitor) { _ in }
+        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
+        guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
+        do {
+            try source.streamAnnotations { chunk in
+                parser.feed(chunk)
+                if done() { throw Enough() }
+            }
+            parser.finish()
+        } catch is Enough {}
+    }
+}

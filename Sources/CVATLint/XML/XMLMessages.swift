@@ -12,6 +12,14 @@ public struct XMLMessages: Sendable {
         self.patternDescriptions = patternDescriptions
     }
 
+    /// The attribute a schema message says is required but missing ("… The attribute 'keyframe' is required
+    /// but missing."), when it says that.
+    public static func missingAttribute(in message: String) -> String? {
+        guard let start = message.range(of: "The attribute '"), message.hasSuffix("is required but missing.") else { return nil }
+        let rest = message[start.upperBound...]
+        return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
+    }
+
     /// The sentence for a diagnostic.
     public func describe(_ diagnostic: XMLDiagnostic) -> String {
         switch diagnostic.kind {
@@ -57,10 +65,7 @@ public struct XMLMessages: Sendable {
             let expected = expectedList(rest)
             return "<\(element)> is not allowed\(inParent)" + (expected.map { "; expected \($0)" } ?? "")
         }
-        if rest.hasPrefix("The attribute '"), rest.hasSuffix("is required but missing.") {
-            var required = MessageScanner(rest)
-            _ = required.skip("The attribute '")
-            let name = required.upTo("'") ?? "?"
+        if rest.hasPrefix("The attribute '"), let name = Self.missingAttribute(in: rest) {
             return "<\(element)> is missing its required attribute '\(name)'"
         }
         if rest.hasPrefix("Missing child element(s).") {

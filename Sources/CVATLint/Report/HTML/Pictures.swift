@@ -284,10 +284,13 @@ final class SceneLocator: AnnotationVisitor {
     private var taken: [String: Int] = [:]
     private(set) var scenes: [Kept] = []
     private(set) var byLine: [Int: PicturePlace] = [:]
-    private(set) var frameScenes: Set<FrameKey> = []
     private(set) var meta: ExportMeta?
     private var sceneOfImage: [Int: Int] = [:]
     private var sceneOfFrame: [FrameKey: Int] = [:]
+    /// Finding line, highlighted shape line and frame of each frame picture, resolved once pass 2 has the shapes.
+    private var pendingFrameLines: [(line: Int, shapeLine: Int, key: FrameKey)] = []
+    /// Lines of the track shapes findings are about: pass 2 draws them even when outside.
+    private(set) var highlightedFrameShapes: Set<Int> = []
     /// The record read last, waiting for the next record's start to close its range of lines.
     private var pending: Pending?
     private var imageOrdinal = 0
@@ -327,6 +330,9 @@ final class SceneLocator: AnnotationVisitor {
     }
 
     func finish() { settle(before: Int.max) }
+
+    /// The video frames pictures are drawn on: pass 2 gathers every track shape on them.
+    var frameScenes: Set<FrameKey> { Set(sceneOfFrame.keys) }
 
     /// Every finding line is behind the reader: what follows can hold no picture.
     var isDone: Bool { cursor >= lines.count }
@@ -393,15 +399,9 @@ final class SceneLocator: AnnotationVisitor {
             let title = "frame \(frame)" + (track.taskID.map { " of task \($0)" } ?? "")
             scenes.append(Kept(scene: Scene(title: title, width: nil, height: nil, shapes: []),
                                mediaName: (frameName(frame), track.subset, track.taskID)))
-            frameScenes.insert(key)
         }
         pendingFrameLines.append((line, shape.location.line, key))
     }
-
-    /// Finding line, highlighted shape line and frame of each frame picture, resolved once pass 2 has the shapes.
-    private var pendingFrameLines: [(line: Int, shapeLine: Int, key: FrameKey)] = []
-    /// Lines of the track shapes findings are about: pass 2 draws them even when outside.
-    private(set) var highlightedFrameShapes: Set<Int> = []
 
     func fill(frame key: FrameKey, with shapes: [SceneShape]) {
         guard let sceneIndex = sceneOfFrame[key] else { return }
@@ -439,23 +439,5 @@ final class FrameGatherer: AnnotationVisitor {
               let drawing = PictureCollector.drawing(of: shape) else { return }
         shapes[key, default: []].append(SceneShape(kind: shape.kind, label: track.label, line: shape.location.line,
                                                    trackID: track.id, drawing: drawing))
-    }
-}
-
-extension AnnotationsReader {
-    /// Reads an export's `annotations.xml` into a visitor, without a schema or rules (the report's own passes),
-    /// to its end or until `done` says the rest is not needed.
-    static func stream(_ source: ExportSource, into visitor: AnnotationVisitor, until done: () -> Bool = { false }) throws {
-        struct Enough: Error {}
-        let reader = AnnotationsReader(visitor: visitor) { _ in }
-        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
-        guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
-        do {
-            try source.streamAnnotations { chunk in
-                parser.feed(chunk)
-                if done() { throw Enough() }
-            }
-            parser.finish()
-        } catch is Enough {}
     }
 }
