@@ -3,7 +3,11 @@
 # `cvat-lint schema` prints) on the same synthetic files, and prints a markdown table of
 # wall time, MB/s, the ratio and peak RSS (medians of interleaved runs).
 #
-#   Benchmarks/run.sh [--sizes "10 100 1000"] [--formats "images video"] [--runs 3] [--dir DIR] [--media-mb N]
+#   Benchmarks/run.sh [--sizes "10 100 1000"] [--formats "images video"] [--runs 3] [--dir DIR] [--media-mb N] [--apply]
+#
+# --apply adds a table for `cvat-lint apply` on the same files, per target: the check alone, then apply's
+# passes as `apply --timings` reports them (its check of the input, the write pass, its check of the
+# output) and the whole run; "write / check" is the write pass against the check alone.
 #
 # --media-mb N adds a row for media content hashing (media-duplicate): an images export of N MB of XML
 # generated with its media, checked with media content read and with --no-media-content.
@@ -17,14 +21,16 @@ formats="images video"
 runs=5
 dir="${TMPDIR:-/tmp}/cvat-lint-bench"
 media_mb=""
+apply=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --media-mb) media_mb="$2"; shift 2 ;;
+        --apply) apply=1; shift ;;
         --sizes) sizes="$2"; shift 2 ;;
         --formats) formats="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --dir) dir="$2"; shift 2 ;;
-        *) echo "usage: $0 [--sizes \"10 100 1000\"] [--formats \"images video\"] [--runs N] [--dir DIR] [--media-mb N]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--sizes \"10 100 1000\"] [--formats \"images video\"] [--runs N] [--dir DIR] [--media-mb N] [--apply]" >&2; exit 2 ;;
     esac
 done
 
@@ -89,4 +95,40 @@ if [[ -n "$media_mb" ]]; then
     echo "|---|---:|---:|---:|---:|"
     awk -v f="images-$media_mb + media" -v m="$media_bytes" -v a="$a" -v b="$b" 'BEGIN {
         printf "| %s | %.1f | %.2f | %.2f | %.2f |\n", f, m / 1048576, a, b, a - b }'
+fi
+
+if [[ -n "$apply" ]]; then
+    echo
+    echo "| file | target | check s | apply s | its check s | write s | its output check s | write / check | apply RSS MiB |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    for format in $formats; do
+        for size in $sizes; do
+            export_dir="$dir/$format-$size"
+            file="$export_dir/annotations.xml"
+            for target in cvat encord; do
+                flags=(--target "$target")
+                [[ "$target" == encord ]] && flags+=(--allow-loss --drop-invalid)
+                ch=(); ap=(); rs=(); ic=(); wr=(); oc=()
+                for _ in $(seq "$runs"); do
+                    read -r w _ <<< "$(measure "$bin" check --target "$target" --format json "$file")"; ch+=("$w")
+                    out="$dir/.apply-out"
+                    rm -rf "$out"
+                    cat "$file" > /dev/null
+                    /usr/bin/time -f "%e %M" -o "$dir/.time" "$bin" apply "${flags[@]}" --timings --out "$out" "$file" \
+                        >/dev/null 2>"$dir/.timings" || true
+                    read -r w r <<< "$(tail -1 "$dir/.time")"; ap+=("$w"); rs+=("$r")
+                    # "timings: check 2.14 s, write 2.20 s, media 0.00 s, output check 0.00 s"
+                    read -r c1 w1 o1 <<< "$(sed -n 's/^timings: check \([0-9.]*\) s, write \([0-9.]*\) s, media [0-9.]* s, output check \([0-9.]*\) s$/\1 \2 \3/p' "$dir/.timings")"
+                    ic+=("$c1"); wr+=("$w1"); oc+=("$o1")
+                done
+                rm -rf "$dir/.apply-out"
+                c=$(printf '%s\n' "${ch[@]}" | median); a=$(printf '%s\n' "${ap[@]}" | median)
+                m=$(printf '%s\n' "${rs[@]}" | median); i=$(printf '%s\n' "${ic[@]}" | median)
+                w=$(printf '%s\n' "${wr[@]}" | median); o=$(printf '%s\n' "${oc[@]}" | median)
+                awk -v f="$format-$size" -v t="$target" -v c="$c" -v a="$a" -v i="$i" -v w="$w" -v o="$o" -v m="$m" 'BEGIN {
+                    printf "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f× | %.1f |\n",
+                        f, t, c, a, i, w, o, w / (c > 0 ? c : 0.01), m / 1024 }'
+            done
+        done
+    done
 fi

@@ -129,7 +129,7 @@ final class AnnotationDuplicate: Rule {
                 guard shapes[other].kind == shapes[index].kind, Self.mayCoincide(extent, otherExtent, distance: distance),
                       shapes[other].label == shapes[index].label, let mine = region(index), let theirs = region(other) else { continue }
                 measured += 1
-                let iou = Overlap.iou(mine, theirs, tolerance: distance)
+                let iou = Overlap.iou(mine, theirs, tolerance: distance, atLeast: threshold)
                 guard iou >= threshold else { continue }
                 // The later of the two in the file is the repeat.
                 let (first, second) = index < other ? (index, other) : (other, index)

@@ -52,6 +52,9 @@ struct Apply: ParsableCommand {
     @Flag(help: "Media: hard links where --out is on the input's file system (default), or copies.")
     var media: ApplyOptions.MediaMode = .link
 
+    @Flag(help: "Print how long each pass took (check, write, media, output check) to standard error.")
+    var timings = false
+
     @Option(help: "A configuration file to use instead of the nearest .cvat-lint.yml.")
     var config: String?
 
@@ -81,6 +84,7 @@ struct Apply: ParsableCommand {
             throw ExitStatus.unusableInput
         }
         print(ApplyReporter().render(result), terminator: "")
+        if timings { printError("timings: \(result.timings.summary)") }
         if result.hasErrors { throw ExitStatus.findings }
     }
 }

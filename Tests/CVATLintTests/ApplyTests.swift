@@ -168,6 +168,9 @@ struct ApplyTests {
         let written = try Data(contentsOf: out.appendingPathComponent("annotations.xml"))
         #expect(original == written)
         try Self.expectFreshCheck(try #require(result.outputReport), of: out, input: path, target: "cvat")
+        // The same bytes beside the same media: the input's check stands for the output's.
+        #expect(result.timings.check > .zero && result.timings.write > .zero)
+        #expect(result.timings.outputCheck == .zero)
     }
 
     @Test("Encord: label splits, conversions and field drops land where the plan says, the rest byte for byte")
@@ -189,6 +192,7 @@ struct ApplyTests {
         let ontology = Set(result.outputReport?.plan.ontology.map(\.name) ?? [])
         #expect(ontology.isSuperset(of: ["car (bounding box)", "car (polygon)", "person (polygon)", "person (polyline)", "person (keypoint)"]))
         #expect(result.outputReport?.findings.contains { $0.rule == "label-multiple-shapes" } == false)
+        #expect(result.timings.outputCheck > .zero, "an edited output is checked afresh, and that is timed")
     }
 
     @Test("Video → images: every visible track frame is a shape on its frame's image, named as its file")
@@ -335,6 +339,20 @@ struct ApplyProcessTests {
         let manifest = try String(contentsOfFile: out + "/cvat-lint-apply.json", encoding: .utf8)
         let problems = try validateJSON([manifest], schema: CVATSchema.applyManifestSchema)
         #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("--timings prints each pass's time on standard error")
+    func timings() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("ready").path
+        let run = try runTool(["apply", "--no-config", "--target", "encord", "--allow-loss", "--timings", "--out", out,
+                               Paths.fixture("task-images-every-shape")])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let line = try #require(run.stderr.split(separator: "\n").first { $0.hasPrefix("timings: ") })
+        let match = try #require(line.wholeMatch(of: /timings: check ([0-9.]+) s, write ([0-9.]+) s, media ([0-9.]+) s, output check ([0-9.]+) s/))
+        #expect([match.1, match.2, match.3, match.4].allSatisfy { Double($0) != nil })
+        #expect(!run.stdout.contains("timings:"), "timings go to standard error, the report to standard output")
     }
 
     @Test("Exit 1 and nothing written when an error needs a lossy action; the refusal names it")

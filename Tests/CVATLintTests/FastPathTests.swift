@@ -54,3 +54,52 @@ struct CoordinateTextTests {
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5).map { "\($0): \(CVATStyle.number($0)) vs \(reference($0))" })")
     }
 }
+
+@Suite("Polygon overlap sampling")
+struct OverlapSamplingTests {
+    /// A random polygon: `count` vertices, integer or fractional, simple or not.
+    static func polygon(_ count: Int, integers: Bool, using generator: inout SystemRandomNumberGenerator) -> [Point] {
+        (0..<count).map { _ in
+            integers ? Point(x: Double(Int.random(in: 0...20, using: &generator)), y: Double(Int.random(in: 0...20, using: &generator)))
+                : Point(x: Double.random(in: 0...20, using: &generator), y: Double.random(in: 0...20, using: &generator))
+        }
+    }
+
+    @Test("Row-by-row sampling counts the centres that testing each centre against every edge counts")
+    func sameAsPointInPolygon() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<400 {
+            let integers = round % 2 == 0
+            let first = Self.polygon(Int.random(in: 3...24, using: &generator), integers: integers, using: &generator)
+            let second = Self.polygon(Int.random(in: 3...24, using: &generator), integers: integers, using: &generator)
+            // Integer boxes put centres on vertices' rows and columns: the ties the walk must break alike.
+            let (minX, minY, maxX, maxY) = integers ? (0.0, 0.0, 20.0, 20.0) : (1.5, 2.25, 18.0, 17.5)
+            let steps = integers ? 40 : 64
+            var brute = 0
+            for i in 0..<steps {
+                for j in 0..<steps {
+                    let point = Point(x: minX + (Double(i) + 0.5) * (maxX - minX) / Double(steps),
+                                      y: minY + (Double(j) + 0.5) * (maxY - minY) / Double(steps))
+                    if Overlap.contains(first, point), Overlap.contains(second, point) { brute += 1 }
+                }
+            }
+            let walked = Overlap.sampledInside(first, second, steps: steps, minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+            #expect(walked == brute, "\(first) \(second)")
+        }
+    }
+
+    @Test("Polygons whose areas or extents keep them under the threshold are not measured, and others are")
+    func boundSkipsOnlyWhatCannotReach() {
+        let square = [Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 10, y: 10), Point(x: 0, y: 10)]
+        // Half the area: IoU at most 0.5, whatever the measure.
+        let half = [Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 10, y: 5), Point(x: 0, y: 5)]
+        let bound = Overlap.iou(.polygon(square), .polygon(half), atLeast: 0.95)
+        #expect(bound == 0.5)
+        #expect(Overlap.iou(.polygon(square), .polygon(half)) <= bound)
+        // A hair apart: measured, the same with or without the threshold.
+        let moved = square.map { Point(x: $0.x + 0.1, y: $0.y) }
+        let measured = Overlap.iou(.polygon(square), .polygon(moved))
+        #expect(measured > 0.95)
+        #expect(Overlap.iou(.polygon(square), .polygon(moved), atLeast: 0.95) == measured)
+    }
+}

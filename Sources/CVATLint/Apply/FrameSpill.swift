@@ -62,6 +62,7 @@ final class FrameSpill {
         guard let reader = text.finishedReader() else { throw InputError("apply: the spilled video frames cannot be read back") }
         defer { try? reader.close() }
         var failure: Error?
+        var buffer: [UInt8] = []
         sorter.forEachGroup { group in
             guard failure == nil, let first = group.first else { return }
             let shapes = group.filter { $0.route >= 0 }.sorted { $0.offset < $1.offset }
@@ -72,9 +73,12 @@ final class FrameSpill {
                 guard let start = try open(frame, subset, taskID, shapes.map { (routes[Int($0.route)], Int($0.produced)) }) else { return }
                 try write(start)
                 for shape in shapes {
-                    try reader.seek(toOffset: UInt64(shape.offset))
-                    let data = try reader.read(upToCount: Int(shape.length)) ?? Data()
-                    try write(String(decoding: data, as: UTF8.self))
+                    // One pread per shape: a frame's shapes lie apart in the spool, one per track.
+                    if buffer.count < Int(shape.length) { buffer = [UInt8](repeating: 0, count: Int(shape.length)) }
+                    let count = Int(shape.length)
+                    let read = buffer.withUnsafeMutableBytes { pread(reader.fileDescriptor, $0.baseAddress, count, off_t(shape.offset)) }
+                    guard read == count else { throw InputError("apply: the spilled video frames cannot be read back") }
+                    try write(String(decoding: buffer[..<count], as: UTF8.self))
                 }
                 try write("\n  </image>")
             } catch {

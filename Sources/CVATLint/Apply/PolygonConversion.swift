@@ -215,7 +215,9 @@ public struct MaskTracer {
         // The first edge in row order lies on the outer boundary; every other loop is a hole.
         var visited = [Bool](repeating: false, count: next.count)
         var loops: [[Int]] = []
-        for first in [start] + next.indices.lazy.filter({ next[$0] >= 0 }) where !visited[first] {
+        var walked = 0
+        func walk(from first: Int) {
+            guard !visited[first] else { return }
             var loop: [Int] = []
             var cursor = first
             while !visited[cursor], next[cursor] >= 0 {
@@ -223,7 +225,13 @@ public struct MaskTracer {
                 loop.append(cursor)
                 cursor = Int(next[cursor])
             }
+            walked += loop.count
             loops.append(loop)
+        }
+        walk(from: start)
+        // The other loops, if any edge is left (most pieces have one loop and need no second scan).
+        if walked < edges {
+            for first in next.indices where next[first] >= 0 { walk(from: first) }
         }
         let loop = loops[0]
         guard pinches.isEmpty, loops.count == 1, loop.count == edges else {

@@ -61,6 +61,14 @@ final class Splicer {
         skip(upTo: range.upperBound)
     }
 
+    /// Writes `text` in place of the input bytes `range`.
+    func replace(_ range: Range<Int64>, with text: XMLBytes) throws {
+        try copy(upTo: range.lowerBound)
+        if !text.bytes.isEmpty { edited = true }
+        try emit(text.bytes)
+        skip(upTo: range.upperBound)
+    }
+
     /// Leaves out the input bytes `range` with the line's indentation before them, so that no blank
     /// line is left where an element was.
     func remove(_ range: Range<Int64>) throws {

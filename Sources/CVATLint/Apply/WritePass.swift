@@ -197,8 +197,7 @@ final class WritePass: AnnotationVisitor {
             try splicer.remove(span.start..<span.end)
         case let .write(texts, toLabel, toKind, steps):
             route(label, shape.kind, to: toLabel, toKind, steps: steps, produced: texts.count)
-            let indent = splicer.indentation(before: span.start)
-            try splicer.replace(span.start..<span.end, with: texts.map { $0.render(indent: indent) }.joined(separator: "\n" + indent))
+            try splicer.replace(span.start..<span.end, with: ShapeText.render(texts, indent: splicer.indentation(before: span.start)))
         }
     }
 
@@ -276,8 +275,7 @@ final class WritePass: AnnotationVisitor {
                 if counted {
                     route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps, produced: texts.count)
                 }
-                let indent = splicer.indentation(before: span.start)
-                try splicer.replace(span.start..<span.end, with: texts.map { $0.render(indent: indent) }.joined(separator: "\n" + indent))
+                try splicer.replace(span.start..<span.end, with: ShapeText.render(texts, indent: splicer.indentation(before: span.start)))
             }
         }
     }
@@ -343,7 +341,7 @@ final class WritePass: AnnotationVisitor {
         }
         let route = Route(label: header.label, kind: shape.kind, toLabel: toLabel, toKind: toKind, steps: steps)
         frames.add(frame: frame, subset: header.subset, taskID: header.taskID, route: route, produced: texts.count,
-                   text: texts.map { "\n    " + $0.render(indent: "    ") }.joined())
+                   text: ShapeText.render(texts, indent: "    ", leading: true).string)
     }
 
     /// Writes the images of every frame that has shapes or a file, before `</annotations>`.
@@ -455,27 +453,29 @@ final class WritePass: AnnotationVisitor {
         var texts = [ShapeText(kind: kind.rawValue, attributes: attributes, values: values, elements: elements)]
         if kind != shape.kind {
             guard let polygons = PolygonConversion.polygons(for: shape) else { return .drop(step: "convertShape:unconvertible") }
-            let geometry = Set(Shape.geometryNames(shape.kind) + ["rotation", "rle", "points"])
+            let geometryNames = Shape.geometryNames(shape.kind)
+            func isGeometry(_ name: String) -> Bool {
+                name == "points" || name == "rotation" || name == "rle" || geometryNames.contains(name)
+            }
             texts = polygons.map { polygon in
                 var converted: [XMLAttribute] = []
                 var placed = false
                 for attribute in attributes {
-                    if geometry.contains(attribute.name) {
-                        if !placed { converted.append(XMLAttribute(name: "points", value: CVATStyle.points(polygon))) }
+                    if isGeometry(attribute.name) {
+                        if !placed { converted.append(XMLAttribute(name: "points", value: "")) }
                         placed = true
                     } else {
                         converted.append(attribute)
                     }
                 }
-                if !placed { converted.append(XMLAttribute(name: "points", value: CVATStyle.points(polygon))) }
-                return ShapeText(kind: kind.rawValue, attributes: converted, values: values)
+                if !placed { converted.append(XMLAttribute(name: "points", value: "")) }
+                return ShapeText(kind: kind.rawValue, attributes: converted, values: values, points: polygon)
             }
             steps.append(program.conversionCauses[ApplyProgram.LabelKind(label: label, kind: shape.kind)] ?? "convertShape")
         }
         if splits, kind == .points, program.pointSplits.contains(label), let points = shape.points, points.count > 1 {
             texts = points.map { point in
-                let attributes = texts[0].attributes.map { $0.name == "points" ? XMLAttribute(name: "points", value: CVATStyle.points([point])) : $0 }
-                return ShapeText(kind: kind.rawValue, attributes: attributes, values: values)
+                ShapeText(kind: kind.rawValue, attributes: texts[0].attributes, values: values, points: [point])
             }
             steps.append("splitPoints")
         }
@@ -486,8 +486,16 @@ final class WritePass: AnnotationVisitor {
     /// Leaves off the built-in fields the program drops; true when one was there.
     private func stripFields(_ attributes: inout [XMLAttribute], label: String) -> Bool {
         let count = attributes.count
-        attributes.removeAll { ["occluded", "z_order", "group_id", "source"].contains($0.name) && program.dropsField($0.name, label: label) }
+        attributes.removeAll { Self.isBuiltInField($0.name) && program.dropsField($0.name, label: label) }
         return attributes.count != count
+    }
+
+    /// The built-in fields a target may drop.
+    private static func isBuiltInField(_ name: String) -> Bool {
+        switch name {
+        case "occluded", "z_order", "group_id", "source": true
+        default: false
+        }
     }
 
     // MARK: - Bookkeeping

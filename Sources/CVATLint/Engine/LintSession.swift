@@ -179,23 +179,37 @@ final class SpoolFile {
         try? FileManager.default.removeItem(at: url)
     }
 
-    /// Appends bytes; a failure to write only costs the excerpts.
+    /// Appends bytes (buffered: apply spools one shape at a time); a failure to write only costs the excerpts.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !failed, let handle else { return }
-        do { try handle.write(contentsOf: Data(bytes)) } catch { failed = true }
+        guard !failed, handle != nil else { return }
+        pending.append(contentsOf: bytes)
+        if pending.count >= 1 << 20 { flush() }
+    }
+
+    private var pending: [UInt8] = []
+
+    private func flush() {
+        guard !pending.isEmpty, !failed, let handle else { return }
+        do { try pending.withUnsafeBytes { try handle.write(contentsOf: Data($0)) } } catch { failed = true }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func close() {
+        flush()
+        pending = []
+        try? handle?.close()
+        handle = nil
     }
 
     /// The spooled copy as an export to read lines from; nil when it could not be written whole.
     func finished() -> ExportSource? {
-        try? handle?.close()
-        handle = nil
+        close()
         return failed ? nil : SpooledExport(file: self, path: url.path)
     }
 
     /// The spooled bytes open for reading; nil when they could not be written whole.
     func finishedReader() -> FileHandle? {
-        try? handle?.close()
-        handle = nil
+        close()
         return failed ? nil : try? FileHandle(forReadingFrom: url)
     }
 

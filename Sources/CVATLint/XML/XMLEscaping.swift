@@ -4,8 +4,7 @@ public enum XMLEscaping {
     /// In attributes, line breaks and tabs are written as references (a parser would read them raw as
     /// spaces); control characters XML 1.0 cannot hold are dropped.
     public static func escape(_ text: String, attribute: Bool) -> String {
-        let needs = text.utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 < 0x20 || $0 == 0xEF }
-        guard needs else { return text }
+        guard needsEscaping(text) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
@@ -24,5 +23,17 @@ public enum XMLEscaping {
             }
         }
         return out
+    }
+
+    /// Whether `escape` would change `text` (false for most text, which is then written as it is).
+    /// 0xEF leads U+FFFE and U+FFFF, which are dropped.
+    static func needsEscaping(_ text: String) -> Bool {
+        text.utf8.contains(where: isSpecial)
+    }
+
+    /// A byte `escape` may change: `&`, `<`, `>`, `"`, a control character, or the lead of U+FFFE/U+FFFF.
+    @inline(__always)
+    static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte < 0x20 || byte == 0xEF
     }
 }
