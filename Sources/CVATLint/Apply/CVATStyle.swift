@@ -109,6 +109,10 @@ struct XMLBytes {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    mutating func append(bytes: ArraySlice<UInt8>) {
+        self.bytes.append(contentsOf: bytes)
+    }
+
     mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }

@@ -195,8 +195,18 @@ final class WritePass: AnnotationVisitor {
         case let .drop(step):
             route(label, shape.kind, to: nil, nil, steps: [step])
             try splicer.remove(span.start..<span.end)
-        case let .write(texts, toLabel, toKind, steps):
+        case let .write(texts, toLabel, toKind, steps, tagEdit):
             route(label, shape.kind, to: toLabel, toKind, steps: steps, produced: texts.count)
+            try replace(span, with: texts, tagEdit: tagEdit)
+        }
+    }
+
+    /// Writes a shape's new text over its input bytes; only its start tag, edited in place, when that is
+    /// all that changed (and its bytes read as a start tag).
+    private func replace(_ span: ByteSpan, with texts: [ShapeText], tagEdit: StartTagEdit?) throws {
+        if let tagEdit, let tag = splicer.bytes(span.start..<span.tagEnd), let edited = tagEdit.apply(to: tag) {
+            try splicer.replace(span.start..<span.tagEnd, with: edited)
+        } else {
             try splicer.replace(span.start..<span.end, with: ShapeText.render(texts, indent: splicer.indentation(before: span.start)))
         }
     }
@@ -271,11 +281,11 @@ final class WritePass: AnnotationVisitor {
             case let .drop(step):
                 if counted { route(label, shape.kind, to: nil, nil, steps: [step]) }
                 try splicer.remove(span.start..<span.end)
-            case let .write(texts, toLabel, toKind, steps):
+            case let .write(texts, toLabel, toKind, steps, tagEdit):
                 if counted {
                     route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps, produced: texts.count)
                 }
-                try splicer.replace(span.start..<span.end, with: ShapeText.render(texts, indent: splicer.indentation(before: span.start)))
+                try replace(span, with: texts, tagEdit: tagEdit)
             }
         }
     }
@@ -335,7 +345,7 @@ final class WritePass: AnnotationVisitor {
         }
         let outcome = transform(shape, label: header.label, attributes: attributes, labelled: true, splits: true,
                                 steps: ["reexport"], forceWrite: true)
-        guard case let .write(texts, toLabel, toKind, steps) = outcome else {
+        guard case let .write(texts, toLabel, toKind, steps, _) = outcome else {
             if case let .drop(step) = outcome { route(header.label, shape.kind, to: nil, nil, steps: ["reexport", step]) }
             return
         }
@@ -417,7 +427,8 @@ final class WritePass: AnnotationVisitor {
     enum Outcome {
         case keep
         case drop(step: String)
-        case write([ShapeText], label: String, kind: ShapeKind, steps: [String])
+        /// The shape's new text; `tagEdit` when it differs from the input only in its start tag.
+        case write([ShapeText], label: String, kind: ShapeKind, steps: [String], tagEdit: StartTagEdit?)
     }
 
     /// What becomes of one shape: the label it points at after splits, its kind after conversions, the
@@ -480,7 +491,16 @@ final class WritePass: AnnotationVisitor {
             steps.append("splitPoints")
         }
         if steps.isEmpty, !forceWrite { return .keep }
-        return .write(texts, label: name, kind: kind, steps: steps)
+        // Fields left off and the label renamed, nothing else, on attributes as read (no step came in: a
+        // track frame's keyframe fix is one, and a video frame is written anew): an edit of the start tag.
+        var tagEdit: StartTagEdit?
+        if kind == shape.kind, texts.count == 1, elements.isEmpty, initial.isEmpty, !forceWrite,
+           !steps.contains("dropAttribute"), input.count == shape.xmlAttributes.count {
+            var edit = StartTagEdit(removing: Set(input.map(\.name)).subtracting(attributes.map(\.name)))
+            if labelled, name != label { edit.label = name }
+            tagEdit = edit.isEmpty ? nil : edit
+        }
+        return .write(texts, label: name, kind: kind, steps: steps, tagEdit: tagEdit)
     }
 
     /// Leaves off the built-in fields the program drops; true when one was there.
