@@ -17,20 +17,22 @@ enum CVATStyle {
     /// never a string first).
     static func startTag(_ name: String, _ attributes: [XMLAttribute], points: [Point]? = nil, empty: Bool = false,
                          into out: inout XMLBytes) {
-        out.append("<")
+        out.append(byte: UInt8(ascii: "<"))
         out.append(name)
         for attribute in attributes {
-            out.append(" ")
+            out.append(byte: UInt8(ascii: " "))
             out.append(attribute.name)
-            out.append("=\"")
-            if let points, attribute.name == "points" {
+            out.append(byte: UInt8(ascii: "="))
+            out.append(byte: UInt8(ascii: "\""))
+            if let points, attribute.role.field == .points {
                 out.appendPoints(points)
             } else {
                 out.appendEscaped(attribute.value, attribute: true)
             }
-            out.append("\"")
+            out.append(byte: UInt8(ascii: "\""))
         }
-        out.append(empty ? "/>" : ">")
+        if empty { out.append(byte: UInt8(ascii: "/")) }
+        out.append(byte: UInt8(ascii: ">"))
     }
 
     /// A shape, tag or skeleton element with its `<attribute>` children and elements, starting at its
@@ -109,6 +111,10 @@ struct XMLBytes {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    mutating func append(byte: UInt8) {
+        bytes.append(byte)
+    }
+
     mutating func append(bytes: ArraySlice<UInt8>) {
         self.bytes.append(contentsOf: bytes)
     }
@@ -158,14 +164,22 @@ struct XMLBytes {
         }
     }
 
+    /// Decimal digits, by constant divisions (a variable divisor costs a hardware division per digit).
     private mutating func appendDigits(_ value: UInt64) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor *= 10 }
+        var count = 1
+        var bound: UInt64 = 10
+        while count < 20, value >= bound {
+            count += 1
+            bound = bound &* 10
+        }
+        let end = bytes.count + count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
         var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        var index = end - 1
+        while rest > 0 {
+            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+            index -= 1
         }
     }
 }

@@ -212,18 +212,19 @@ public struct MaskTracer {
             }
         }
         guard let start = next.firstIndex(where: { $0 >= 0 }) else { return .cut([box.minX + 1]) }
-        // The first edge in row order lies on the outer boundary; every other loop is a hole.
-        var visited = [Bool](repeating: false, count: next.count)
+        // The first edge in row order lies on the outer boundary; every other loop is a hole. A walked
+        // edge is marked -2 in `next`.
         var loops: [[Int]] = []
         var walked = 0
         func walk(from first: Int) {
-            guard !visited[first] else { return }
+            guard next[first] >= 0 else { return }
             var loop: [Int] = []
             var cursor = first
-            while !visited[cursor], next[cursor] >= 0 {
-                visited[cursor] = true
+            while next[cursor] >= 0 {
+                let following = Int(next[cursor])
+                next[cursor] = -2
                 loop.append(cursor)
-                cursor = Int(next[cursor])
+                cursor = following
             }
             walked += loop.count
             loops.append(loop)
@@ -238,12 +239,15 @@ public struct MaskTracer {
             let holes = loops.dropFirst().map { loop in (loop.map { $0 % stride }.min() ?? 0) + box.minX }
             return .cut(pinches.map { $0 + box.minX } + holes)
         }
-        let corners = loop.map { Vertex(x: $0 % stride + box.minX, y: $0 / stride + box.minY) }
-        return .loop(corners.indices.compactMap { index in
-            let previous = corners[(index + corners.count - 1) % corners.count], vertex = corners[index]
-            let following = corners[(index + 1) % corners.count]
-            let straight = (previous.x == vertex.x && vertex.x == following.x) || (previous.y == vertex.y && vertex.y == following.y)
-            return straight ? nil : vertex
-        })
+        // Corners where the boundary turns: a corner between two steps along one row or column is none.
+        var turns: [Vertex] = []
+        turns.reserveCapacity(loop.count)
+        for (index, corner) in loop.enumerated() {
+            let previous = loop[(index + loop.count - 1) % loop.count], following = loop[(index + 1) % loop.count]
+            let (x, y) = (corner % stride, corner / stride)
+            let straight = (previous % stride == x && following % stride == x) || (previous / stride == y && following / stride == y)
+            if !straight { turns.append(Vertex(x: x + box.minX, y: y + box.minY)) }
+        }
+        return .loop(turns)
     }
 }

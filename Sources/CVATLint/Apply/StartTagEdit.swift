@@ -5,7 +5,7 @@
 /// editing their start tags in place is cheaper than writing them anew, and a `diff` shows only the edit.
 struct StartTagEdit: Equatable {
     /// Attributes to leave out, by name.
-    var removing: Set<String> = []
+    var removing: [String] = []
     /// The new value of `label`, if it changes.
     var label: String?
 

@@ -440,11 +440,12 @@ final class WritePass: AnnotationVisitor {
         var steps = initial
         let name = program.itemName(label: label, kind: kind)
         var attributes = input
-        if labelled, name != label, let index = attributes.firstIndex(where: { $0.name == "label" }) {
-            attributes[index] = XMLAttribute(name: "label", value: name)
+        if labelled, name != label, let index = attributes.firstIndex(where: { $0.role.field == .label }) {
+            attributes[index] = XMLAttribute(name: "label", value: name, role: attributes[index].role)
             steps.append("splitLabel")
         }
-        if stripFields(&attributes, label: label) { steps.append("dropField") }
+        let droppedFields = droppedFields(of: label)
+        if stripFields(&attributes, dropping: droppedFields) { steps.append("dropField") }
         var values = shape.attributes
         if let dropped = program.droppedAttributes[label], values.contains(where: { dropped.contains($0.name) }) {
             values.removeAll { dropped.contains($0.name) }
@@ -453,7 +454,7 @@ final class WritePass: AnnotationVisitor {
         var elements: [ShapeText] = []
         for element in shape.elements {
             var elementAttributes = element.xmlAttributes.filter { !["frame", "keyframe"].contains($0.name) || !forceWrite }
-            if stripFields(&elementAttributes, label: label), !steps.contains("dropField") { steps.append("dropField") }
+            if stripFields(&elementAttributes, dropping: droppedFields), !steps.contains("dropField") { steps.append("dropField") }
             var elementValues = element.attributes
             if let dropped = program.droppedAttributes[element.label], elementValues.contains(where: { dropped.contains($0.name) }) {
                 elementValues.removeAll { dropped.contains($0.name) }
@@ -464,15 +465,18 @@ final class WritePass: AnnotationVisitor {
         var texts = [ShapeText(kind: kind.rawValue, attributes: attributes, values: values, elements: elements)]
         if kind != shape.kind {
             guard let polygons = PolygonConversion.polygons(for: shape) else { return .drop(step: "convertShape:unconvertible") }
-            let geometryNames = Shape.geometryNames(shape.kind)
-            func isGeometry(_ name: String) -> Bool {
-                name == "points" || name == "rotation" || name == "rle" || geometryNames.contains(name)
+            func isGeometry(_ attribute: XMLAttribute) -> Bool {
+                switch attribute.role.field {
+                case .points, .rotation: true
+                case .geometry: attribute.role.geometryKind == shape.kind
+                default: attribute.name == "rle"
+                }
             }
             texts = polygons.map { polygon in
                 var converted: [XMLAttribute] = []
                 var placed = false
                 for attribute in attributes {
-                    if isGeometry(attribute.name) {
+                    if isGeometry(attribute) {
                         if !placed { converted.append(XMLAttribute(name: "points", value: "")) }
                         placed = true
                     } else {
@@ -496,27 +500,31 @@ final class WritePass: AnnotationVisitor {
         var tagEdit: StartTagEdit?
         if kind == shape.kind, texts.count == 1, elements.isEmpty, initial.isEmpty, !forceWrite,
            !steps.contains("dropAttribute"), input.count == shape.xmlAttributes.count {
-            var edit = StartTagEdit(removing: Set(input.map(\.name)).subtracting(attributes.map(\.name)))
+            var edit = StartTagEdit(removing: input.filter { droppedFields.contains($0.role.field) }.map(\.name))
             if labelled, name != label { edit.label = name }
             tagEdit = edit.isEmpty ? nil : edit
         }
         return .write(texts, label: name, kind: kind, steps: steps, tagEdit: tagEdit)
     }
 
-    /// Leaves off the built-in fields the program drops; true when one was there.
-    private func stripFields(_ attributes: inout [XMLAttribute], label: String) -> Bool {
-        let count = attributes.count
-        attributes.removeAll { Self.isBuiltInField($0.name) && program.dropsField($0.name, label: label) }
-        return attributes.count != count
+    /// Leaves off the built-in fields `dropped`; true when one was there.
+    private func stripFields(_ attributes: inout [XMLAttribute], dropping dropped: [ShapeAttributeRole.Field]) -> Bool {
+        guard !dropped.isEmpty, attributes.contains(where: { dropped.contains($0.role.field) }) else { return false }
+        attributes.removeAll { dropped.contains($0.role.field) }
+        return true
     }
 
-    /// The built-in fields a target may drop.
-    private static func isBuiltInField(_ name: String) -> Bool {
-        switch name {
-        case "occluded", "z_order", "group_id", "source": true
-        default: false
-        }
+    /// The built-in fields left off the shapes of `label`, asked of the program once per run of one label.
+    private func droppedFields(of label: String) -> [ShapeAttributeRole.Field] {
+        if let cached = droppedFieldsCache, cached.label == label { return cached.fields }
+        let fields: [(String, ShapeAttributeRole.Field)] = [("occluded", .occluded), ("z_order", .zOrder), ("group_id", .groupID),
+                                                            ("source", .source)]
+        let dropped = fields.filter { program.dropsField($0.0, label: label) }.map(\.1)
+        droppedFieldsCache = (label, dropped)
+        return dropped
     }
+
+    private var droppedFieldsCache: (label: String, fields: [ShapeAttributeRole.Field])?
 
     // MARK: - Bookkeeping
 

@@ -166,6 +166,8 @@ final class SpoolFile {
     private let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).xml")
     private var handle: FileHandle?
     private var failed = false
+    /// Bytes not yet written (up to a megabyte).
+    private var pending: [UInt8] = []
 
     init() {
         if FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) {
@@ -185,8 +187,6 @@ final class SpoolFile {
         pending.append(contentsOf: bytes)
         if pending.count >= 1 << 20 { flush() }
     }
-
-    private var pending: [UInt8] = []
 
     private func flush() {
         guard !pending.isEmpty, !failed, let handle else { return }
