@@ -209,7 +209,7 @@ struct ShapeText {
                         indent: indent, into: &out)
     }
 
-    /// Shapes one after the other, each after a line break and `indent` but the first.
+    /// Shapes one after the other, each after a line break and `indent` (the first too when `leading`).
     static func render(_ texts: [ShapeText], indent: String, leading: Bool = false) -> XMLBytes {
         var out = XMLBytes(capacity: 512 * texts.count)
         for (index, text) in texts.enumerated() {

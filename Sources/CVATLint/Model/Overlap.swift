@@ -144,7 +144,9 @@ public enum Overlap {
             let (minX, minY) = (max(e1.minX, e2.minX), max(e1.minY, e2.minY))
             let (maxX, maxY) = (min(e1.maxX, e2.maxX), min(e1.maxY, e2.maxY))
             guard maxX > minX, maxY > minY else { return 0 }
-            // The shared area is at most the smaller area and the extents' overlap; IoU grows with it.
+            // The shared area is at most the smaller area and the extents' overlap; IoU grows with it. (For a
+            // self-intersecting outline the shoelace area is no area, and no measure is either: that is
+            // polygon-self-intersecting's finding.)
             let most = min(areaA, areaB, (maxX - minX) * (maxY - minY))
             let bound = ratio(most, areaA + areaB - most)
             if bound < atLeast { return bound }
