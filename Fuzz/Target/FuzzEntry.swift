@@ -10,8 +10,7 @@ private let fuzzLinter: Linter? = {
 }()
 
 /// Lints bytes as an `annotations.xml`, and renders every report format (the HTML page with its pictures), as
-/// `check` would; then applies
-/// the plan with every flag on, as `apply` would.
+/// `check` would; then applies the plan with every flag on, as `apply` would.
 func lintBytes(_ bytes: [UInt8]) {
     guard let linter = fuzzLinter, let report = try? linter.check(MemoryExport(bytes: bytes)) else { return }
     // The HTML page's pictures too: the scene pass reads the bytes again and draws what the findings point at.

@@ -91,11 +91,12 @@ struct OverlapSamplingTests {
     @Test("Polygons whose areas or extents keep them under the threshold are not measured, and others are")
     func boundSkipsOnlyWhatCannotReach() {
         let square = [Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 10, y: 10), Point(x: 0, y: 10)]
-        // Half the area: IoU at most 0.5, whatever the measure.
-        let half = [Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 10, y: 5), Point(x: 0, y: 5)]
-        let bound = Overlap.iou(.polygon(square), .polygon(half), atLeast: 0.95)
-        #expect(bound == 0.5)
-        #expect(Overlap.iou(.polygon(square), .polygon(half)) <= bound)
+        // Two triangles in one box, apart: areas 50 and 32 cap IoU at 32 / 50 = 0.64, so the pair is not
+        // measured and the cap comes back; measured, they share nothing.
+        let lower = [Point(x: 0, y: 0), Point(x: 10, y: 0), Point(x: 0, y: 10)]
+        let upper = [Point(x: 10, y: 10), Point(x: 10, y: 2), Point(x: 2, y: 10)]
+        #expect(abs(Overlap.iou(.polygon(lower), .polygon(upper), atLeast: 0.95) - 0.64) < 1e-9)
+        #expect(Overlap.iou(.polygon(lower), .polygon(upper)) == 0)
         // A hair apart: measured, the same with or without the threshold.
         let moved = square.map { Point(x: $0.x + 0.1, y: $0.y) }
         let measured = Overlap.iou(.polygon(square), .polygon(moved))

@@ -30,8 +30,11 @@ struct ApplyProgram {
     private(set) var droppedAttributes: [String: Set<String>] = [:]
     /// Input type changes per label and attribute.
     private(set) var attributeTypes: [String: [String: String]] = [:]
-    /// Built-in fields left off shapes: nil label = every label.
-    private(set) var droppedFields: [String: Set<String?>] = [:]
+    /// Built-in fields left off the shapes of every label, and of each label named (those of every label included).
+    private var fieldsDroppedEverywhere: [ShapeAttributeRole.Field] = []
+    private var fieldsDroppedByLabel: [String: [ShapeAttributeRole.Field]] = [:]
+    /// The built-in fields a target may have left off.
+    private static let droppableFields: Set<ShapeAttributeRole.Field> = [.occluded, .zOrder, .groupID, .source]
     /// Labels whose attributes become immutable.
     private(set) var immutableLabels: Set<String> = []
     /// Exact XML name → file name mappings, and the rules for many.
@@ -52,6 +55,7 @@ struct ApplyProgram {
         format = report.format
         let meta = survey.meta
         for action in plan.actions { consider(action, report: report, meta: meta) }
+        for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }
         nameLabels(plan: plan, survey: survey)
     }
 
@@ -110,8 +114,12 @@ struct ApplyProgram {
             } else if ["outside", "keyframe", "rotation"].contains(field) {
                 // A track needs its outside and keyframe flags, and a box its rotation: never stripped.
                 return skip("\(field) is kept: tracks and rotated boxes need it")
-            } else {
-                droppedFields[field, default: []].insert(label)
+            } else if case let role = ShapeAttributeRole(name: field).field, Self.droppableFields.contains(role) {
+                if let label {
+                    fieldsDroppedByLabel[label, default: []].append(role)
+                } else {
+                    fieldsDroppedEverywhere.append(role)
+                }
             }
         case let .skipMedia(file):
             skippedFiles.insert(file)
@@ -203,10 +211,9 @@ struct ApplyProgram {
         itemNames.filter { $0.key.label == label }.map { ($0.key.kind, $0.value) }.sorted { $0.kind < $1.kind }
     }
 
-    /// Whether a built-in field is left off the shapes of `label`.
-    func dropsField(_ field: String, label: String) -> Bool {
-        guard let labels = droppedFields[field] else { return false }
-        return labels.contains(nil) || labels.contains(label)
+    /// The built-in fields (occluded, z_order, group_id, source) left off the shapes of `label`, by role.
+    func droppedFields(of label: String) -> [ShapeAttributeRole.Field] {
+        fieldsDroppedByLabel[label] ?? fieldsDroppedEverywhere
     }
 
     /// The file name an XML image name is to take (so that names and files agree), when a mapping covers it.

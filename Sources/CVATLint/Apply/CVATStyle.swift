@@ -6,14 +6,7 @@ import Foundation
 /// Everything is rendered into `XMLBytes`: the write pass renders every shape of an Encord export, and
 /// building each piece as a `String` first (interpolation, `+`, `joined`) cost a third of its time.
 enum CVATStyle {
-    /// `<name a="1" b="2">` (or `/>` when `empty`).
-    static func startTag(_ name: String, _ attributes: [XMLAttribute], empty: Bool = false) -> String {
-        var out = XMLBytes()
-        startTag(name, attributes, empty: empty, into: &out)
-        return out.string
-    }
-
-    /// `points`, when given, is written as the value of the `points` attribute (made here from numbers,
+    /// `<name a="1" b="2">` (or `/>` when `empty`); `points`, when given, is written as the value of the `points` attribute (made here from numbers,
     /// never a string first).
     static func startTag(_ name: String, _ attributes: [XMLAttribute], points: [Point]? = nil, empty: Bool = false,
                          into out: inout XMLBytes) {
@@ -64,13 +57,13 @@ enum CVATStyle {
     }
 
     /// A `<meta>` subtree as CVAT writes it: leaves on one line, containers with their children indented.
-    static func node(_ node: XMLNode, indent: String) -> String {
+    static func node(_ node: XMLNode, indent: String) -> XMLBytes {
         var out = XMLBytes()
         self.node(node, indent: indent, into: &out)
-        return out.string
+        return out
     }
 
-    private static func node(_ node: XMLNode, indent: String, into out: inout XMLBytes) {
+    static func node(_ node: XMLNode, indent: String, into out: inout XMLBytes) {
         startTag(node.name, node.xmlAttributes, into: &out)
         if node.children.isEmpty {
             out.appendEscaped(node.text, attribute: false)
@@ -98,7 +91,7 @@ enum CVATStyle {
 }
 
 /// Output text built as UTF-8 bytes in one growing buffer.
-struct XMLBytes {
+struct XMLBytes: Equatable {
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 256) {

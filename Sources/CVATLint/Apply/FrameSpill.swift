@@ -14,6 +14,7 @@ final class FrameSpill {
         var sortKey: UInt64 { key }
     }
 
+    private static let imageEnd: StaticString = "\n  </image>"
     private let sorter = SpillingSorter<Record>()
     private let text = SpoolFile()
     private var written: Int64 = 0
@@ -36,15 +37,14 @@ final class FrameSpill {
     }
 
     /// One shape of frame `frame`: its text (with its line break and indentation) and where it came from.
-    func add(frame: Int, subset: String?, taskID: Int?, route: WritePass.Route, produced: Int, text: String) {
+    func add(frame: Int, subset: String?, taskID: Int?, route: WritePass.Route, produced: Int, text: XMLBytes) {
         let routeNumber = routeIndex[route] ?? {
             routes.append(route)
             routeIndex[route] = routes.count - 1
             return routes.count - 1
         }()
-        var bytes = text
-        bytes.withUTF8 { try? self.text.write(UnsafeRawBufferPointer($0)) }
-        let length = text.utf8.count
+        text.bytes.withUnsafeBytes { try? self.text.write($0) }
+        let length = text.bytes.count
         sorter.add(Record(key: key(frame: frame, subset: subset), offset: written, length: Int32(clamping: length),
                           route: Int32(routeNumber), produced: Int32(clamping: produced), taskID: Int32(clamping: taskID ?? -1)))
         written += Int64(length)
@@ -56,9 +56,9 @@ final class FrameSpill {
     }
 
     /// Hands each frame, in (subset, frame) order, to `open`, which returns the image's start tag (nil to
-    /// leave it out); the shapes follow in the order they were read, then the end tag.
-    func forEachFrame(_ open: (_ frame: Int, _ subset: String?, _ taskID: Int?, _ shapes: [(WritePass.Route, Int)]) throws -> String?,
-                      write: (String) throws -> Void) throws {
+    /// leave it out); the shapes' bytes follow in the order they were read, then the end tag, to `write`.
+    func forEachFrame(_ open: (_ frame: Int, _ subset: String?, _ taskID: Int?, _ shapes: [(WritePass.Route, Int)]) throws -> XMLBytes?,
+                      write: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let reader = text.finishedReader() else { throw InputError("apply: the spilled video frames cannot be read back") }
         defer { try? reader.close() }
         var failure: Error?
@@ -71,16 +71,16 @@ final class FrameSpill {
             let taskID = shapes.first.map { Int($0.taskID) }.flatMap { $0 >= 0 ? $0 : nil }
             do {
                 guard let start = try open(frame, subset, taskID, shapes.map { (routes[Int($0.route)], Int($0.produced)) }) else { return }
-                try write(start)
+                try start.bytes.withUnsafeBytes { try write($0) }
                 for shape in shapes {
                     // One pread per shape: a frame's shapes lie apart in the spool, one per track.
                     if buffer.count < Int(shape.length) { buffer = [UInt8](repeating: 0, count: Int(shape.length)) }
                     let count = Int(shape.length)
                     let read = buffer.withUnsafeMutableBytes { pread(reader.fileDescriptor, $0.baseAddress, count, off_t(shape.offset)) }
                     guard read == count else { throw InputError("apply: the spilled video frames cannot be read back") }
-                    try write(String(decoding: buffer[..<count], as: UTF8.self))
+                    try buffer.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
                 }
-                try write("\n  </image>")
+                try write(UnsafeRawBufferPointer(start: Self.imageEnd.utf8Start, count: Self.imageEnd.utf8CodeUnitCount))
             } catch {
                 failure = error
             }

@@ -34,8 +34,8 @@ struct InvalidPlaces {
     private static let typeNames: [String] = droppable.sorted()
     private static let typeIndex: [String: UInt8] = Dictionary(uniqueKeysWithValues: typeNames.enumerated().map { ($1, UInt8($0)) })
 
-    /// One broken place in 9 bytes (line and column packed, the type's index): memory grows with the broken
-    /// annotations `--drop-invalid` leaves out, by that much each, never with the export.
+    /// One broken place: line and column packed, and the type's index (16 bytes in an array): memory grows
+    /// with the broken annotations `--drop-invalid` leaves out, by that much each, never with the export.
     struct Place {
         var key: UInt64
         var type: UInt8

@@ -55,17 +55,9 @@ final class Splicer {
     }
 
     /// Writes `text` in place of the input bytes `range`.
-    func replace(_ range: Range<Int64>, with text: String) throws {
-        try copy(upTo: range.lowerBound)
-        try write(text)
-        skip(upTo: range.upperBound)
-    }
-
-    /// Writes `text` in place of the input bytes `range`.
     func replace(_ range: Range<Int64>, with text: XMLBytes) throws {
         try copy(upTo: range.lowerBound)
-        if !text.bytes.isEmpty { edited = true }
-        try emit(text.bytes)
+        try write(text)
         skip(upTo: range.upperBound)
     }
 
@@ -77,7 +69,7 @@ final class Splicer {
     }
 
     /// Writes `text` where the line holding `offset` begins (`text` brings its own line break and indentation).
-    func insert(_ text: String, before offset: Int64) throws {
+    func insert(_ text: XMLBytes, before offset: Int64) throws {
         try copy(upTo: lineStart(before: offset))
         try write(text)
     }
@@ -106,10 +98,14 @@ final class Splicer {
     }
 
     /// Writes new text.
-    func write(_ text: String) throws {
-        if !text.isEmpty { edited = true }
-        var text = text
-        try text.withUTF8 { try emit(UnsafeRawBufferPointer($0)) }
+    func write(_ text: XMLBytes) throws {
+        try text.bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Writes new text, as UTF-8 bytes.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if !bytes.isEmpty { edited = true }
+        try emit(bytes)
     }
 
     /// Writes what is left of the input and flushes.

@@ -92,7 +92,10 @@ final class WritePass: AnnotationVisitor {
         guard program.synthesizeTask,
               let node = rewrite.rewrite(XMLNode(name: "meta", location: SourceLocation(line: 0, column: 0))) else { return }
         notes.append("<meta><task> written: the file had none")
-        attempt { try splicer.insert("\n  " + CVATStyle.node(node, indent: "  "), before: offset) }
+        var text = XMLBytes()
+        text.append("\n  ")
+        CVATStyle.node(node, indent: "  ", into: &text)
+        attempt { try splicer.insert(text, before: offset) }
     }
 
     // MARK: - Images
@@ -134,7 +137,11 @@ final class WritePass: AnnotationVisitor {
         }
         if let file = resolution?.file { mediaOut.add(file, as: MediaIndex.expectedPath(name: name, subset: subset, level: program.level)) }
         attempt {
-            if tagChanged { try splicer.replace(span.start..<span.tagEnd, with: CVATStyle.startTag("image", attributes)) }
+            if tagChanged {
+                var tag = XMLBytes()
+                CVATStyle.startTag("image", attributes, into: &tag)
+                try splicer.replace(span.start..<span.tagEnd, with: tag)
+            }
             // Shapes, and elements the schema refuses that --drop-invalid leaves out, in document order.
             let foreign = image.foreign.filter { invalid?.reason(forImageAt: $0.location) != nil }
             var next = foreign.makeIterator()
@@ -318,9 +325,15 @@ final class WritePass: AnnotationVisitor {
             changed = true
         }
         let before = attributes.count
-        attributes.removeAll { ["source", "group_id"].contains($0.name) && program.dropsField($0.name, label: header.label) }
+        // A track's start tag carries its source and group.
+        let dropped = program.droppedFields(of: header.label)
+        attributes.removeAll { ($0.role.field == .source || $0.role.field == .groupID) && dropped.contains($0.role.field) }
         changed = changed || attributes.count != before
-        if changed { try splicer.replace(span.start..<span.tagEnd, with: CVATStyle.startTag("track", attributes)) }
+        if changed {
+            var tag = XMLBytes()
+            CVATStyle.startTag("track", attributes, into: &tag)
+            try splicer.replace(span.start..<span.tagEnd, with: tag)
+        }
         return name != header.label
     }
 
@@ -351,7 +364,7 @@ final class WritePass: AnnotationVisitor {
         }
         let route = Route(label: header.label, kind: shape.kind, toLabel: toLabel, toKind: toKind, steps: steps)
         frames.add(frame: frame, subset: header.subset, taskID: header.taskID, route: route, produced: texts.count,
-                   text: ShapeText.render(texts, indent: "    ", leading: true).string)
+                   text: ShapeText.render(texts, indent: "    ", leading: true))
     }
 
     /// Writes the images of every frame that has shapes or a file, before `</annotations>`.
@@ -392,9 +405,12 @@ final class WritePass: AnnotationVisitor {
             if let size {
                 attributes += [XMLAttribute(name: "width", value: String(size.width)), XMLAttribute(name: "height", value: String(size.height))]
             }
-            return "\n  " + CVATStyle.startTag("image", attributes)
-        } write: { text in
-            try self.splicer.write(text)
+            var tag = XMLBytes()
+            tag.append("\n  ")
+            CVATStyle.startTag("image", attributes, into: &tag)
+            return tag
+        } write: { bytes in
+            try self.splicer.write(bytes)
         }
     }
 
@@ -444,7 +460,7 @@ final class WritePass: AnnotationVisitor {
             attributes[index] = XMLAttribute(name: "label", value: name, role: attributes[index].role)
             steps.append("splitLabel")
         }
-        let droppedFields = droppedFields(of: label)
+        let droppedFields = program.droppedFields(of: label)
         if stripFields(&attributes, dropping: droppedFields) { steps.append("dropField") }
         var values = shape.attributes
         if let dropped = program.droppedAttributes[label], values.contains(where: { dropped.contains($0.name) }) {
@@ -453,7 +469,9 @@ final class WritePass: AnnotationVisitor {
         }
         var elements: [ShapeText] = []
         for element in shape.elements {
-            var elementAttributes = element.xmlAttributes.filter { !["frame", "keyframe"].contains($0.name) || !forceWrite }
+            // A video frame made an image shape: its elements lose their frame fields too.
+            var elementAttributes = forceWrite
+                ? element.xmlAttributes.filter { $0.role.field != .frame && $0.role.field != .keyframe } : element.xmlAttributes
             if stripFields(&elementAttributes, dropping: droppedFields), !steps.contains("dropField") { steps.append("dropField") }
             var elementValues = element.attributes
             if let dropped = program.droppedAttributes[element.label], elementValues.contains(where: { dropped.contains($0.name) }) {
@@ -513,18 +531,6 @@ final class WritePass: AnnotationVisitor {
         attributes.removeAll { dropped.contains($0.role.field) }
         return true
     }
-
-    /// The built-in fields left off the shapes of `label`, asked of the program once per run of one label.
-    private func droppedFields(of label: String) -> [ShapeAttributeRole.Field] {
-        if let cached = droppedFieldsCache, cached.label == label { return cached.fields }
-        let fields: [(String, ShapeAttributeRole.Field)] = [("occluded", .occluded), ("z_order", .zOrder), ("group_id", .groupID),
-                                                            ("source", .source)]
-        let dropped = fields.filter { program.dropsField($0.0, label: label) }.map(\.1)
-        droppedFieldsCache = (label, dropped)
-        return dropped
-    }
-
-    private var droppedFieldsCache: (label: String, fields: [ShapeAttributeRole.Field])?
 
     // MARK: - Bookkeeping
 
