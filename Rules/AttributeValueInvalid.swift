@@ -16,6 +16,7 @@ final class AttributeValueInvalid: ShapeRule {
             off the step are warnings: they import, but no UI could have produced them.
             """,
         issueTypes: [.init("attribute_value_not_boolean", severity: .error), .init("attribute_value_not_in_list", severity: .error), .init("attribute_value_not_a_number", severity: .warning), .init("attribute_value_out_of_range", severity: .warning), .init("attribute_value_off_step", severity: .warning)],
+        actions: ["declareAttributeValue", "mapAttributeValue"],
         triggering: [
             RuleExample("a checkbox that says yes", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:checkbox:parked:false"]),
@@ -38,7 +39,13 @@ final class AttributeValueInvalid: ShapeRule {
         var attribute: String
         var problem: String
         var issueType: String
+        /// A value outside the list, reported on its own so its repair can name it.
+        var value: String?
     }
+
+    /// Distinct values outside one list reported each with a repair; past this many they share a finding.
+    static let repairableValues = 50
+    private var outsideValues: [String: Set<String>] = [:]
 
     /// What a value of one attribute spec may be, worked out once from `<meta>` (a class: looked up for
     /// every value, and a reference is cheaper to hand out than a copy of its sets). Checking a value
@@ -160,7 +167,15 @@ final class AttributeValueInvalid: ShapeRule {
                   let (problem, issueType, severity) = prepared[index].problem(with: value.value) else {
                 continue
             }
-            let key = Key(label: label, attribute: value.name, problem: problem, issueType: issueType)
+            var key = Key(label: label, attribute: value.name, problem: problem, issueType: issueType)
+            if issueType == "attribute_value_not_in_list" {
+                let trimmed = value.value.hasASCIISpaceAtEdge ? String(value.value.trimmingASCIISpaces()) : value.value
+                let scope = label + "\u{0}" + value.name
+                if outsideValues[scope]?.contains(trimmed) == true || (outsideValues[scope]?.count ?? 0) < Self.repairableValues {
+                    outsideValues[scope, default: []].insert(trimmed)
+                    key.value = trimmed
+                }
+            }
             problems.note(key, at: value.location, example: value.value)
             context.noteInstance(issueType, at: value.location)
             severities[key] = severity
@@ -171,11 +186,22 @@ final class AttributeValueInvalid: ShapeRule {
         for (key, entry) in problems.all {
             context.report("label '\(key.label)': attribute '\(key.attribute)' \(key.problem): "
                            + "'\(entry.example ?? "")'" + (entry.count > 1 ? " (\(counted(entry.count, "value")))" : ""),
-                           at: entry.first, severity: severities[key], issueType: key.issueType) {
+                           at: entry.first, severity: severities[key], issueType: key.issueType, action: repair(key)) {
                 $0.label = key.label
                 $0.attribute = key.attribute
             }
         }
+    }
+}
+
+extension AttributeValueInvalid {
+    /// The repair of a value outside its list: the spelling the configuration maps it to, else declaring it.
+    private func repair(_ key: Key) -> ImportAction? {
+        guard let value = key.value else { return nil }
+        if let spelling = context.options.valueMappings[key.label]?[key.attribute]?[value] {
+            return .mapAttributeValue(label: key.label, attribute: key.attribute, from: value, to: spelling)
+        }
+        return .declareAttributeValue(label: key.label, attribute: key.attribute, value: value)
     }
 }
 

@@ -1,4 +1,5 @@
 import CVATLint
+import Foundation
 
 /// Media whose header disagrees with the XML: another pixel size, an empty file, not an image at all.
 final class MediaHeaderMismatch: Rule {
@@ -16,6 +17,7 @@ final class MediaHeaderMismatch: Rule {
             links are never followed.
             """,
         issueTypes: [.init("media_empty"), .init("media_not_image"), .init("media_size_mismatch"), .init("media_unreadable", severity: .warning), .init("media_header_unreadable", severity: .warning)],
+        actions: ["rescaleToMedia"],
         triggering: [
             RuleExample.fixture("an image that is 64 × 48 where the XML says 640 × 480", "media-header-size-mismatch"),
         ],
@@ -26,6 +28,9 @@ final class MediaHeaderMismatch: Rule {
     private struct Mismatch: Hashable {
         var declared: String
         var actual: String
+        /// The file's size, when an image's file is the declared one scaled by one ratio on both axes (to a
+        /// pixel of rounding): resized after annotation, which `rescaleToMedia` mends.
+        var uniformScale: String?
     }
 
     private let context: RuleContext
@@ -35,7 +40,7 @@ final class MediaHeaderMismatch: Rule {
 
     func visitImage(_ image: ImageRecord) {
         guard let file = context.facts.imageMedia?.file else { return }
-        check(file, width: image.width, height: image.height, at: image.location) {
+        check(file, width: image.width, height: image.height, at: image.location, isImage: true) {
             $0.image = image.name
             $0.imageID = image.id
         }
@@ -48,11 +53,18 @@ final class MediaHeaderMismatch: Rule {
     }
 
     private func checkFrame(_ file: MediaFile, taskID: Int?, at location: SourceLocation, frame: Int) {
-        let node = context.facts.task(id: taskID)?.node.child("original_size") ?? context.facts.meta?.node.child("original_size")
-        check(file, width: node?.integer("width"), height: node?.integer("height"), at: location) { $0.frame = frame }
+        let declared = context.facts.frameSizes.declared(taskID: taskID)
+        check(file, width: declared?.width, height: declared?.height, at: location) { $0.frame = frame }
     }
 
-    private func check(_ file: MediaFile, width: Int?, height: Int?, at location: SourceLocation,
+    /// Whether `file` is `declared` scaled by one ratio, each axis within a pixel of what the other's ratio gives.
+    static func isUniform(declared: (width: Int, height: Int), file: (width: Int, height: Int)) -> Bool {
+        guard declared.width > 0, declared.height > 0, file.width > 0, file.height > 0, declared != file else { return false }
+        let ratioX = Double(file.width) / Double(declared.width), ratioY = Double(file.height) / Double(declared.height)
+        return abs(Double(declared.width) * ratioY - Double(file.width)) <= 1 && abs(Double(declared.height) * ratioX - Double(file.height)) <= 1
+    }
+
+    private func check(_ file: MediaFile, width: Int?, height: Int?, at location: SourceLocation, isImage: Bool = false,
                        context place: (inout FindingLocation) -> Void) {
         guard !file.isSymlink else { return }
         if file.size == 0 {
@@ -72,7 +84,7 @@ final class MediaHeaderMismatch: Rule {
             guard let width, let height, let shown = header.displayedSize,
                   width != shown.width || height != shown.height else { return }
             // CVAT declares the size an image is shown at (EXIF orientations 5–8 transpose it).
-            let actual: String
+            var actual: String
             if orientation > 4, width == storedWidth, height == storedHeight {
                 actual = "rotated by EXIF (orientation \(orientation)): stored \(storedWidth) × \(storedHeight), shown and declared by CVAT as \(shown.width) × \(shown.height) (\(format))"
             } else if width == shown.height, height == shown.width {
@@ -80,7 +92,12 @@ final class MediaHeaderMismatch: Rule {
             } else {
                 actual = "\(shown.width) × \(shown.height) (\(format))" + (orientation > 4 ? " as shown (EXIF orientation \(orientation))" : "")
             }
-            mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual), at: location, example: file.path)
+            var uniform: String?
+            if isImage, orientation <= 4, Self.isUniform(declared: (width, height), file: shown) {
+                uniform = ImportAction.sizeText(shown.width, shown.height)
+                actual += ", \(String(format: "%.3f", Double(width) / Double(shown.width))) times smaller on both axes: resized after annotation"
+            }
+            mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual, uniformScale: uniform), at: location, example: file.path)
             context.noteInstance("media_size_mismatch", at: location)
         case .notImage:
             context.report("\(file.path) is not an image (no PNG, JPEG, GIF, BMP, WebP, TIFF, AVIF or HEIF signature)", at: location,
@@ -91,11 +108,20 @@ final class MediaHeaderMismatch: Rule {
         }
     }
 
+    /// "2765 × 1843" as `rescaleToMedia` names it.
+    private func declaredSize(_ text: String) -> String? {
+        let parts = text.split(separator: "×").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return parts.count == 2 ? ImportAction.sizeText(parts[0], parts[1]) : nil
+    }
+
     func finish() {
         for (mismatch, entry) in mismatches.all {
             let more = entry.count > 1 ? " (\(counted(entry.count, "file")) alike)" : ""
             context.report("\(entry.example ?? "a file") is \(mismatch.actual) but the XML says \(mismatch.declared)\(more); "
-                           + "every coordinate on it is suspect", at: entry.first, issueType: "media_size_mismatch")
+                           + "every coordinate on it is suspect", at: entry.first, issueType: "media_size_mismatch",
+                           action: mismatch.uniformScale.flatMap { to in
+                               declaredSize(mismatch.declared).map { .rescaleToMedia(from: $0, to: to, count: entry.count) }
+                           })
         }
     }
 }

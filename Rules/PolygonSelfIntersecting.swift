@@ -14,6 +14,7 @@ final class PolygonSelfIntersecting: ShapeRule {
             edges, so long contours stay cheap. Reported per label with a count and the first crossing.
             """,
         issueTypes: [.init("polygon_self_intersecting")],
+        actions: ["repairPolygon"],
         triggering: [
             RuleExample.inImage("a bow-tie", #"↓<polygon label="a" points="0,0;10,10;10,0;0,10"/>"#),
             RuleExample.inImage("a bow-tie, for CVAT (a warning there)", target: "cvat",
@@ -39,7 +40,7 @@ final class PolygonSelfIntersecting: ShapeRule {
         for (label, entry) in crossings.all {
             context.report("label '\(label)': \(counted(entry.count, "polygon")) \(entry.count == 1 ? "crosses" : "cross") itself; "
                            + "the first at \(entry.example ?? "?")", at: entry.first, issueType: "polygon_self_intersecting",
-                           count: entry.count) { $0.label = label }
+                           action: .repairPolygon(label: label), count: entry.count) { $0.label = label }
         }
     }
 }

@@ -14,6 +14,7 @@ final class ShapeOutsideImage: Rule {
             below 0 or above 1, which they clamp, reject or mis-draw. Reported per label with the worst overhang.
             """,
         issueTypes: [.init("shape_outside_image")],
+        actions: ["clipToImage"],
         triggering: [
             RuleExample.inImage("a box 20 px past the right edge of a 10 px image", #"↓<box label="a" xtl="1" ytl="1" xbr="30" ybr="5"/>"#),
         ],
@@ -43,22 +44,9 @@ final class ShapeOutsideImage: Rule {
         check(shape, label: track.label, width: size.width, height: size.height)
     }
 
-    /// Frame sizes by task id (-1 for "the only task"), read once.
-    private var frameSizes: [Int: (width: Double, height: Double)?] = [:]
-
-    /// A video task's frame size, from `original_size` in its meta (or at meta level in job exports).
+    /// A video task's frame size as `<meta>` declares it (its task's, or the job's at meta level).
     private func frameSize(taskID: Int?) -> (width: Double, height: Double)? {
-        if let known = frameSizes[taskID ?? -1] { return known }
-        let size = readFrameSize(taskID: taskID)
-        frameSizes[taskID ?? -1] = size
-        return size
-    }
-
-    private func readFrameSize(taskID: Int?) -> (width: Double, height: Double)? {
-        let facts = context.facts
-        let node = facts.task(id: taskID)?.node.child("original_size") ?? facts.meta?.node.child("original_size")
-        guard let width = node?.integer("width"), let height = node?.integer("height"), width > 0, height > 0 else { return nil }
-        return (Double(width), Double(height))
+        context.facts.frameSizes.declared(taskID: taskID).map { (Double($0.width), Double($0.height)) }
     }
 
     private func check(_ shape: Shape, label: String, width: Double, height: Double) {
@@ -73,7 +61,7 @@ final class ShapeOutsideImage: Rule {
         for (label, entry) in outside.all {
             let distance = (worst[label] ?? 0).rounded(toPlaces: 2)
             context.report("label '\(label)': \(counted(entry.count, "shape")) \(entry.count == 1 ? "reaches" : "reach") outside the image, by up to \(distance) px",
-                           at: entry.first, issueType: "shape_outside_image") { $0.label = label }
+                           at: entry.first, issueType: "shape_outside_image", action: .clipToImage(label: label)) { $0.label = label }
         }
     }
 }

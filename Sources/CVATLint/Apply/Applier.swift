@@ -80,8 +80,14 @@ public struct Applier {
         }
         timings.check = clock.now - started
         let plan = try given.map { try $0.plan(for: report) } ?? report.plan
-        let program = ApplyProgram(plan: plan, report: report, survey: survey, target: linter.options.target, options: options)
-        let errorTypes = Set(report.findings.filter { $0.severity == .error }.map(\.issueType))
+        let program = ApplyProgram(plan: plan, report: report, survey: survey, target: linter.options.target, options: options,
+                                   minimumArea: linter.options.ruleOptions.thresholds.minimumArea)
+        // An error every finding of whose type a running repair mends marks nothing for --drop-invalid.
+        let errors = report.findings.filter { $0.severity == .error }
+        let mended = Set(errors.map(\.issueType)).filter { type in
+            errors.allSatisfy { $0.issueType != type || $0.action.map(program.executed.contains) == true }
+        }
+        let errorTypes = Set(errors.map(\.issueType)).subtracting(mended)
         let invalid = options.dropInvalid ? InvalidPlaces(occurrences: occurrences, errorTypes: errorTypes) : nil
 
         var manifest = ApplyManifest(
@@ -128,7 +134,12 @@ public struct Applier {
             timings.media = clock.now - started
             manifest.images = pass.images
             manifest.notes = pass.notes
+            if pass.slivers > 0 {
+                manifest.notes.append("repairPolygon: \(counted(pass.slivers, "piece")) under min_area (\(program.minimumArea) px²) left out of the polygons split")
+            }
             fill(&manifest, pass: pass, program: program)
+            manifest.conservation = Conservation.table(pass.routes)
+            if dryRun { try Self.conserve(manifest.conservation, pass: pass, input: report, output: nil) }
             var outputReport: ExportReport?
             if !dryRun {
                 // The output, checked under the same target and options, in the same run.
@@ -148,6 +159,7 @@ public struct Applier {
                     timings.outputCheck = clock.now - started
                 }
                 outputReport = written
+                try Self.conserve(manifest.conservation, pass: pass, input: report, output: written)
                 manifest.checkAfter = written.summary
                 manifest.remainingErrors = written.findings.filter { $0.severity == .error }.map { "\($0.issueType): \($0.message)" }
                 let encoder = JSONEncoder()
@@ -175,9 +187,10 @@ public struct Applier {
         defer { try? handle.close() }
         let splicer = Splicer { try handle.write(contentsOf: Data($0)) }
         let index = media.map(MediaIndex.init(files:))
-        let sizes = FrameSizes(meta: survey.meta) { try? source.mediaHeader($0) }
+        let sizes = FrameSizes(meta: survey.meta)
         let pass = WritePass(program: program, survey: survey, splicer: splicer, media: index, invalid: invalid,
-                             mediaOut: mediaPlan, frameSizes: sizes, hasMedia: source.container != .xml)
+                             mediaOut: mediaPlan, frameSize: { sizes.size(taskID: $0, file: $1) { try? source.mediaHeader($0) } },
+                             mediaHeader: { try? source.mediaHeader($0) }, hasMedia: source.container != .xml)
         let reader = AnnotationsReader(visitor: pass) { _ in }
         let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
         guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
@@ -195,6 +208,16 @@ public struct Applier {
         parser.finish()
         try pass.finish()
         return (pass, splicer.edited)
+    }
+
+    /// Stops (exit 2) when the conservation table does not add up, or disagrees with the checks of input and
+    /// output, which count annotations in passes of their own: a lost annotation is a bug, never a success.
+    private static func conserve(_ rows: [ConservationRow], pass: WritePass, input: ExportReport, output: ExportReport?) throws {
+        let problems = Conservation.discrepancies(rows: rows, routes: pass.routes, input: input.statistics,
+                                                  output: output?.statistics)
+        guard problems.isEmpty else {
+            throw InputError("cvat-lint " + problems.prefix(5).joined(separator: "; ") + ": this is a bug (nothing was kept)")
+        }
     }
 
     /// Every input media file written under its own name, none left out.

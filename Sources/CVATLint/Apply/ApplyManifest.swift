@@ -101,6 +101,8 @@ public struct ApplyManifest: Sendable, Codable {
     public var remainingErrors: [String]
     /// Changes the counts do not show (declarations left out of `<meta>`, a task written).
     public var notes: [String] = []
+    /// Where every input annotation went, per input label × kind (checked to add up before apply exits 0).
+    public var conservation: [ConservationRow] = []
 
     enum CodingKeys: String, CodingKey {
         case version, input, output, target
@@ -110,7 +112,7 @@ public struct ApplyManifest: Sendable, Codable {
         case checkBefore = "check_before"
         case checkAfter = "check_after"
         case remainingErrors = "remaining_errors"
-        case notes
+        case notes, conservation
     }
 }
 

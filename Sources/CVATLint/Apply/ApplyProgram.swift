@@ -47,8 +47,22 @@ struct ApplyProgram {
     private(set) var videoToImages = false
     /// Files named by skipMedia.
     private(set) var skippedFiles: Set<String> = []
+    /// Repairs: values added to an attribute's list, per label and attribute.
+    private(set) var declaredValues: [String: [String: [String]]] = [:]
+    /// Repairs: value spellings written instead, per label, attribute and value.
+    private(set) var valueSpellings: [String: [String: [String: String]]] = [:]
+    /// Repairs: labels whose self-intersecting polygons are split into simple ones.
+    private(set) var polygonRepairs: Set<String> = []
+    /// Repairs: images declared at one size ("W×H") whose files are uniformly another.
+    private(set) var rescales: [String: String] = [:]
+    /// Repairs: labels whose shapes are clipped to their image.
+    private(set) var clippedLabels: Set<String> = []
+    /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
+    let minimumArea: Double
 
-    init(plan: ImportPlan, report: ExportReport, survey: ApplySurvey, target: TargetProfile, options: ApplyOptions) {
+    init(plan: ImportPlan, report: ExportReport, survey: ApplySurvey, target: TargetProfile, options: ApplyOptions,
+         minimumArea: Double = Thresholds().minimumArea) {
+        self.minimumArea = minimumArea
         self.target = target
         self.options = options
         level = survey.meta?.level
@@ -121,6 +135,16 @@ struct ApplyProgram {
                     fieldsDroppedEverywhere.append(role)
                 }
             }
+        case let .declareAttributeValue(label, attribute, value):
+            declaredValues[label, default: [:]][attribute, default: []].append(value)
+        case let .mapAttributeValue(label, attribute, from, to):
+            valueSpellings[label, default: [:]][attribute, default: [:]][from] = to
+        case let .repairPolygon(label):
+            polygonRepairs.insert(label)
+        case let .rescaleToMedia(from, to, _):
+            rescales[from] = to
+        case let .clipToImage(label):
+            clippedLabels.insert(label)
         case let .skipMedia(file):
             skippedFiles.insert(file)
         case let .mapMediaName(file, name):
@@ -214,6 +238,11 @@ struct ApplyProgram {
     /// The built-in fields (occluded, z_order, group_id, source) left off the shapes of `label`, by role.
     func droppedFields(of label: String) -> [ShapeAttributeRole.Field] {
         fieldsDroppedByLabel[label] ?? fieldsDroppedEverywhere
+    }
+
+    /// Whether a value of `label`'s attribute is declared or respelled by a repair.
+    func repairsValue(_ value: String, label: String, attribute: String) -> Bool {
+        valueSpellings[label]?[attribute]?[value] != nil || declaredValues[label]?[attribute]?.contains(value) == true
     }
 
     /// The file name an XML image name is to take (so that names and files agree), when a mapping covers it.

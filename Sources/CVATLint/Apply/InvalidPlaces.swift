@@ -20,7 +20,7 @@ struct InvalidPlaces {
 
     /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that
     /// `--drop-invalid` mends by leaving it out; they are not occurrences at annotations.
-    static let droppedWhole: Set<String> = ["media_missing", "label_name_duplicate"]
+    static let droppedWhole: Set<String> = ["media_missing", "label_name_duplicate", "frame_size_unknown"]
 
     /// A schema error the keyframe fix mends: a track frame without its `keyframe` flag, which apply writes.
     static func isMendedByKeyframeFix(_ finding: Finding) -> Bool {

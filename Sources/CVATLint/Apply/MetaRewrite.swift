@@ -114,6 +114,12 @@ struct MetaRewrite {
                 if type == "text", from == "number" { set(&attribute, "values", attribute.value("default_value") ?? "") }
             }
             if immutable, attribute.value("mutable") == "True" { set(&attribute, "mutable", "False") }
+            // Values the shapes hold outside the list join it (declareAttributeValue), one per line as CVAT writes them.
+            if let added = program.declaredValues[name]?[attributeName], !added.isEmpty {
+                let listed = attribute.child("values")?.text ?? ""
+                let joined = added.joined(separator: "\n")
+                set(&attribute, "values", listed.isEmpty ? joined : listed + "\n" + joined)
+            }
             return attribute
         }
         return label

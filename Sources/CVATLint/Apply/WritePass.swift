@@ -19,7 +19,10 @@ final class WritePass: AnnotationVisitor {
     private let media: MediaIndex?
     private let invalid: InvalidPlaces?
     private let mediaOut: MediaPlan
-    private let frameSizes: FrameSizes
+    /// A video frame's size, from its task (or the job) or its file.
+    private let frameSize: (Int?, MediaFile?) -> FrameSizes.Size?
+    /// Reads a media file's header (for images rescaled to their media).
+    private let mediaHeader: (MediaFile) -> ImageHeader?
     /// Whether the export could hold media at all (a folder or zip, not a bare annotations.xml).
     private let hasMedia: Bool
 
@@ -27,6 +30,8 @@ final class WritePass: AnnotationVisitor {
     private(set) var before: [ApplyProgram.LabelKind: Int] = [:]
     private(set) var routes: [Route: (count: Int, produced: Int)] = [:]
     private(set) var images = ImageTally()
+    /// Pieces of repaired polygons left out for being under `min_area`.
+    private(set) var slivers = 0
     /// Changes to `<meta>` the counts do not show, in words.
     private(set) var notes: [String] = []
     /// Set when the bytes could not be matched to the elements (a bug or a non-UTF-8 file).
@@ -57,7 +62,9 @@ final class WritePass: AnnotationVisitor {
     private let frames: FrameSpill?
 
     init(program: ApplyProgram, survey: ApplySurvey, splicer: Splicer, media: MediaIndex?, invalid: InvalidPlaces?,
-         mediaOut: MediaPlan, frameSizes: FrameSizes, hasMedia: Bool) {
+         mediaOut: MediaPlan, frameSize: @escaping (Int?, MediaFile?) -> FrameSizes.Size?,
+         mediaHeader: @escaping (MediaFile) -> ImageHeader?, hasMedia: Bool) {
+        self.mediaHeader = mediaHeader
         self.hasMedia = hasMedia
         self.program = program
         self.survey = survey
@@ -65,7 +72,7 @@ final class WritePass: AnnotationVisitor {
         self.media = media
         self.invalid = invalid
         self.mediaOut = mediaOut
-        self.frameSizes = frameSizes
+        self.frameSize = frameSize
         nextImageID = survey.largestImageID + 1
         nextTrackID = survey.largestTrackID + 1
         frames = program.videoToImages ? FrameSpill() : nil
@@ -126,6 +133,12 @@ final class WritePass: AnnotationVisitor {
         }
         let (name, subset) = outputName(image.name, subset: image.subset, resolution: resolution)
         if name != image.name { set("name", name) }
+        var place = ShapePlace(size: image.width.flatMap { width in image.height.map { (Double(width), Double($0)) } })
+        if let rescale = rescale(image, file: resolution?.file) {
+            place = ShapePlace(size: (Double(rescale.width), Double(rescale.height)), scale: rescale.factors)
+            set("width", String(rescale.width))
+            set("height", String(rescale.height))
+        }
         if let subset, subset != image.subset { set("subset", subset) }
         // Ids repeated within a subset of the output get fresh ones past the largest.
         if let id = image.id {
@@ -151,7 +164,7 @@ final class WritePass: AnnotationVisitor {
                     try splicer.remove(element.span.start..<element.span.end)
                     pending = next.next()
                 }
-                try write(shape, label: shape.label)
+                try write(shape, label: shape.label, place: place)
             }
             while let element = pending {
                 try splicer.remove(element.span.start..<element.span.end)
@@ -165,10 +178,28 @@ final class WritePass: AnnotationVisitor {
     /// needs them (with `--drop-invalid`).
     private func dropReason(image: ImageRecord, resolution: MediaResolution?) -> String? {
         guard let invalid else { return nil }
-        if let reason = invalid.reason(forImageAt: image.location) { return reason }
+        if let reason = invalid.reason(forImageAt: image.location),
+           reason != "media_size_mismatch" || rescale(image, file: resolution?.file) == nil {
+            return reason
+        }
         // A bare annotations.xml has no media to miss.
         if program.target.media.missing == .error, hasMedia, resolution?.file == nil { return "media_missing" }
         return nil
+    }
+
+    /// The size an image's file has and the factors its coordinates scale by, when a `rescaleToMedia` covers
+    /// its declared size and the file is the size the action names.
+    private func rescale(_ image: ImageRecord, file: MediaFile?) -> (width: Int, height: Int, factors: (x: Double, y: Double))? {
+        guard !program.rescales.isEmpty, let width = image.width, let height = image.height, width > 0, height > 0,
+              let target = program.rescales[ImportAction.sizeText(width, height)], let file,
+              let size = mediaHeader(file)?.displayedSize, ImportAction.sizeText(size.width, size.height) == target else { return nil }
+        return (size.width, size.height, (Double(size.width) / Double(width), Double(size.height) / Double(height)))
+    }
+
+    /// Where a video frame's shapes lie: its declared size, for clipping.
+    private func framePlace(taskID: Int?) -> ShapePlace {
+        guard !program.clippedLabels.isEmpty, let size = frameSize(taskID, nil) else { return ShapePlace() }
+        return ShapePlace(size: (Double(size.width), Double(size.height)))
     }
 
     /// The name (and subset) an image takes: its file's name where a mapping runs, flattened into the
@@ -193,12 +224,12 @@ final class WritePass: AnnotationVisitor {
     }
 
     /// Writes one shape of an image: kept byte for byte, rewritten, or left out.
-    private func write(_ shape: Shape, label: String) throws {
+    private func write(_ shape: Shape, label: String, place: ShapePlace) throws {
         guard let span = shape.span else { return fail("no offsets for a shape") }
-        let outcome = transform(shape, label: label, attributes: shape.xmlAttributes, labelled: true, splits: true)
+        let outcome = transform(shape, label: label, attributes: shape.xmlAttributes, labelled: true, splits: true, place: place)
         switch outcome {
-        case .keep:
-            route(label, shape.kind, to: label, shape.kind, steps: [])
+        case let .keep(noted):
+            route(label, shape.kind, to: label, shape.kind, steps: noted)
         case let .drop(step):
             route(label, shape.kind, to: nil, nil, steps: [step])
             try splicer.remove(span.start..<span.end)
@@ -276,13 +307,14 @@ final class WritePass: AnnotationVisitor {
                     steps.append("keyframe")
                 }
             }
-            let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps)
+            let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps,
+                                    place: framePlace(taskID: header.taskID))
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
             switch outcome {
-            case .keep:
+            case let .keep(noted):
                 if counted {
                     route(label, shape.kind, to: program.itemName(label: label, kind: shape.kind), shape.kind,
-                          steps: renamed ? ["splitLabel"] : [])
+                          steps: (renamed ? ["splitLabel"] : []) + noted)
                 }
                 try splicer.copy(upTo: span.end)
             case let .drop(step):
@@ -357,7 +389,7 @@ final class WritePass: AnnotationVisitor {
             attributes.append(XMLAttribute(name: "group_id", value: group))
         }
         let outcome = transform(shape, label: header.label, attributes: attributes, labelled: true, splits: true,
-                                steps: ["reexport"], forceWrite: true)
+                                steps: ["reexport"], forceWrite: true, place: framePlace(taskID: header.taskID))
         guard case let .write(texts, toLabel, toKind, steps, _) = outcome else {
             if case let .drop(step) = outcome { route(header.label, shape.kind, to: nil, nil, steps: ["reexport", step]) }
             return
@@ -380,7 +412,7 @@ final class WritePass: AnnotationVisitor {
             let key = (frame: frame, subset: subset)
             images.input += 1
             let resolution = media?.resolve(name: frameName(key.frame), subset: key.subset, level: program.level)
-            let size = frameSizes.size(taskID: taskID, file: resolution?.file)
+            let size = frameSize(taskID, resolution?.file)
             var reason: String?
             if size == nil { reason = "frame_size_unknown" }
             if invalid != nil, program.target.media.missing == .error, hasMedia, resolution?.file == nil { reason = "media_missing" }
@@ -441,7 +473,8 @@ final class WritePass: AnnotationVisitor {
     // MARK: - Shapes
 
     enum Outcome {
-        case keep
+        /// As it was, byte for byte; `steps` name what it was counted under (a value declared in `<meta>`).
+        case keep(steps: [String])
         case drop(step: String)
         /// The shape's new text; `tagEdit` when it differs from the input only in its start tag.
         case write([ShapeText], label: String, kind: ShapeKind, steps: [String], tagEdit: StartTagEdit?)
@@ -449,11 +482,25 @@ final class WritePass: AnnotationVisitor {
 
     /// What becomes of one shape: the label it points at after splits, its kind after conversions, the
     /// attributes and fields left off, its points split; `keep` when nothing changes.
-    func transform(_ shape: Shape, label: String, attributes input: [XMLAttribute], labelled: Bool, splits: Bool,
-                   steps initial: [String] = [], forceWrite: Bool = false) -> Outcome {
-        if let reason = invalid?.reason(for: shape) { return .drop(step: "drop-invalid:\(reason)") }
-        guard let kind = program.outputKind(label: label, kind: shape.kind) else { return .drop(step: "dropAnnotation") }
-        var steps = initial
+    func transform(_ original: Shape, label: String, attributes given: [XMLAttribute], labelled: Bool, splits: Bool,
+                   steps initial: [String] = [], forceWrite: Bool = false, place: ShapePlace = ShapePlace()) -> Outcome {
+        if let reason = invalid?.reason(for: original), !repairs(reason, of: original, label: label, splits: splits) {
+            return .drop(step: "drop-invalid:\(reason)")
+        }
+        guard let kind = program.outputKind(label: label, kind: original.kind) else { return .drop(step: "dropAnnotation") }
+        // Repairs first: what they mend is converted, split and renamed like any other shape.
+        let (shape, repairSteps) = ShapeRepairs.apply(original, label: label, program: program, place: place)
+        var input = given
+        if !repairSteps.isEmpty {
+            let repaired = Dictionary(shape.xmlAttributes.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            input = given.map { attribute in
+                guard attribute.role.field == .points || attribute.role.field == .geometry || attribute.name == "rle",
+                      let value = repaired[attribute.name] else { return attribute }
+                return XMLAttribute(name: attribute.name, value: value)
+            }
+        }
+        var steps = initial + repairSteps
+        let noted = ShapeRepairs.holdsDeclaredValue(shape, label: label, program: program) ? ["declareAttributeValue"] : []
         let name = program.itemName(label: label, kind: kind)
         var attributes = input
         if labelled, name != label, let index = attributes.firstIndex(where: { $0.role.field == .label }) {
@@ -505,6 +552,26 @@ final class WritePass: AnnotationVisitor {
                 return ShapeText(kind: kind.rawValue, attributes: converted, values: values, points: polygon)
             }
             steps.append(program.conversionCauses[ApplyProgram.LabelKind(label: label, kind: shape.kind)] ?? "convertShape")
+            // A shape made polygons is clipped as polygons (an ellipse or cuboid cannot be clipped as itself).
+            if let size = place.size, program.clippedLabels.contains(label) {
+                var clipped = false
+                texts = texts.map { text in
+                    guard let points = text.points, let ring = ShapeRepairs.clippedPolygon(points, size: size) else { return text }
+                    clipped = true
+                    var copy = text
+                    copy.points = ring
+                    return copy
+                }
+                if clipped, !steps.contains("clipToImage") { steps.append("clipToImage") }
+            }
+        }
+        if splits, kind == .polygon, shape.kind == .polygon, let points = shape.points,
+           let split = ShapeRepairs.polygonPieces(points, label: label, program: program) {
+            texts = split.pieces.map { piece in
+                ShapeText(kind: kind.rawValue, attributes: texts[0].attributes, values: values, elements: texts[0].elements, points: piece)
+            }
+            slivers += split.slivers
+            steps.append("repairPolygon")
         }
         if splits, kind == .points, program.pointSplits.contains(label), let points = shape.points, points.count > 1 {
             texts = points.map { point in
@@ -512,17 +579,31 @@ final class WritePass: AnnotationVisitor {
             }
             steps.append("splitPoints")
         }
-        if steps.isEmpty, !forceWrite { return .keep }
+        if steps.isEmpty, !forceWrite { return .keep(steps: noted) }
+        steps += noted
         // Fields left off and the label renamed, nothing else, on attributes as read (no step came in: a
         // track frame's keyframe fix is one, and a video frame is written anew): an edit of the start tag.
         var tagEdit: StartTagEdit?
-        if kind == shape.kind, texts.count == 1, elements.isEmpty, initial.isEmpty, !forceWrite,
+        if kind == shape.kind, texts.count == 1, elements.isEmpty, initial.isEmpty, repairSteps.isEmpty, !forceWrite,
            !steps.contains("dropAttribute"), input.count == shape.xmlAttributes.count {
             var edit = StartTagEdit(removing: input.filter { droppedFields.contains($0.role.field) }.map(\.name))
             if labelled, name != label { edit.label = name }
             tagEdit = edit.isEmpty ? nil : edit
         }
         return .write(texts, label: name, kind: kind, steps: steps, tagEdit: tagEdit)
+    }
+
+    /// Whether a repair mends what `--drop-invalid` would leave the shape out for.
+    private func repairs(_ reason: String, of shape: Shape, label: String, splits: Bool) -> Bool {
+        switch reason {
+        case "polygon_self_intersecting": splits && program.polygonRepairs.contains(label)
+        case "attribute_value_not_in_list":
+            (shape.attributes.contains { program.repairsValue($0.value, label: label, attribute: $0.name) })
+                || shape.elements.contains { element in
+                    element.attributes.contains { program.repairsValue($0.value, label: element.label, attribute: $0.name) }
+                }
+        default: false
+        }
     }
 
     /// Leaves off the built-in fields `dropped`; true when one was there.

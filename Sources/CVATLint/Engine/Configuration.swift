@@ -40,6 +40,8 @@ public struct Configuration: Sendable, Equatable {
     public var mediaIgnore: [String] = []
     /// The data-quality limits, defaults where the file says nothing.
     public var thresholds = Thresholds()
+    /// Declared spellings for values outside an attribute's list: label → attribute → value → spelling.
+    public var valueMappings: [String: [String: [String: String]]] = [:]
 
     public init() {}
 
@@ -148,8 +150,17 @@ public struct Configuration: Sendable, Equatable {
                         throw reader.error(nameNode, "unknown key '\(what)' (expected \(Thresholds.allKeys.joined(separator: ", ")))")
                     }
                 }
+            case "values":
+                for (label, _, attributes) in try reader.mapping(value, what: "values") {
+                    for (attribute, _, spellings) in try reader.mapping(attributes, what: "values.\(label)") {
+                        for (from, _, to) in try reader.mapping(spellings, what: "values.\(label).\(attribute)") {
+                            configuration.valueMappings[label, default: [:]][attribute, default: [:]][from] =
+                                try reader.string(to, what: "values.\(label).\(attribute).\(from)")
+                        }
+                    }
+                }
             default:
-                throw reader.error(keyNode, "unknown key '\(key)' (expected target, boxes_as_polygons, rules, media, thresholds)")
+                throw reader.error(keyNode, "unknown key '\(key)' (expected target, boxes_as_polygons, rules, media, thresholds, values)")
             }
         }
         return configuration

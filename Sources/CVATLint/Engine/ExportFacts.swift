@@ -41,8 +41,12 @@ public final class ExportFacts: AnnotationVisitor {
     /// Label specs by key: (name, nil) for top-level labels, (name, parent) for skeleton sublabels.
     public private(set) var labelsByKey: [LabelKey: LabelSpec] = [:]
 
+    /// Video frame sizes as `<meta>` declares them (the one resolver `check` and `apply` share).
+    public private(set) var frameSizes = FrameSizes(meta: nil)
+
     public func visitMeta(_ meta: ExportMeta) {
         self.meta = meta
+        frameSizes = FrameSizes(meta: meta)
         lastLabel = nil
         for label in meta.labels where labelsByKey[LabelKey(name: label.name, parent: label.parent)] == nil {
             labelsByKey[LabelKey(name: label.name, parent: label.parent)] = label

@@ -329,10 +329,15 @@ public struct RuleOptions: Sendable {
     public var boxesAsPolygons: Bool
     /// The data-quality rules' limits (`thresholds:` in `.cvat-lint.yml`).
     public var thresholds: Thresholds
+    /// Declared spellings for values outside an attribute's list (`values:` in `.cvat-lint.yml`):
+    /// label → attribute → value → spelling.
+    public var valueMappings: [String: [String: [String: String]]]
 
-    public init(boxesAsPolygons: Bool = false, thresholds: Thresholds = Thresholds()) {
+    public init(boxesAsPolygons: Bool = false, thresholds: Thresholds = Thresholds(),
+                valueMappings: [String: [String: [String: String]]] = [:]) {
         self.boxesAsPolygons = boxesAsPolygons
         self.thresholds = thresholds
+        self.valueMappings = valueMappings
     }
 
     /// The kind a shape arrives as, before the target's own mapping.

@@ -1,28 +1,53 @@
-/// The pixel size of a video frame made an image: its task's `original_size`, else the header of the
-/// frame's file.
-struct FrameSizes {
-    private let byTask: [Int: (width: Int, height: Int)]
-    private let only: (width: Int, height: Int)?
-    private let header: (MediaFile) -> ImageHeader?
+/// The pixel size of a video frame, resolved in one place for `check`, `apply` and the HTML pictures.
+///
+/// CVAT states it as `original_size` inside each `<task>` (task exports, and each task of a project
+/// export) or directly under `<meta>` (job exports, where the job has none of its own). Where neither
+/// is written, the frame's own file (its header only) decides; where there is no file either, the size
+/// is unknown and nothing may stand in for it.
+public struct FrameSizes: Sendable {
+    public typealias Size = (width: Int, height: Int)
 
-    init(meta: ExportMeta?, header: @escaping (MediaFile) -> ImageHeader?) {
-        var byTask: [Int: (width: Int, height: Int)] = [:]
-        var sizes: [(width: Int, height: Int)] = []
+    private let byTask: [Int: Size]
+    /// `<meta><original_size>`: a job export's, or a file's whose task carries none.
+    private let metaLevel: Size?
+    /// The one size every task states, when they state one size between them.
+    private let only: Size?
+
+    public init(meta: ExportMeta?) {
+        var byTask: [Int: Size] = [:]
+        var sizes: [Size] = []
         for task in meta?.tasks ?? [] {
-            guard let original = task.node.child("original_size"), let width = original.integer("width"),
-                  let height = original.integer("height"), width > 0, height > 0 else { continue }
-            sizes.append((width, height))
-            if let id = task.id { byTask[id] = (width, height) }
+            guard let size = Self.read(task.node.child("original_size")) else { continue }
+            sizes.append(size)
+            if let id = task.id { byTask[id] = size }
         }
         self.byTask = byTask
-        only = sizes.count == 1 ? sizes[0] : nil
-        self.header = header
+        metaLevel = Self.read(meta?.node.child("original_size"))
+        if let metaLevel { sizes.append(metaLevel) }
+        let distinct = Set(sizes.map { "\($0.width)x\($0.height)" })
+        only = distinct.count == 1 ? sizes.first : nil
     }
 
-    func size(taskID: Int?, file: MediaFile?) -> (width: Int, height: Int)? {
+    private static func read(_ node: XMLNode?) -> Size? {
+        guard let node, let width = node.integer("width"), let height = node.integer("height"), width > 0, height > 0 else {
+            return nil
+        }
+        return (width, height)
+    }
+
+    /// The size `<meta>` declares for frames of task `taskID` (nil: of the only task or the job).
+    public func declared(taskID: Int?) -> Size? {
         if let taskID, let size = byTask[taskID] { return size }
-        if let only { return only }
-        guard let file, let size = header(file)?.displayedSize, size.width > 0, size.height > 0 else { return nil }
+        // A project task that states no size of its own (an image task) takes no other task's.
+        if taskID != nil, !byTask.isEmpty { return metaLevel }
+        return metaLevel ?? only
+    }
+
+    /// The declared size, else the size the frame's file shows (its header read by `header`); nil when
+    /// neither says.
+    public func size(taskID: Int?, file: MediaFile?, header: (MediaFile) -> ImageHeader?) -> Size? {
+        if let size = declared(taskID: taskID) { return size }
+        guard let file, !file.isSymlink, let size = header(file)?.displayedSize, size.width > 0, size.height > 0 else { return nil }
         return size
     }
 }

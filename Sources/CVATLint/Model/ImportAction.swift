@@ -27,14 +27,25 @@ public enum ImportAction: Sendable, Hashable, Codable {
     case relayoutMedia(subset: String, count: Int)
     /// Export again from CVAT in another format or at another level.
     case reexport(format: String, level: String?)
+    /// Add `value` to the declared values of `label`'s attribute, so the values it holds are all declared.
+    case declareAttributeValue(label: String, attribute: String, value: String)
+    /// Write the declared spelling `to` wherever `label`'s attribute holds `from` (from configuration).
+    case mapAttributeValue(label: String, attribute: String, from: String, to: String)
+    /// Split each self-intersecting polygon of `label` at its crossings into simple polygons covering its area.
+    case repairPolygon(label: String)
+    /// Scale the coordinates of images declared `from` (`W×H`) whose files are `to`, by one uniform ratio.
+    case rescaleToMedia(from: String, to: String, count: Int)
+    /// Clip the shapes of `label` that reach outside their image to the image.
+    case clipToImage(label: String)
 
     private enum Kind: String, Codable {
         case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, splitPoints, skipMedia,
-             mapMediaName, mapMediaNames, relayoutMedia, reexport
+             mapMediaName, mapMediaNames, relayoutMedia, reexport, declareAttributeValue, mapAttributeValue, repairPolygon,
+             rescaleToMedia, clipToImage
     }
 
     private enum Keys: String, CodingKey {
-        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example, subset
+        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example, subset, value
     }
 
     /// The action's type and its fields, in order; nil values are left out.
@@ -54,6 +65,13 @@ public enum ImportAction: Sendable, Hashable, Codable {
             (.mapMediaNames, [(.from, from), (.to, to), (.normalization, normalization), (.example, example)])
         case let .relayoutMedia(subset, _): (.relayoutMedia, [(.subset, subset)])
         case let .reexport(format, level): (.reexport, [(.format, format), (.level, level)])
+        case let .declareAttributeValue(label, attribute, value):
+            (.declareAttributeValue, [(.label, label), (.attribute, attribute), (.value, value)])
+        case let .mapAttributeValue(label, attribute, from, to):
+            (.mapAttributeValue, [(.label, label), (.attribute, attribute), (.from, from), (.to, to)])
+        case let .repairPolygon(label): (.repairPolygon, [(.label, label)])
+        case let .rescaleToMedia(from, to, _): (.rescaleToMedia, [(.from, from), (.to, to)])
+        case let .clipToImage(label): (.clipToImage, [(.label, label)])
         }
     }
 
@@ -64,6 +82,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         for (key, value) in fields { try container.encodeIfPresent(value, forKey: key) }
         if case let .mapMediaNames(_, _, _, count, _) = self { try container.encode(count, forKey: .count) }
         if case let .relayoutMedia(_, count) = self { try container.encode(count, forKey: .count) }
+        if case let .rescaleToMedia(_, _, count) = self { try container.encode(count, forKey: .count) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -88,6 +107,14 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case .relayoutMedia:
             self = .relayoutMedia(subset: try text(.subset), count: try container.decode(Int.self, forKey: .count))
         case .reexport: self = .reexport(format: try text(.format), level: try optional(.level))
+        case .declareAttributeValue:
+            self = .declareAttributeValue(label: try text(.label), attribute: try text(.attribute), value: try text(.value))
+        case .mapAttributeValue:
+            self = .mapAttributeValue(label: try text(.label), attribute: try text(.attribute), from: try text(.from), to: try text(.to))
+        case .repairPolygon: self = .repairPolygon(label: try text(.label))
+        case .rescaleToMedia:
+            self = .rescaleToMedia(from: try text(.from), to: try text(.to), count: try container.decode(Int.self, forKey: .count))
+        case .clipToImage: self = .clipToImage(label: try text(.label))
         }
     }
 }
@@ -113,8 +140,18 @@ extension ImportAction {
         "mapMediaName": (true, "the <image> name set to the file's name, so that XML and files agree"),
         "mapMediaNames": (true, "every <image> name the rule covers set to its file's name"),
         "relayoutMedia": (false, "project images moved to images/default/ under flat unique names (subset prefix, folders joined by _), subset set to default"),
+        "declareAttributeValue": (true, "the value added to the attribute's declared values in <meta>; every shape keeps what it holds"),
+        "mapAttributeValue": (true, "the value written as the declared spelling the configuration maps it to (values: in .cvat-lint.yml)"),
+        "repairPolygon": (false, "each self-intersecting polygon split at its crossings into simple polygons covering the same area, each with the label, attributes and group (lossy in vertex order; pieces under min_area left out and counted)"),
+        "rescaleToMedia": (false, "every coordinate of an image scaled by file size ÷ declared size (one ratio on both axes, to rounding), and its width and height set to the file's (lossy in rounding)"),
+        "clipToImage": (false, "the shape clipped to its image: boxes and points clamped, polygons cut along the border, polylines' vertices clamped (ellipses, cuboids, rotated boxes and masks are left as they are and counted)"),
         "reexport": (false, "executed where it can be: a job's <meta><job> becomes <task> (lossless); CVAT for video becomes CVAT for images, each track's visible frames a shape on its frame's <image> (track identity lost); missing media cannot be made (blocking)"),
     ]
+}
+
+extension ImportAction {
+    /// `2765×1843`: how `rescaleToMedia` names a size.
+    public static func sizeText(_ width: Int, _ height: Int) -> String { "\(width)×\(height)" }
 }
 
 extension ImportAction {
@@ -133,6 +170,11 @@ extension ImportAction {
         case let .mapMediaNames(from, to, _, count, example): "mapMediaNames \(count) names like '\(example)' (\(from.isEmpty ? "∅" : from) → \(to.isEmpty ? "∅" : to))"
         case let .relayoutMedia(subset, count): "relayoutMedia \(count) images of subset '\(subset)' → images/default/"
         case let .reexport(format, level): "reexport as \(format)" + (level.map { " at level \($0)" } ?? "")
+        case let .declareAttributeValue(label, attribute, value): "declareAttributeValue '\(label)'.\(attribute) += '\(value)'"
+        case let .mapAttributeValue(label, attribute, from, to): "mapAttributeValue '\(label)'.\(attribute) '\(from)' → '\(to)'"
+        case let .repairPolygon(label): "repairPolygon '\(label)'"
+        case let .rescaleToMedia(from, to, count): "rescaleToMedia \(count) images \(from) → \(to)"
+        case let .clipToImage(label): "clipToImage '\(label)'"
         }
     }
 }

@@ -141,7 +141,7 @@ public enum PictureCollector {
             case .missing: fileOfScene.append(nil)
             }
         }
-        let frameSizes = FrameSizes(meta: meta) { try? media.mediaHeader($0) }
+        let frameSizes = FrameSizes(meta: meta)
         var spent = 0
         var embedded: [String: Int] = [:]
         var refused: [String: String] = [:]
@@ -175,7 +175,7 @@ public enum PictureCollector {
             pictures.media.append(EmbeddedMedia(file: file.path, mimeType: mimeType, data: data))
         }
         for (sceneIndex, file) in fileOfScene.enumerated() {
-            if pictures.scenes[sceneIndex].width == nil, let size = frameSizes.size(taskID: sources[sceneIndex].taskID, file: file) {
+            if pictures.scenes[sceneIndex].width == nil, let size = frameSizes.size(taskID: sources[sceneIndex].taskID, file: file, header: { try? media.mediaHeader($0) }) {
                 pictures.scenes[sceneIndex].width = size.width
                 pictures.scenes[sceneIndex].height = size.height
             }

@@ -1,0 +1,84 @@
+import CVATLint
+
+/// Video frames whose pixel size nothing states: no `original_size` for their task (or job) and no file.
+final class FrameSizeUnknown: Rule {
+    static let description = RuleDescription(
+        id: "frame-size-unknown",
+        defaultSeverity: .warning,
+        category: .media,
+        summary: "a video frame with annotations whose pixel size neither <meta> (original_size) nor a media file states",
+        rationale: """
+            CVAT writes a video's frame size as original_size: inside <task> for task and project exports, \
+            directly under <meta> for job exports. Where a file lost it and holds no frames beside it, a \
+            frame's size is unknowable. An import that makes the frames images (Encord, apply's reexport) \
+            needs each image's width and height to place coordinates, and no placeholder can stand in for \
+            them. Reported per task with the frames affected.
+            """,
+        issueTypes: [.init("frame_size_unknown")],
+        triggering: [
+            RuleExample.inTrack("a track in a file with no original_size and no frames beside it", meta: """
+                <task>
+                  <id>1</id>
+                  <size>2</size>
+                  <mode>interpolation</mode>
+                </task>
+                """, """
+                ↓<box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                """),
+        ],
+        nonTriggering: [
+            RuleExample.inTrack("a job export: original_size directly under <meta>", meta: """
+                <job>
+                  <id>1</id>
+                  <size>2</size>
+                  <mode>interpolation</mode>
+                </job>
+                <original_size>
+                  <width>64</width>
+                  <height>48</height>
+                </original_size>
+                """, """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                """),
+            RuleExample.fixture("frames saved beside the XML", "task-video-tracks"),
+        ])
+
+    private let context: RuleContext
+    /// Frames without a size, per task (-1 for none named): the count and the first place.
+    private var unknown = Occurrences<Int>()
+    @exclusivity(unchecked) private var sizedTasks: [Int: Bool] = [:]
+    /// Frames judged already, per task: each frame once, whichever track shows it first.
+    @exclusivity(unchecked) private var judged: [Int: IntegerBitSet] = [:]
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        guard !shape.outside, let frame = shape.frame, frame >= 0 else { return }
+        let task = track.taskID ?? -1
+        let declared = sizedTasks[task] ?? {
+            let known = context.facts.frameSizes.declared(taskID: track.taskID) != nil
+            sizedTasks[task] = known
+            return known
+        }()
+        guard !declared, judged[task, default: IntegerBitSet()].insert(frame) else { return }
+        let level = context.facts.meta?.level
+        if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: level).file,
+           !file.isSymlink, let size = (try? context.mediaHeader(file))?.displayedSize, size.width > 0, size.height > 0 {
+            return
+        }
+        unknown.note(task, at: shape.location, example: String(frame))
+    }
+
+    func finish() {
+        for (task, entry) in unknown.all {
+            let scope = task >= 0 ? "task \(task)" : "the video"
+            context.report("\(scope): \(counted(entry.count, "frame")) with annotations \(entry.count == 1 ? "has" : "have") no known size "
+                           + "(no original_size in <meta>, no frame file), from frame \(entry.example ?? "?")",
+                           at: entry.first, issueType: "frame_size_unknown", count: entry.count) {
+                $0.taskID = task >= 0 ? task : nil
+            }
+        }
+    }
+}

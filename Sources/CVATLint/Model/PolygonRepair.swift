@@ -1,0 +1,149 @@
+import Foundation
+
+/// Splits a self-intersecting ring into simple rings that cover the same area, as GEOS's make-valid does
+/// for a bow-tie or a loop: every crossing (and every vertex touching another edge) becomes a node of both
+/// edges, and the noded ring is cut into loops wherever it passes a node a second time.
+///
+/// What it cannot split (edges overlapping along a line) it returns as one ring; the caller keeps what is
+/// simple and reports the rest.
+public enum PolygonRepair {
+    /// The simple rings (at least 3 points each) the ring falls into, largest first; `minimumArea` drops
+    /// slivers, whose count is returned beside.
+    public static func pieces(of ring: [Point], minimumArea: Double) -> (pieces: [[Point]], slivers: Int) {
+        let noded = node(deduplicated(ring))
+        var loops: [[Point]] = []
+        var path: [Point] = []
+        var positions: [Point: Int] = [:]
+        for point in noded {
+            if let start = positions[point] {
+                // The path came back to a node: the stretch since is a loop of its own.
+                let loop = Array(path[start...])
+                for dropped in path[(start + 1)...] { positions[dropped] = nil }
+                path.removeSubrange((start + 1)...)
+                loops.append(loop)
+            } else {
+                positions[point] = path.count
+                path.append(point)
+            }
+        }
+        loops.append(path)
+        var pieces: [[Point]] = []
+        var slivers = 0
+        for loop in loops {
+            let ring = deduplicated(loop)
+            guard ring.count >= 3 else {
+                if ring.count > 0 { slivers += 1 }
+                continue
+            }
+            if abs(area(ring)) < minimumArea { slivers += 1 } else { pieces.append(ring) }
+        }
+        pieces.sort { abs(area($0)) > abs(area($1)) }
+        return (pieces, slivers)
+    }
+
+    /// The signed area (shoelace).
+    public static func area(_ ring: [Point]) -> Double {
+        guard ring.count >= 3 else { return 0 }
+        var sum = 0.0
+        for index in ring.indices {
+            let (a, b) = (ring[index], ring[(index + 1) % ring.count])
+            sum += a.x * b.y - b.x * a.y
+        }
+        return sum / 2
+    }
+
+    /// Without consecutive repeats (the closing point included).
+    static func deduplicated(_ ring: [Point]) -> [Point] {
+        var out: [Point] = []
+        out.reserveCapacity(ring.count)
+        for point in ring where out.last != point { out.append(point) }
+        while out.count > 1, out.first == out.last { out.removeLast() }
+        return out
+    }
+
+    /// The ring with every crossing inserted into both edges, in order along each edge.
+    static func node(_ ring: [Point]) -> [Point] {
+        let count = ring.count
+        guard count >= 4 else { return ring }
+        var inserts: [[(t: Double, point: Point)]] = Array(repeating: [], count: count)
+        // Edges sorted by their left end: each is tested only against the edges that overlap it in x.
+        let order = (0..<count).sorted { min(ring[$0].x, ring[($0 + 1) % count].x) < min(ring[$1].x, ring[($1 + 1) % count].x) }
+        for (rank, i) in order.enumerated() {
+            let (a, b) = (ring[i], ring[(i + 1) % count])
+            let right = max(a.x, b.x)
+            for j in order[(rank + 1)...] {
+                let (c, d) = (ring[j], ring[(j + 1) % count])
+                if min(c.x, d.x) > right { break }
+                if (i + 1) % count == j || (j + 1) % count == i { continue }
+                guard let (t, u) = crossing(a, b, c, d) else { continue }
+                let onA = t <= epsilon ? a : (t >= 1 - epsilon ? b : nil)
+                let onC = u <= epsilon ? c : (u >= 1 - epsilon ? d : nil)
+                // One point for both edges: an end where the crossing falls on one, else the computed point.
+                let point = onA ?? onC ?? Point(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y))
+                if onA == nil { inserts[i].append((t, point)) }
+                if onC == nil { inserts[j].append((u, point)) }
+            }
+        }
+        var noded: [Point] = []
+        noded.reserveCapacity(count * 2)
+        for index in 0..<count {
+            noded.append(ring[index])
+            for insert in inserts[index].sorted(by: { $0.t < $1.t }) where noded.last != insert.point {
+                noded.append(insert.point)
+            }
+        }
+        return noded
+    }
+
+    private static let epsilon = 1e-12
+
+    /// Where segments a→b and c→d meet, as fractions along each; nil when they do not or are parallel.
+    static func crossing(_ a: Point, _ b: Point, _ c: Point, _ d: Point) -> (Double, Double)? {
+        let (rx, ry) = (b.x - a.x, b.y - a.y)
+        let (sx, sy) = (d.x - c.x, d.y - c.y)
+        let denominator = rx * sy - ry * sx
+        guard denominator != 0, denominator.isFinite else { return nil }
+        let (qx, qy) = (c.x - a.x, c.y - a.y)
+        let t = (qx * sy - qy * sx) / denominator
+        let u = (qx * ry - qy * rx) / denominator
+        guard t >= -epsilon, t <= 1 + epsilon, u >= -epsilon, u <= 1 + epsilon else { return nil }
+        return (min(1, max(0, t)), min(1, max(0, u)))
+    }
+}
+
+/// A shape's coordinates moved by a repair: scaled to its media, or clipped to its image.
+public enum GeometryEdit {
+    /// The polygon clipped to the rectangle [0, width] × [0, height] (Sutherland–Hodgman: exact for a convex
+    /// clip region); nil when nothing of it is inside.
+    public static func clip(_ ring: [Point], width: Double, height: Double) -> [Point]? {
+        var output = ring
+        let edges: [(inside: (Point) -> Bool, cut: (Point, Point) -> Point)] = [
+            ({ $0.x >= 0 }, { a, b in Point(x: 0, y: a.y + (b.y - a.y) * (0 - a.x) / (b.x - a.x)) }),
+            ({ $0.x <= width }, { a, b in Point(x: width, y: a.y + (b.y - a.y) * (width - a.x) / (b.x - a.x)) }),
+            ({ $0.y >= 0 }, { a, b in Point(x: a.x + (b.x - a.x) * (0 - a.y) / (b.y - a.y), y: 0) }),
+            ({ $0.y <= height }, { a, b in Point(x: a.x + (b.x - a.x) * (height - a.y) / (b.y - a.y), y: height) }),
+        ]
+        for edge in edges {
+            let input = output
+            output = []
+            guard let last = input.last else { return nil }
+            var previous = last
+            for point in input {
+                if edge.inside(point) {
+                    if !edge.inside(previous) { output.append(edge.cut(previous, point)) }
+                    output.append(point)
+                } else if edge.inside(previous) {
+                    output.append(edge.cut(previous, point))
+                }
+                previous = point
+            }
+        }
+        let ring = PolygonRepair.deduplicated(output)
+        return ring.count >= 3 ? ring : nil
+    }
+
+    /// A point moved onto the rectangle [0, width] × [0, height].
+    public static func clamp(_ point: Point, width: Double, height: Double) -> Point {
+        Point(x: min(max(point.x, 0), width), y: min(max(point.y, 0), height))
+    }
+}
