@@ -186,7 +186,7 @@ final class AttributeValueInvalid: ShapeRule {
         for (key, entry) in problems.all {
             context.report("label '\(key.label)': attribute '\(key.attribute)' \(key.problem): "
                            + "'\(entry.example ?? "")'" + (entry.count > 1 ? " (\(counted(entry.count, "value")))" : ""),
-                           at: entry.first, severity: severities[key], issueType: key.issueType, action: repair(key)) {
+                           at: entry.first, severity: severities[key], issueType: key.issueType, action: repair(key), count: entry.count) {
                 $0.label = key.label
                 $0.attribute = key.attribute
             }

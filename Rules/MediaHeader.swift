@@ -95,7 +95,6 @@ final class MediaHeaderMismatch: Rule {
             var uniform: String?
             if isImage, orientation <= 4, Self.isUniform(declared: (width, height), file: shown) {
                 uniform = ImportAction.sizeText(shown.width, shown.height)
-                actual += ", \(String(format: "%.3f", Double(width) / Double(shown.width))) times smaller on both axes: resized after annotation"
             }
             mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual, uniformScale: uniform), at: location, example: file.path)
             context.noteInstance("media_size_mismatch", at: location)
@@ -117,8 +116,10 @@ final class MediaHeaderMismatch: Rule {
     func finish() {
         for (mismatch, entry) in mismatches.all {
             let more = entry.count > 1 ? " (\(counted(entry.count, "file")) alike)" : ""
+            let resized = mismatch.uniformScale == nil ? "every coordinate on it is suspect"
+                : "one ratio on both axes: resized after annotation, so its coordinates scale to the file"
             context.report("\(entry.example ?? "a file") is \(mismatch.actual) but the XML says \(mismatch.declared)\(more); "
-                           + "every coordinate on it is suspect", at: entry.first, issueType: "media_size_mismatch",
+                           + resized, at: entry.first, issueType: "media_size_mismatch",
                            action: mismatch.uniformScale.flatMap { to in
                                declaredSize(mismatch.declared).map { .rescaleToMedia(from: $0, to: to, count: entry.count) }
                            })

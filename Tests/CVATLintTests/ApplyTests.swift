@@ -153,6 +153,27 @@ struct ApplyTests {
             }
         }
         #expect(expected.filter { $0.value != 0 } == after.filter { $0.value > 0 }, "before + transitions = after")
+        // The conservation table: each row adds up, its `in` is the independent count of the input, and what it
+        // says was written is what the output holds.
+        for row in manifest.conservation {
+            let parts = row.unchanged + [row.converted, row.repaired, row.leftOut].flatMap(\.values).reduce(0, +)
+            #expect(row.input == parts, "\(row.label) × \(row.kind): in \(row.input), parts \(parts)")
+            #expect(row.input == before["\(row.label)|\(row.kind)"] ?? 0, "\(row.label) × \(row.kind) in")
+            for reason in row.leftOut.keys { #expect(Catalogue.standard.descriptions.contains { $0.declares(reason) }, "left out for '\(reason)'") }
+        }
+        #expect(Set(manifest.conservation.map { "\($0.label)|\($0.kind)" }) == Set(before.filter { $0.value > 0 }.keys))
+        #expect(manifest.conservation.map(\.written).reduce(0, +) == after.values.reduce(0, +), "written = the output's count")
+    }
+
+    @Test("With --allow-loss alone, or --drop-invalid alone: written, or refused; the counts add up", arguments: ApplyCase.all)
+    func halfAllowed(_ test: ApplyCase) throws {
+        for options in [ApplyOptions(allowLoss: true), ApplyOptions(dropInvalid: true)] {
+            let directory = try Paths.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            guard let (result, out) = try? Self.apply(test.path, target: test.target, options: options, into: directory),
+                  result.refusals.isEmpty else { continue }
+            try checkCounts(result.manifest, input: URL(fileURLWithPath: test.path), output: out)
+        }
     }
 
     @Test("A clean export (no errors, no warnings) under --target cvat comes out byte for byte",

@@ -137,7 +137,7 @@ public struct Applier {
             if pass.slivers > 0 {
                 manifest.notes.append("repairPolygon: \(counted(pass.slivers, "piece")) under min_area (\(program.minimumArea) px²) left out of the polygons split")
             }
-            fill(&manifest, pass: pass, program: program)
+            fill(&manifest, pass: pass, program: program, report: report)
             manifest.conservation = Conservation.table(pass.routes)
             if dryRun { try Self.conserve(manifest.conservation, pass: pass, input: report, output: nil) }
             var outputReport: ExportReport?
@@ -226,7 +226,7 @@ public struct Applier {
     }
 
     /// Counts and transitions into the manifest; each executed action with what it touched.
-    private func fill(_ manifest: inout ApplyManifest, pass: WritePass, program: ApplyProgram) {
+    private func fill(_ manifest: inout ApplyManifest, pass: WritePass, program: ApplyProgram, report: ExportReport) {
         func sorted(_ counts: [ApplyProgram.LabelKind: Int]) -> [LabelKindCount] {
             counts.map { LabelKindCount(label: $0.key.label, kind: $0.key.kind.rawValue, count: $0.value) }
                 .sorted { ($0.label, $0.kind) < ($1.label, $1.kind) }
@@ -248,6 +248,12 @@ public struct Applier {
                     && (action.kind.map { $0 == route.kind.rawValue || $0 == route.toKind?.rawValue } ?? true)
             }
             var counts: [ApplyProgram.LabelKind: Int] = [:]
+            // A value's repair is counted by its finding: the routes know the label, not which value a shape held.
+            if ["declareAttributeValue", "mapAttributeValue"].contains(action.typeName),
+               let finding = report.findings.first(where: { $0.action == action }) {
+                return ExecutedAction(action: action, lossless: action.isLossless, touched: [],
+                                      note: counted(finding.count ?? 1, "value") + " in shapes")
+            }
             for (route, tally) in touched { counts[ApplyProgram.LabelKind(label: route.label, kind: route.kind), default: 0] += tally.count }
             var note: String?
             if case let .dropAnnotation(label, shape) = action, let kind = ShapeKind(rawValue: shape),

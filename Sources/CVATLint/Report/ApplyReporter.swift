@@ -31,6 +31,7 @@ public struct ApplyReporter {
                 out += "    \(counted(transition.count, "annotation")) of '\(transition.label)' (\(transition.kind)): \(transition.steps.joined(separator: ", "))\n"
             }
         }
+        out += conservationLines(manifest.conservation)
         let images = manifest.images
         var line = "  images: \(images.input) in, \(images.written) written"
         if images.fromFrames > 0 { line += " (\(images.fromFrames) from video frames)" }
@@ -48,6 +49,23 @@ public struct ApplyReporter {
         }
         out += "\n" + summaryLine(before: manifest.checkBefore, after: manifest.checkAfter)
         return out
+    }
+
+    /// "repaired N, left out M" with the count per repair and per reason, from the conservation table.
+    private func conservationLines(_ rows: [ConservationRow]) -> String {
+        func total(_ part: KeyPath<ConservationRow, [String: Int]>) -> [(String, Int)] {
+            var sums: [String: Int] = [:]
+            for row in rows { for (key, count) in row[keyPath: part] { sums[key, default: 0] += count } }
+            return sums.sorted { $0.key < $1.key }
+        }
+        let repaired = total(\.repaired), leftOut = total(\.leftOut)
+        guard !repaired.isEmpty || !leftOut.isEmpty else { return "" }
+        func words(_ counts: [(String, Int)]) -> String { counts.map { "\($0.1) \($0.0)" }.joined(separator: ", ") }
+        var line = "  repaired \(repaired.map(\.1).reduce(0, +))"
+        if !repaired.isEmpty { line += " (\(words(repaired)))" }
+        line += ", left out \(leftOut.map(\.1).reduce(0, +))"
+        if !leftOut.isEmpty { line += " (\(words(leftOut)))" }
+        return line + "\n"
     }
 
     /// One line per label × kind: before → after.
