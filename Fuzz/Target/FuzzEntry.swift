@@ -30,9 +30,22 @@ func applyBytes(_ bytes: [UInt8], linter: Linter, input: ExportReport) {
     defer { try? FileManager.default.removeItem(at: directory) }
     guard (try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)) != nil else { return }
     let options = ApplyOptions(allowLoss: true, dropInvalid: true)
-    guard let result = try? Applier(linter: linter).apply(source: MemoryExport(bytes: bytes), out: directory.appendingPathComponent("out").path,
-                                                         options: options),
-          let output = result.outputReport else { return }
+    let result: ApplyResult
+    do {
+        result = try Applier(linter: linter).apply(source: MemoryExport(bytes: bytes), out: directory.appendingPathComponent("out").path,
+                                                   options: options)
+    } catch {
+        // Unusable input may be refused; a conservation failure (an annotation lost) never may.
+        if "\(error)".contains("this is a bug") { fatalError("apply: \(error)") }
+        return
+    }
+    guard let output = result.outputReport else { return }
+    // Conservation: every row adds up, and what the table says was written is what the output's check counts.
+    for row in result.manifest.conservation where !row.addsUp { fatalError("conservation: \(row) does not add up") }
+    let written = result.manifest.conservation.map(\.written).reduce(0, +)
+    if let counted = output.statistics?.annotations, counted != written {
+        fatalError("conservation: the table says \(written) annotations were written, the output holds \(counted)")
+    }
     let inputHadSchema = input.findings.contains { $0.rule == "schema" }
     for finding in output.findings where finding.rule == "xml" || (finding.rule == "schema" && !inputHadSchema) {
         fatalError("apply wrote an output with a \(finding.rule) finding: \(finding.message)")

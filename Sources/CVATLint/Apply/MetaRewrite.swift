@@ -117,8 +117,7 @@ struct MetaRewrite {
             // Values the shapes hold outside the list join it (declareAttributeValue), one per line as CVAT writes them.
             if let added = program.declaredValues[name]?[attributeName], !added.isEmpty {
                 let listed = attribute.child("values")?.text ?? ""
-                let joined = added.joined(separator: "\n")
-                set(&attribute, "values", listed.isEmpty ? joined : listed + "\n" + joined)
+                set(&attribute, "values", DeclareAttributeValue.values(listed, adding: added))
             }
             return attribute
         }

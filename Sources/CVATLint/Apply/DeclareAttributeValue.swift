@@ -1,0 +1,20 @@
+/// `declareAttributeValue`: the value joins the attribute's list in `<meta>` (`MetaRewrite` writes it);
+/// the shapes that hold it keep their bytes and are counted as repaired.
+enum DeclareAttributeValue {
+    /// Whether a value the shape (or an element) holds is one a `declareAttributeValue` adds to its list:
+    /// the shape keeps its bytes, and is counted as repaired.
+    static func holdsDeclaredValue(_ shape: Shape, label: String, program: ApplyProgram) -> Bool {
+        guard !program.declaredValues.isEmpty else { return false }
+        func declares(_ values: [AttributeValue], _ label: String) -> Bool {
+            guard let attributes = program.declaredValues[label] else { return false }
+            return values.contains { attributes[$0.name]?.contains(ShapeRepairs.trimmed($0.value)) == true }
+        }
+        return declares(shape.attributes, label) || shape.elements.contains { declares($0.attributes, $0.label) }
+    }
+
+    /// The `<values>` text with `added` after the declared ones, one per line as CVAT writes them.
+    static func values(_ listed: String, adding added: [String]) -> String {
+        let joined = added.joined(separator: "\n")
+        return listed.isEmpty ? joined : listed + "\n" + joined
+    }
+}
