@@ -52,6 +52,13 @@ struct Apply: ParsableCommand {
     @Flag(help: "Media: hard links where --out is on the input's file system (default), or copies.")
     var media: ApplyOptions.MediaMode = .link
 
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Option(help: "What to print: text, or json (the checks of input and output, the manifest and any refusal).")
+    var format: Format = .text
+
     @Flag(help: "Print how long each pass took (check, write, media, output check) to standard error.")
     var timings = false
 
@@ -83,7 +90,16 @@ struct Apply: ParsableCommand {
             printError("cvat-lint: \(error)")
             throw ExitStatus.unusableInput
         }
-        print(ApplyReporter().render(result), terminator: "")
+        switch format {
+        case .text: print(ApplyReporter().render(result), terminator: "")
+        case .json:
+            do {
+                print(try ApplyJSONReporter().render(result), terminator: "")
+            } catch {
+                printError("cvat-lint: \(error)")
+                throw ExitStatus.unusableInput
+            }
+        }
         if timings { printError("timings: \(result.timings.summary)") }
         if result.hasErrors { throw ExitStatus.findings }
     }

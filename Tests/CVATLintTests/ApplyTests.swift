@@ -295,10 +295,9 @@ struct ApplyTests {
         #expect(try String(contentsOf: written, encoding: .utf8).contains(#"<box frame="0" keyframe="1""#))
     }
 
-    @Test("A skeleton item carries the edges its <svg> draws, between its own vertices")
+    @Test("A skeleton item carries the edges its <svg> draws, between its own vertices", .needsSharedData)
     func skeletonEdges() throws {
         let path = Paths.corpus.appendingPathComponent("005").path
-        guard FileManager.default.fileExists(atPath: path) else { return }
         let report = try Shared.report(path, target: "encord")
         let skeleton = try #require(report.plan.ontology.first { $0.kind == "skeleton" })
         let vertices = Set((skeleton.vertices ?? []).map(\.name))

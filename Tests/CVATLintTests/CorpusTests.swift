@@ -22,7 +22,7 @@ struct CorpusEntry: CustomTestStringConvertible, Sendable {
     }()
 }
 
-@Suite("The real CVAT exports of shared/corpus")
+@Suite("The real CVAT exports of shared/corpus", .needsSharedData)
 struct CorpusTests {
     @Test("The corpus is present beside the project")
     func corpusIsPresent() {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The four rules the mission names, on the real corpus and on fixtures.
-@Suite("Mission rules on real exports")
+@Suite("Mission rules on real exports", .needsSharedData)
 struct MissionRuleTests {
     func corpus(_ number: String, target: String = "encord") throws -> ExportReport {
         try Shared.report(Paths.corpus.appendingPathComponent(number).path, target: target)

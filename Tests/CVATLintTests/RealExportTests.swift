@@ -208,7 +208,7 @@ struct TargetSeverityTests {
 
 @Suite("Misses that lose data silently")
 struct SilentLossTests {
-    @Test("Names that differ only in their extension (corpus 027): an error for CVAT, with both names and ids")
+    @Test("Names that differ only in their extension (corpus 027): an error for CVAT, with both names and ids", .needsSharedData)
     func extensionTwins() throws {
         let report = try Shared.report(Paths.corpus.appendingPathComponent("027").path, target: "cvat")
         let twins = report.findings.filter { $0.issueType == "image_name_differs_only_in_extension" }

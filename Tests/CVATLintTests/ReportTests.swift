@@ -44,11 +44,10 @@ struct ReportTests {
         #expect(rendered == expected, "differs from \(file.lastPathComponent); run with UPDATE_GOLDEN=1 and review the diff")
     }
 
-    @Test("SARIF validates against the SARIF 2.1.0 schema, with rules, 1-based columns and fingerprints")
+    @Test("SARIF validates against the SARIF 2.1.0 schema, with rules, 1-based columns and fingerprints", .needsSharedData)
     func sarif() throws {
         let rendered = try ReportFormat.sarif.reporter(GoldenRun.context).render(try GoldenRun.report())
-        let schema = try String(contentsOf: Paths.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json"), encoding: .utf8)
+        let schema = try SharedData.sarifSchema()
         #expect(try validateJSON([rendered], schema: schema).isEmpty)
         let log = try #require(try JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String: Any])
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
@@ -337,14 +336,13 @@ struct IntegrationFileTests {
     }
 }
 
-@Suite("Reports over the whole corpus and every fixture")
+@Suite("Reports over the whole corpus and every fixture", .needsSharedData)
 struct CorpusReportTests {
     @Test("SARIF validates and JUnit is well-formed with unique names, for every target")
     func everything() throws {
         var paths = Paths.fixtureExports
         paths += CorpusEntry.all.map(\.path)
-        let schema = try String(contentsOf: Paths.packageRoot.deletingLastPathComponent()
-            .appendingPathComponent("shared/schemas/sarif-schema-2.1.0.json"), encoding: .utf8)
+        let schema = try SharedData.sarifSchema()
         var sarifs: [String] = []
         for target in Catalogue.standard.targetNames {
             let session = LintSession(catalogue: .standard, choices: CommandLineChoices(target: target, noConfig: true))

@@ -108,3 +108,25 @@ func runTool(_ arguments: [String], in directory: URL? = nil) throws -> ProcessR
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                          stderr: String(decoding: stderr, as: UTF8.self))
 }
+
+/// `../shared` beside the checkout (the real corpus and the SARIF schema), which a clone of the repository alone
+/// does not have. Tests that need it skip, saying so, unless `CVAT_LINT_REQUIRE_CORPUS=1` (CI sets it): then
+/// they run, and fail where it is missing.
+enum SharedData {
+    static let root = Paths.packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let isPresent = FileManager.default.fileExists(atPath: root.appendingPathComponent("corpus/SOURCES.tsv").path)
+        && FileManager.default.fileExists(atPath: root.appendingPathComponent("schemas").path)
+    static let isRequired = ProcessInfo.processInfo.environment["CVAT_LINT_REQUIRE_CORPUS"] == "1"
+    /// The SARIF 2.1.0 JSON Schema from `../shared/schemas`.
+    static func sarifSchema() throws -> String {
+        try String(contentsOf: root.appendingPathComponent("schemas/sarif-schema-2.1.0.json"), encoding: .utf8)
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs the test where `../shared` is beside the checkout, or where CI requires it.
+    static var needsSharedData: Self {
+        .enabled(if: SharedData.isPresent || SharedData.isRequired,
+                 "needs ../shared (the real CVAT corpus and the SARIF schema) beside the checkout; set CVAT_LINT_REQUIRE_CORPUS=1 to require it")
+    }
+}

