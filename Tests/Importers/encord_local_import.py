@@ -11,9 +11,11 @@ Encord's API and records each request.
 import base64
 import hashlib
 import json
+import os
 import sys
-import uuid
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 try:
     import requests
@@ -26,62 +28,24 @@ except Exception as error:  # noqa: BLE001 - any import failure means "no SDK he
     print(json.dumps({"unavailable": f"{type(error).__name__}: {error}"}))
     sys.exit(3)
 
-requests_seen = []
-uploaded = []  # (title, byte count) of each PUT to a signed URL
+from encord_stub import EncordStub  # noqa: E402 - beside this file
 
-
-def respond(request, status, body):
-    response = requests.Response()
-    response.status_code = status
-    response._content = json.dumps(body).encode()
-    response.headers["Content-Type"] = "application/json"
-    response.url = request.url
-    response.request = request
-    return response
-
-
-def stub_send(adapter, request, *args, **kwargs):
-    url = requests.utils.urlparse(request.url)
-    requests_seen.append(f"{request.method} {url.path}")
-    if url.netloc == "upload.invalid":
-        body = request.body
-        size = len(body) if isinstance(body, (bytes, str)) else len(body.read())
-        uploaded.append({"object": url.path.lstrip("/"), "bytes": size})
-        return respond(request, 200, {})
-    if request.method == "GET" and url.path.endswith("/presigned-urls"):
-        query = dict(part.split("=", 1) for part in url.query.split("&") if "=" in part)
-        count = int(query.get("count", "0"))
-        results = []
-        for _ in range(count):
-            item = str(uuid.uuid4())
-            results.append({"itemUuid": item, "objectKey": f"cord-images/{item}",
-                            "signedUrl": f"https://upload.invalid/{item}", "uploadHeaders": {}})
-        return respond(request, 200, {"results": results, "nextPageToken": None})
-    if request.method == "POST" and url.path.endswith("/projects/cvat-import"):
-        payload = json.loads(request.body)
-        sent["payload"] = payload
-        return respond(request, 200, str(uuid.uuid4()))
-    if request.method == "POST" and url.path.endswith("/datasets"):
-        return respond(request, 200, {"datasetUuid": str(uuid.uuid4()), "backingFolderUuid": None})
-    return respond(request, 404, {"message": f"the stub does not serve {request.method} {url.path}"})
-
-
-sent = {}
-requests.adapters.HTTPAdapter.send = stub_send
+stub = EncordStub()
+requests.adapters.HTTPAdapter.send = lambda adapter, request, *args, **kwargs: stub.send(request)
 
 
 def main(folder):
     key = ed25519.Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()).decode()
     client = EncordUserClient.create_with_ssh_private_key(key)
-    result = {"requests": requests_seen}
+    result = {"requests": stub.requests}
     try:
         client.create_project_from_cvat_start(
             import_method=LocalImport(file_path=folder), dataset_name="cvat-lint",
             review_mode=ReviewMode.LABELLED, transform_bounding_boxes_to_polygons=False)
     except Exception as error:  # noqa: BLE001 - the SDK's own refusal is the result
         result["error"] = f"{type(error).__name__}: {error}"
-    payload = sent.get("payload")
+    payload = stub.payload
     if payload is not None:
         xml = base64.b64decode(payload["annotationsBase64"])
         result["data_paths"] = sorted(item["dataPath"] for item in payload["data"])
@@ -89,7 +53,7 @@ def main(folder):
         result["xml_image_names"] = sorted(
             element.get("name") for element in ET.fromstring(xml).iter("image"))
         result["annotations_sha256"] = hashlib.sha256(xml).hexdigest()
-    result["uploaded"] = len(uploaded)
+    result["uploaded"] = len(stub.uploads)
     print(json.dumps(result, indent=1))
 
 
