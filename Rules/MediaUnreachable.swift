@@ -11,7 +11,8 @@ final class MediaUnreachable: Rule {
             For a project export Encord's SDK lists images/default/ only, and not recursively: images of \
             tasks in subsets such as Train or Validation (images/Train/…) are never uploaded, and a nested \
             name (default/a/b.jpg) makes the uploader open a folder and fail. Move such tasks to the default \
-            subset, or export them as tasks.
+            subset, or export them as tasks. A video project's frames are images of their task's subset once \
+            exported (or applied) as CVAT for images, so they count too.
             """,
         issueTypes: [.init("media_nested_name"), .init("media_outside_default_subset")],
         actions: ["relayoutMedia"],
@@ -50,6 +51,18 @@ final class MediaUnreachable: Rule {
             if nested == nil { nested = Tally(first: image.location, example: image.name) }
             nested?.count += 1
         }
+    }
+
+    /// Frames shown per subset, each counted once: a video project's frames become images of their subset.
+    @exclusivity(unchecked) private var framesBySubset: [String: IntegerBitSet] = [:]
+
+    /// A video project's frames become images under images/<subset>/ when it is exported (or applied) as images.
+    func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        guard !shape.outside, let frame = shape.frame, frame >= 0, context.target.media.projectDefaultSubsetOnly,
+              context.facts.level == .project else { return }
+        let subset = (track.subset?.isEmpty ?? true) ? "default" : track.subset ?? "default"
+        guard subset != "default", framesBySubset[subset, default: IntegerBitSet()].insert(frame) else { return }
+        bySubset[subset, default: Tally(first: shape.location, example: frameName(frame))].count += 1
     }
 
     func finish() {

@@ -7,7 +7,7 @@ import Testing
 @Suite("apply: frame sizes of every video layout")
 struct VideoLayoutTests {
     @Test("Video → images writes every visible track shape on a frame with its real size",
-          arguments: ["task-video-tracks", "job-video", "job-video-frames", "project-video"])
+          arguments: ["task-video-tracks", "job-video", "job-video-frames", "project-video", "project-video-frames"])
     func everyFrameSized(_ name: String) throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -25,11 +25,42 @@ struct VideoLayoutTests {
             #expect(result.manifest.images.dropped.isEmpty, "\(result.manifest.images.dropped)")
             let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
             #expect(!xml.contains(#"width="1" height="1""#))
+            var ids: Set<String> = []
             for line in xml.split(separator: "\n") where line.contains("<image ") {
                 #expect(line.contains(" width=\"") && line.contains(" height=\""), "an image without a size: \(line)")
+                let id = line.split(separator: " ").first { $0.hasPrefix("id=") } ?? ""
+                let subset = line.split(separator: " ").first { $0.hasPrefix("subset=") } ?? ""
+                #expect(ids.insert("\(subset) \(id)").inserted, "an image id repeated in its subset: \(line)")
             }
             #expect(result.manifest.conservation.allSatisfy { $0.leftOut.isEmpty })
         }
+    }
+
+    @Test("A video that stays a video (--target cvat) keeps every frame file", arguments: ["task-video-tracks", "job-video-frames", "project-video-frames"])
+    func framesKept(_ name: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Applier(linter: Shared.linter).apply(path: Paths.fixture(name), out: directory.appendingPathComponent("out").path,
+                                                              options: ApplyOptions())
+        #expect(result.manifest.media.skipped == 0 && result.manifest.media.linked + result.manifest.media.copied == result.manifest.media.input)
+        // No media finding the input did not have (a frame left behind would be a missing one).
+        let types = { (report: ExportReport?) in Set((report?.findings ?? []).filter { $0.rule.hasPrefix("media-") }.map(\.issueType)) }
+        #expect(types(result.outputReport).isSubset(of: types(result.inputReport)))
+    }
+
+    @Test("A video project's frames take their own task's size and move to images/default/ for Encord, with fresh ids")
+    func projectFrames() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: Paths.fixture("project-video-frames"), out: out.path,
+                                                               options: ApplyOptions(allowLoss: true))
+        #expect(result.inputReport.findings.filter { $0.issueType == "media_outside_default_subset" }.count == 2)
+        #expect(result.outputReport?.summary.errors == 0)
+        let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(xml.contains(#"<image id="2" name="Train_frame_000002.PNG" subset="default" task_id="21" width="64" height="48">"#))
+        #expect(xml.contains(#"<image id="3" name="Validation_frame_000000.PNG" subset="default" task_id="22" width="32" height="24">"#))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/default/Validation_frame_000001.PNG").path))
     }
 
     @Test("A job export's original_size under <meta> is its frames' size, in check and apply alike")

@@ -37,11 +37,8 @@ extension WritePass {
         if let subset, subset != image.subset { set("subset", subset) }
         // Ids repeated within a subset of the output get fresh ones past the largest.
         if let id = image.id {
-            let scope = program.level == .project ? (subset ?? "") : ""
-            if !seenImageIDs[scope, default: IntegerBitSet()].insert(id) {
-                set("id", String(nextImageID))
-                nextImageID += 1
-            }
+            let fresh = outputImageID(id, subset: subset)
+            if fresh != id { set("id", String(fresh)) }
         }
         if let file = resolution?.file { mediaOut.add(file, as: MediaIndex.expectedPath(name: name, subset: subset, level: program.level)) }
         attempt {

@@ -60,7 +60,8 @@ extension WritePass {
                 routes[route, default: (0, 0)].count += 1
                 routes[route, default: (0, 0)].produced += produced
             }
-            var attributes = [XMLAttribute(name: "id", value: String(key.frame)), XMLAttribute(name: "name", value: name)]
+            let id = outputImageID(key.frame, subset: outSubset)
+            var attributes = [XMLAttribute(name: "id", value: String(id)), XMLAttribute(name: "name", value: name)]
             if program.level == .project {
                 attributes.append(XMLAttribute(name: "subset", value: outSubset ?? "default"))
                 if let taskID { attributes.append(XMLAttribute(name: "task_id", value: String(taskID))) }

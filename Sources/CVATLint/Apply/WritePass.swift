@@ -111,8 +111,18 @@ final class WritePass: AnnotationVisitor {
         if !metaWritten, program.synthesizeTask, let end = rootEndTag() { writeMissingMeta(before: end) }
         if let end = rootEndTag() { try splicer.copy(upTo: splicer.lineStart(before: end)) }
         try writeFrames()
+        keepVideoFrames()
         try splicer.finish()
         if let failure { throw InputError(failure) }
+    }
+
+    /// A video that stays a video keeps its frames: every `frame_NNNNNN` file goes out under its own path (CVAT
+    /// saves each frame of the range, whether a track shows it or not); other files are not frames of it.
+    private func keepVideoFrames() {
+        guard !program.videoToImages, program.format == .video, let media else { return }
+        for file in media.files where Self.frameNumber(file.path) != nil && !file.isSymlink {
+            mediaOut.add(file, as: file.path)
+        }
     }
 
     /// Where `</annotations>` starts in what is left of the input.
@@ -123,6 +133,16 @@ final class WritePass: AnnotationVisitor {
     }
 
     // MARK: - Bookkeeping
+
+    /// The id an output image takes: its own, or, where its subset of the output (a project's) holds that id
+    /// already, the next free one past the largest (images moved into one subset, frames of several tasks).
+    func outputImageID(_ id: Int, subset: String?) -> Int {
+        let scope = program.level == .project ? (subset ?? "") : ""
+        if seenImageIDs[scope, default: IntegerBitSet()].insert(id) { return id }
+        while !seenImageIDs[scope, default: IntegerBitSet()].insert(nextImageID) { nextImageID += 1 }
+        defer { nextImageID += 1 }
+        return nextImageID
+    }
 
     func route(_ label: String, _ kind: ShapeKind, to toLabel: String?, _ toKind: ShapeKind?, steps: [String], produced: Int? = nil) {
         let key = Route(label: label, kind: kind, toLabel: toLabel, toKind: toKind, steps: steps)
