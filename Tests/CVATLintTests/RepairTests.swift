@@ -202,7 +202,7 @@ struct RepairTests {
         }
         #expect(Conservation.discrepancies(rows: [row], routes: [route: (3, 3)], input: statistics(3), output: statistics(3)).isEmpty)
         #expect(Conservation.discrepancies(rows: [row], routes: [route: (3, 3)], input: statistics(3), output: statistics(2))
-            == ["lost 1 annotations of 'car' × box (wrote 2 of 3)"])
+            == ["lost 1 annotation of 'car' × box (wrote 2 of 3)"])
         var broken = row
         broken.unchanged = 2
         #expect(!Conservation.discrepancies(rows: [broken], routes: [route: (3, 3)], input: nil, output: nil).isEmpty)

@@ -216,7 +216,7 @@ public struct Applier {
         let problems = Conservation.discrepancies(rows: rows, routes: pass.routes, input: input.statistics,
                                                   output: output?.statistics)
         guard problems.isEmpty else {
-            throw InputError("cvat-lint " + problems.prefix(5).joined(separator: "; ") + ": this is a bug (nothing was kept)")
+            throw InputError(problems.prefix(5).joined(separator: "; ") + ": this is a bug (nothing was kept)")
         }
     }
 

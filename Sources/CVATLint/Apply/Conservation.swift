@@ -113,8 +113,8 @@ enum Conservation {
         Set(expected.keys).union(found.keys).sorted().compactMap { key in
             let (want, have) = (expected[key] ?? 0, found[key] ?? 0)
             guard want != have else { return nil }
-            return want > have ? "lost \(want - have) annotations of '\(key) (\(verb) \(have) of \(want))"
-                : "counted \(have - want) annotations of '\(key) more than it \(verb) (\(have) for \(want))"
+            return want > have ? "lost \(counted(want - have, "annotation")) of '\(key) (\(verb) \(have) of \(want))"
+                : "counted \(counted(have - want, "annotation")) of '\(key) more than it \(verb) (\(have) for \(want))"
         }
     }
 }
