@@ -1,0 +1,119 @@
+@testable import CVATLint
+import CVATLintRules
+import Foundation
+import Testing
+
+/// Video exports of every layout: each visible track shape lands on its frame, sized from `<meta>` or the media.
+@Suite("apply: frame sizes of every video layout")
+struct VideoLayoutTests {
+    @Test("Video → images writes every visible track shape on a frame with its real size",
+          arguments: ["task-video-tracks", "job-video", "job-video-frames", "project-video", "project-video-frames"])
+    func everyFrameSized(_ name: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // As a bare annotations.xml, and as the fixture lies where it has its frames (a folder without them
+        // would have every frame left out for its missing media, as it should).
+        let withFrames = FileManager.default.fileExists(atPath: Paths.fixture(name) + "/images")
+        for path in [Paths.fixture(name) + "/annotations.xml"] + (withFrames ? [Paths.fixture(name)] : []) {
+            let out = directory.appendingPathComponent(UUID().uuidString)
+            let result = try Applier(linter: Shared.encord)
+                .apply(path: path, out: out.path, options: ApplyOptions(allowLoss: true, dropInvalid: true))
+            #expect(result.refusals.isEmpty, "\(result.refusals)")
+            let before = result.manifest.before.map(\.count).reduce(0, +)
+            #expect(before > 0)
+            #expect(result.manifest.after.map(\.count).reduce(0, +) == before, "\(path): every visible track shape written")
+            #expect(result.manifest.images.dropped.isEmpty, "\(result.manifest.images.dropped)")
+            let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+            #expect(!xml.contains(#"width="1" height="1""#))
+            var ids: Set<String> = []
+            for line in xml.split(separator: "\n") where line.contains("<image ") {
+                #expect(line.contains(" width=\"") && line.contains(" height=\""), "an image without a size: \(line)")
+                let id = line.split(separator: " ").first { $0.hasPrefix("id=") } ?? ""
+                let subset = line.split(separator: " ").first { $0.hasPrefix("subset=") } ?? ""
+                #expect(ids.insert("\(subset) \(id)").inserted, "an image id repeated in its subset: \(line)")
+            }
+            #expect(result.manifest.conservation.allSatisfy { $0.leftOut.isEmpty })
+        }
+    }
+
+    @Test("A real video task export with its frames (corpus 003): every visible track shape on a frame of its real size",
+          .needsSharedData)
+    func corpusVideo() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: Paths.corpus.appendingPathComponent("003").path, out: out.path,
+                                                               options: ApplyOptions(allowLoss: true))
+        let visible = result.manifest.conservation.map(\.input).reduce(0, +)
+        #expect(visible > 0 && result.manifest.conservation.allSatisfy { $0.leftOut.isEmpty })
+        #expect(result.outputReport?.summary.errors == 0)
+        let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let images = xml.split(separator: "\n").filter { $0.contains("<image ") }
+        #expect(!images.isEmpty && images.allSatisfy { $0.contains(#"width="25" height="20""#) }, "the frames are 25 × 20 PNGs")
+    }
+
+    @Test("A video that stays a video (--target cvat) keeps every frame file", arguments: ["task-video-tracks", "job-video-frames", "project-video-frames"])
+    func framesKept(_ name: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Applier(linter: Shared.linter).apply(path: Paths.fixture(name), out: directory.appendingPathComponent("out").path,
+                                                              options: ApplyOptions())
+        #expect(result.manifest.media.skipped == 0 && result.manifest.media.linked + result.manifest.media.copied == result.manifest.media.input)
+        // No media finding the input did not have (a frame left behind would be a missing one).
+        let types = { (report: ExportReport?) in Set((report?.findings ?? []).filter { $0.rule.hasPrefix("media-") }.map(\.issueType)) }
+        #expect(types(result.outputReport).isSubset(of: types(result.inputReport)))
+    }
+
+    @Test("A video project's frames take their own task's size and move to images/default/ for Encord, with fresh ids")
+    func projectFrames() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: Paths.fixture("project-video-frames"), out: out.path,
+                                                               options: ApplyOptions(allowLoss: true))
+        #expect(result.inputReport.findings.filter { $0.issueType == "media_outside_default_subset" }.count == 2)
+        #expect(result.outputReport?.summary.errors == 0)
+        let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(xml.contains(#"<image id="2" name="Train_frame_000002.PNG" subset="default" task_id="21" width="64" height="48">"#))
+        #expect(xml.contains(#"<image id="3" name="Validation_frame_000000.PNG" subset="default" task_id="22" width="32" height="24">"#))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/default/Validation_frame_000001.PNG").path))
+    }
+
+    @Test("A job export's original_size under <meta> is its frames' size, in check and apply alike")
+    func jobSizeAtMetaLevel() throws {
+        let node = try Self.metaNode(Paths.fixture("job-video/annotations.xml"))
+        let meta = ExportMeta(node: try #require(node))
+        #expect(FrameSizes(meta: meta).declared(taskID: nil).map { [$0.width, $0.height] } == [64, 48])
+        let report = try Shared.report(Paths.fixture("job-video/annotations.xml"), target: "encord")
+        #expect(!report.findings.contains { $0.issueType == "frame_size_unknown" })
+    }
+
+    @Test("No original_size and no frames: a finding, a refusal without --drop-invalid, and frames left out named with it")
+    func sizeUnknown() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("job-video/annotations.xml")), encoding: .utf8)
+        let start = try #require(original.range(of: "    <original_size>")), end = try #require(original.range(of: "</original_size>\n"))
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data(original.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "").utf8).write(to: file)
+        let report = try Shared.report(file.path, target: "encord")
+        let finding = try #require(report.findings.first { $0.issueType == "frame_size_unknown" })
+        #expect(finding.severity == .error && finding.location.line != nil)
+        let refused = try Applier(linter: Shared.encord).apply(path: file.path, out: directory.appendingPathComponent("a").path,
+                                                               options: ApplyOptions(allowLoss: true))
+        #expect(refused.refusals.contains { $0.hasPrefix("frame_size_unknown") })
+        let dropped = try Applier(linter: Shared.encord).apply(path: file.path, out: directory.appendingPathComponent("b").path,
+                                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        #expect(dropped.manifest.conservation.first { $0.label == "car" }?.leftOut == ["frame_size_unknown": 2])
+        let written = try String(contentsOf: directory.appendingPathComponent("b/annotations.xml"), encoding: .utf8)
+        #expect(!written.contains("<image"), "no image is written with a made-up size")
+    }
+
+    static func metaNode(_ path: String) throws -> XMLNode? {
+        final class Catch: AnnotationVisitor { var meta: ExportMeta? ; func visitMeta(_ meta: ExportMeta) { self.meta = meta } }
+        let visitor = Catch()
+        _ = try Linter(catalogue: .standard, options: Shared.encord.options).check(try ExportOpener.open(path), visitors: [visitor],
+                                                                                    instances: { _, _ in })
+        return visitor.meta?.node
+    }
+}
