@@ -83,3 +83,12 @@ def test_without_the_sdk_the_module_names_the_extra(tmp_path: Path) -> None:
                              env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=False)
     assert process.returncode != 0
     assert "pip install 'cvat-lint[encord]'" in process.stderr
+
+
+def test_the_zip_cvat_downloads_is_gated_and_imported_as_a_folder(encord_client) -> None:
+    # Encord's SDK takes a folder only; the gate takes the zip as it is and hands the SDK the applied folder.
+    result = create_project_from_cvat(encord_client, LocalImport(file_path=str(FIXTURES / "task-images-every-shape.zip")),
+                                      "zip", allow_loss=True)
+    assert result.cvat_lint.report.path.endswith(".zip")
+    assert len(encord_client.stub.uploads) == 2
+    assert sorted(item["title"] for item in encord_client.stub.payload["data"]) == ["park.png", "street.png"]
