@@ -97,8 +97,13 @@ def test_apply_matches_the_manifest(export: Path, target: str, tmp_path: Path) -
         return
     manifest = json.loads((out / "cvat-lint-apply.json").read_text())
     assert result.manifest == manifest and result.ok
-    assert result.executed == manifest["executed"] and result.not_executed == manifest["skipped"]
-    assert result.left_out == [t for t in manifest["transitions"] if t.get("to_label") is None]
+    assert [(e.action.type, e.lossless, e.note) for e in result.executed] == [
+        (e["action"]["type"], e["lossless"], e.get("note")) for e in manifest["executed"]]
+    assert [sum(e.touched.values()) for e in result.executed] == [sum(t["count"] for t in e["touched"]) for e in manifest["executed"]]
+    assert [(s.action.type, s.reason) for s in result.not_executed] == [(s["action"]["type"], s["reason"]) for s in manifest["skipped"]]
+    dropped = [t for t in manifest["transitions"] if t.get("to_label") is None]
+    assert [(t.label, t.kind, t.count, t.steps) for t in result.left_out] == [(t["label"], t["kind"], t["count"], t["steps"]) for t in dropped]
+    assert all(t.to_label is None and t.produced == 0 for t in result.left_out)
     assert sum(result.before.values()) == sum(row["count"] for row in manifest["before"])
     assert sum(result.after.values()) == sum(row["count"] for row in manifest["after"])
     for row in result.conservation:

@@ -12,10 +12,12 @@ from typing import Any, List, Optional, Sequence, Union, overload
 
 from ._binary import find_binary
 from .errors import CvatLintError, ImportBlocked
-from .models import (Action, ApplyResult, ConservationRow, Finding, Issue, Issues, OntologyItem, Plan, Report)
+from .models import (Action, ApplyResult, ConservationRow, ExecutedAction, Finding, Issue, Issues, OntologyItem, Plan, Report,
+                     SkippedAction, Transition)
 
 __all__ = ["check", "apply", "run", "find_binary", "Report", "Finding", "Action", "Issue", "Issues", "Plan",
-           "OntologyItem", "ApplyResult", "ConservationRow", "CvatLintError", "ImportBlocked", "__version__"]
+           "OntologyItem", "ApplyResult", "ExecutedAction", "SkippedAction", "Transition", "ConservationRow", "CvatLintError",
+           "ImportBlocked", "__version__"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 

@@ -160,6 +160,56 @@ class ConservationRow:
 
 
 @dataclass(frozen=True)
+class ExecutedAction:
+    """An action `apply` ran: lossless or not, the annotations it touched per `label|kind`, and a note."""
+
+    action: Action
+    lossless: bool
+    touched: Dict[str, int]
+    note: Optional[str]
+
+    @staticmethod
+    def from_json(data: JSON) -> "ExecutedAction":
+        action = Action.from_json(data["action"])
+        assert action is not None
+        return ExecutedAction(action=action, lossless=data["lossless"], note=data.get("note"),
+                              touched={f"{t['label']}|{t['kind']}": t["count"] for t in data.get("touched", [])})
+
+
+@dataclass(frozen=True)
+class SkippedAction:
+    """An action of the plan `apply` did not run, and why."""
+
+    action: Action
+    lossless: bool
+    reason: str
+
+    @staticmethod
+    def from_json(data: JSON) -> "SkippedAction":
+        action = Action.from_json(data["action"])
+        assert action is not None
+        return SkippedAction(action=action, lossless=data["lossless"], reason=data["reason"])
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Annotations of one input `label` × `kind` that went to `to_label` × `to_kind` (None: left out) by `steps`."""
+
+    label: str
+    kind: str
+    to_label: Optional[str]
+    to_kind: Optional[str]
+    count: int
+    produced: int
+    steps: List[str]
+
+    @staticmethod
+    def from_json(data: JSON) -> "Transition":
+        return Transition(label=data["label"], kind=data["kind"], to_label=data.get("to_label"), to_kind=data.get("to_kind"),
+                          count=data["count"], produced=data["produced"], steps=list(data["steps"]))
+
+
+@dataclass(frozen=True)
 class ApplyResult:
     """One `apply` run: the manifest as objects, the checks of input and output, and any refusal."""
 
@@ -168,9 +218,9 @@ class ApplyResult:
     refusals: List[str]
     input_report: Report
     output_report: Optional[Report]
-    executed: List[Mapping[str, Any]]
-    not_executed: List[Mapping[str, Any]]
-    left_out: List[Mapping[str, Any]]
+    executed: List[ExecutedAction]
+    not_executed: List[SkippedAction]
+    left_out: List[Transition]
     before: Dict[str, int]
     after: Dict[str, int]
     conservation: List[ConservationRow]
@@ -193,8 +243,9 @@ class ApplyResult:
             output=manifest["output"], dry_run=data["dry_run"], refusals=list(data["refusals"]),
             input_report=Report.from_json(data["input"]),
             output_report=Report.from_json(data["output"]) if data.get("output") is not None else None,
-            executed=list(manifest["executed"]), not_executed=list(manifest["skipped"]),
-            left_out=[t for t in manifest["transitions"] if t.get("to_label") is None],
+            executed=[ExecutedAction.from_json(e) for e in manifest["executed"]],
+            not_executed=[SkippedAction.from_json(e) for e in manifest["skipped"]],
+            left_out=[Transition.from_json(t) for t in manifest["transitions"] if t.get("to_label") is None],
             before=counts(manifest["before"]), after=counts(manifest["after"]),
             conservation=[ConservationRow(label=r["label"], kind=r["kind"], input=r["in"], unchanged=r["unchanged"],
                                           converted=r["converted"], repaired=r["repaired"], left_out=r["left_out"],
