@@ -99,7 +99,7 @@ final class AttributeValueInvalid: ShapeRule {
 
         /// What is wrong with a value (in words, and as its issue type), and how much it matters; nil when it fits.
         func problem(with raw: String) -> (String, String, Severity)? {
-            let value = raw.hasASCIISpaceAtEdge ? String(raw.trimmingASCIISpaces()) : raw
+            let value = raw.withoutASCIISpacesAtEdges
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
             if let defaultValue, Self.same(value, defaultValue) { return nil }
             switch input {
@@ -169,7 +169,7 @@ final class AttributeValueInvalid: ShapeRule {
             }
             var key = Key(label: label, attribute: value.name, problem: problem, issueType: issueType)
             if issueType == "attribute_value_not_in_list" {
-                let trimmed = value.value.hasASCIISpaceAtEdge ? String(value.value.trimmingASCIISpaces()) : value.value
+                let trimmed = value.value.withoutASCIISpacesAtEdges
                 let scope = label + "\u{0}" + value.name
                 if outsideValues[scope]?.contains(trimmed) == true || (outsideValues[scope]?.count ?? 0) < Self.repairableValues {
                     outsideValues[scope, default: []].insert(trimmed)

@@ -48,7 +48,6 @@ final class FrameSizeUnknown: Rule {
     private let context: RuleContext
     /// Frames without a size, per task (-1 for none named): the count and the first place.
     private var unknown = Occurrences<Int>()
-    @exclusivity(unchecked) private var sizedTasks: [Int: Bool] = [:]
     /// Frames judged already, per task: each frame once, whichever track shows it first.
     @exclusivity(unchecked) private var judged: [Int: IntegerBitSet] = [:]
 
@@ -57,14 +56,9 @@ final class FrameSizeUnknown: Rule {
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard !shape.outside, let frame = shape.frame, frame >= 0 else { return }
         let task = track.taskID ?? -1
-        let declared = sizedTasks[task] ?? {
-            let known = context.facts.frameSizes.declared(taskID: track.taskID) != nil
-            sizedTasks[task] = known
-            return known
-        }()
-        guard !declared, judged[task, default: IntegerBitSet()].insert(frame) else { return }
-        let level = context.facts.meta?.level
-        if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: level).file,
+        guard context.facts.frameSizes.declared(taskID: track.taskID) == nil,
+              judged[task, default: IntegerBitSet()].insert(frame) else { return }
+        if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: context.facts.level).file,
            !file.isSymlink, let size = (try? context.mediaHeader(file))?.displayedSize, size.width > 0, size.height > 0 {
             return
         }

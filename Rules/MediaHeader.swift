@@ -1,5 +1,4 @@
 import CVATLint
-import Foundation
 
 /// Media whose header disagrees with the XML: another pixel size, an empty file, not an image at all.
 final class MediaHeaderMismatch: Rule {
@@ -28,9 +27,9 @@ final class MediaHeaderMismatch: Rule {
     private struct Mismatch: Hashable {
         var declared: String
         var actual: String
-        /// The file's size, when an image's file is the declared one scaled by one ratio on both axes (to a
-        /// pixel of rounding): resized after annotation, which `rescaleToMedia` mends.
-        var uniformScale: String?
+        /// Declared and file size as `rescaleToMedia` names them, when an image's file is the declared one scaled
+        /// by one ratio on both axes (to a pixel of rounding): resized after annotation, which that action mends.
+        var rescale: [String]?
     }
 
     private let context: RuleContext
@@ -84,7 +83,7 @@ final class MediaHeaderMismatch: Rule {
             guard let width, let height, let shown = header.displayedSize,
                   width != shown.width || height != shown.height else { return }
             // CVAT declares the size an image is shown at (EXIF orientations 5–8 transpose it).
-            var actual: String
+            let actual: String
             if orientation > 4, width == storedWidth, height == storedHeight {
                 actual = "rotated by EXIF (orientation \(orientation)): stored \(storedWidth) × \(storedHeight), shown and declared by CVAT as \(shown.width) × \(shown.height) (\(format))"
             } else if width == shown.height, height == shown.width {
@@ -92,11 +91,9 @@ final class MediaHeaderMismatch: Rule {
             } else {
                 actual = "\(shown.width) × \(shown.height) (\(format))" + (orientation > 4 ? " as shown (EXIF orientation \(orientation))" : "")
             }
-            var uniform: String?
-            if isImage, orientation <= 4, Self.isUniform(declared: (width, height), file: shown) {
-                uniform = ImportAction.sizeText(shown.width, shown.height)
-            }
-            mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual, uniformScale: uniform), at: location, example: file.path)
+            let rescale = isImage && orientation <= 4 && Self.isUniform(declared: (width, height), file: shown)
+                ? [ImportAction.sizeText(width, height), ImportAction.sizeText(shown.width, shown.height)] : nil
+            mismatches.note(Mismatch(declared: "\(width) × \(height)", actual: actual, rescale: rescale), at: location, example: file.path)
             context.noteInstance("media_size_mismatch", at: location)
         case .notImage:
             context.report("\(file.path) is not an image (no PNG, JPEG, GIF, BMP, WebP, TIFF, AVIF or HEIF signature)", at: location,
@@ -107,22 +104,14 @@ final class MediaHeaderMismatch: Rule {
         }
     }
 
-    /// "2765 × 1843" as `rescaleToMedia` names it.
-    private func declaredSize(_ text: String) -> String? {
-        let parts = text.split(separator: "×").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return parts.count == 2 ? ImportAction.sizeText(parts[0], parts[1]) : nil
-    }
-
     func finish() {
         for (mismatch, entry) in mismatches.all {
             let more = entry.count > 1 ? " (\(counted(entry.count, "file")) alike)" : ""
-            let resized = mismatch.uniformScale == nil ? "every coordinate on it is suspect"
+            let resized = mismatch.rescale == nil ? "every coordinate on it is suspect"
                 : "one ratio on both axes: resized after annotation, so its coordinates scale to the file"
             context.report("\(entry.example ?? "a file") is \(mismatch.actual) but the XML says \(mismatch.declared)\(more); "
                            + resized, at: entry.first, issueType: "media_size_mismatch",
-                           action: mismatch.uniformScale.flatMap { to in
-                               declaredSize(mismatch.declared).map { .rescaleToMedia(from: $0, to: to, count: entry.count) }
-                           })
+                           action: mismatch.rescale.map { .rescaleToMedia(from: $0[0], to: $0[1], count: entry.count) })
         }
     }
 }

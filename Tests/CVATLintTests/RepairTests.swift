@@ -104,6 +104,9 @@ struct RepairTests {
         #expect(Conservation.discrepancies(rows: [row], routes: [route: (3, 3)], input: statistics(3), output: statistics(3)).isEmpty)
         #expect(Conservation.discrepancies(rows: [row], routes: [route: (3, 3)], input: statistics(3), output: statistics(2))
             == ["lost 1 annotation of 'car' × box (wrote 2 of 3)"])
+        // The input side too: the table says it read 3 where the check of the input counted 4.
+        #expect(Conservation.discrepancies(rows: [row], routes: [route: (3, 3)], input: statistics(4), output: nil)
+            == ["lost 1 annotation of 'car' × box (read 3 of 4)"])
         var broken = row
         broken.unchanged = 2
         #expect(!Conservation.discrepancies(rows: [broken], routes: [route: (3, 3)], input: nil, output: nil).isEmpty)

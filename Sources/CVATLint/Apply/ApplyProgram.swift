@@ -241,8 +241,10 @@ struct ApplyProgram {
     }
 
     /// Whether a value of `label`'s attribute is declared or respelled by a repair.
-    func repairsValue(_ value: String, label: String, attribute: String) -> Bool {
-        valueSpellings[label]?[attribute]?[value] != nil || declaredValues[label]?[attribute]?.contains(value) == true
+    func repairsValue(_ raw: String, label: String, attribute: String) -> Bool {
+        // Compared as the rule compared it: without spaces at its edges.
+        let value = raw.withoutASCIISpacesAtEdges
+        return valueSpellings[label]?[attribute]?[value] != nil || declaredValues[label]?[attribute]?.contains(value) == true
     }
 
     /// The file name an XML image name is to take (so that names and files agree), when a mapping covers it.

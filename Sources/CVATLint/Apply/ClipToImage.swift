@@ -17,7 +17,7 @@ enum ClipToImage {
             }
         case .points, .polyline:
             guard let points = shape.points else { return nil }
-            let clamped = points.map { GeometryEdit.clamp($0, width: size.width, height: size.height) }
+            let clamped = points.map { clamp($0, width: size.width, height: size.height) }
             return replacingPoints(shape.xmlAttributes, with: clamped)
         case .polygon:
             guard let points = shape.points, let ring = clippedPolygon(points, size: size) else { return nil }
@@ -30,12 +30,48 @@ enum ClipToImage {
     /// A polygon clipped to the image; nil when it lies inside, or its clip is no simple polygon.
     static func clippedPolygon(_ points: [Point], size: (width: Double, height: Double)) -> [Point]? {
         guard let extent = Extent(points), extent.overhang(width: size.width, height: size.height) > 0,
-              let ring = GeometryEdit.clip(points, width: size.width, height: size.height),
+              let ring = clip(points, width: size.width, height: size.height),
               SelfIntersection.firstCrossing(of: ring) == nil else { return nil }
         return ring
     }
 
     static func replacingPoints(_ attributes: [XMLAttribute], with points: [Point]) -> [XMLAttribute] {
         attributes.map { $0.role.field == .points ? XMLAttribute(name: $0.name, value: ShapeRepairs.text(points)) : $0 }
+    }
+}
+
+extension ClipToImage {
+    /// The polygon clipped to the rectangle [0, width] × [0, height] (Sutherland–Hodgman: exact for a convex
+    /// clip region); nil when nothing of it is inside.
+    static func clip(_ ring: [Point], width: Double, height: Double) -> [Point]? {
+        var output = ring
+        let edges: [(inside: (Point) -> Bool, cut: (Point, Point) -> Point)] = [
+            ({ $0.x >= 0 }, { a, b in Point(x: 0, y: a.y + (b.y - a.y) * (0 - a.x) / (b.x - a.x)) }),
+            ({ $0.x <= width }, { a, b in Point(x: width, y: a.y + (b.y - a.y) * (width - a.x) / (b.x - a.x)) }),
+            ({ $0.y >= 0 }, { a, b in Point(x: a.x + (b.x - a.x) * (0 - a.y) / (b.y - a.y), y: 0) }),
+            ({ $0.y <= height }, { a, b in Point(x: a.x + (b.x - a.x) * (height - a.y) / (b.y - a.y), y: height) }),
+        ]
+        for edge in edges {
+            let input = output
+            output = []
+            guard let last = input.last else { return nil }
+            var previous = last
+            for point in input {
+                if edge.inside(point) {
+                    if !edge.inside(previous) { output.append(edge.cut(previous, point)) }
+                    output.append(point)
+                } else if edge.inside(previous) {
+                    output.append(edge.cut(previous, point))
+                }
+                previous = point
+            }
+        }
+        let ring = PolygonRepair.deduplicated(output)
+        return ring.count >= 3 ? ring : nil
+    }
+
+    /// A point moved onto the rectangle [0, width] × [0, height].
+    static func clamp(_ point: Point, width: Double, height: Double) -> Point {
+        Point(x: min(max(point.x, 0), width), y: min(max(point.y, 0), height))
     }
 }

@@ -30,7 +30,7 @@ public struct ConservationRow: Sendable, Codable, Hashable {
 
 /// The conservation table of a write pass, and its check against counts made by other passes.
 enum Conservation {
-    /// Action types that keep an annotation by mending it.
+    /// Steps that keep an annotation by mending it: the repair actions, and the keyframe fix of a track with none.
     static let repairs: Set<String> = ["declareAttributeValue", "mapAttributeValue", "repairPolygon", "rescaleToMedia", "clipToImage", "keyframe"]
 
     /// The table, one row per input label × kind, in label and kind order.
@@ -90,31 +90,38 @@ enum Conservation {
         for row in rows where !row.addsUp {
             problems.append("\(row.label) × \(row.kind): \(row.input) in, but its parts add up to another number")
         }
-        func counts(_ statistics: ExportStatistics) -> [String: Int] {
-            Dictionary(statistics.byLabel.map { ("\($0.label)' × \($0.kind)", $0.count) }, uniquingKeysWith: +)
+        func counts(_ statistics: ExportStatistics) -> [Key: Int] {
+            Dictionary(statistics.byLabel.map { (Key(label: $0.label, kind: $0.kind), $0.count) }, uniquingKeysWith: +)
         }
         if let input {
-            let read = Dictionary(rows.map { ("\($0.label)' × \($0.kind)", $0.input) }, uniquingKeysWith: +)
+            let read = Dictionary(rows.map { (Key(label: $0.label, kind: $0.kind), $0.input) }, uniquingKeysWith: +)
             problems += compare(expected: counts(input), found: read, verb: "read")
         }
         if let output {
-            var written: [String: Int] = [:]
+            var written: [Key: Int] = [:]
             for (route, tally) in routes {
                 guard let label = route.toLabel, let kind = route.toKind else { continue }
-                written["\(label)' × \(kind.rawValue)", default: 0] += tally.produced
+                written[Key(label: label, kind: kind.rawValue), default: 0] += tally.produced
             }
             problems += compare(expected: written, found: counts(output), verb: "wrote")
         }
         return problems
     }
 
-    /// "lost 3 annotations of 'car' × box" for every key whose counts differ.
-    private static func compare(expected: [String: Int], found: [String: Int], verb: String) -> [String] {
-        Set(expected.keys).union(found.keys).sorted().compactMap { key in
+    /// A label × kind as the statistics name it.
+    private struct Key: Hashable {
+        var label: String
+        var kind: String
+    }
+
+    /// "lost 3 annotations of 'car' × box" for every label × kind whose counts differ.
+    private static func compare(expected: [Key: Int], found: [Key: Int], verb: String) -> [String] {
+        Set(expected.keys).union(found.keys).sorted { ($0.label, $0.kind) < ($1.label, $1.kind) }.compactMap { key in
             let (want, have) = (expected[key] ?? 0, found[key] ?? 0)
             guard want != have else { return nil }
-            return want > have ? "lost \(counted(want - have, "annotation")) of '\(key) (\(verb) \(have) of \(want))"
-                : "counted \(counted(have - want, "annotation")) of '\(key) more than it \(verb) (\(have) for \(want))"
+            let what = "'\(key.label)' × \(key.kind)"
+            return want > have ? "lost \(counted(want - have, "annotation")) of \(what) (\(verb) \(have) of \(want))"
+                : "counted \(counted(have - want, "annotation")) of \(what) more than it \(verb) (\(have) for \(want))"
         }
     }
 }

@@ -5,11 +5,9 @@ enum DeclareAttributeValue {
     /// the shape keeps its bytes, and is counted as repaired.
     static func holdsDeclaredValue(_ shape: Shape, label: String, program: ApplyProgram) -> Bool {
         guard !program.declaredValues.isEmpty else { return false }
-        func declares(_ values: [AttributeValue], _ label: String) -> Bool {
-            guard let attributes = program.declaredValues[label] else { return false }
-            return values.contains { attributes[$0.name]?.contains(ShapeRepairs.trimmed($0.value)) == true }
+        return shape.holdsValue(label: label) { value, label in
+            program.declaredValues[label]?[value.name]?.contains(value.value.withoutASCIISpacesAtEdges) == true
         }
-        return declares(shape.attributes, label) || shape.elements.contains { declares($0.attributes, $0.label) }
     }
 
     /// The `<values>` text with `added` after the declared ones, one per line as CVAT writes them.

@@ -5,7 +5,7 @@ enum MapAttributeValue {
         guard let spellings = program.valueSpellings[label] else { return false }
         var changed = false
         for index in values.indices {
-            if let spelling = spellings[values[index].name]?[ShapeRepairs.trimmed(values[index].value)] {
+            if let spelling = spellings[values[index].name]?[values[index].value.withoutASCIISpacesAtEdges] {
                 values[index].value = spelling
                 changed = true
             }

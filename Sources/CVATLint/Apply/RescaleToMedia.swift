@@ -3,9 +3,9 @@ import Foundation
 /// `rescaleToMedia`: every coordinate of an image resized after annotation multiplied by file ÷ declared size.
 enum RescaleToMedia {
     /// The attributes with every coordinate multiplied by the factors (a mask resampled, nearest pixel).
-    static func scaled(_ attributes: [XMLAttribute], kind: ShapeKind, shape: Shape, by scale: (x: Double, y: Double)) -> [XMLAttribute] {
-        if kind == .mask, let mask = scaledMask(shape, by: scale) {
-            return attributes.map { attribute in
+    static func scaled(_ shape: Shape, by scale: (x: Double, y: Double)) -> [XMLAttribute] {
+        if shape.kind == .mask, let mask = scaledMask(shape, by: scale) {
+            return shape.xmlAttributes.map { attribute in
                 switch attribute.name {
                 case "rle": XMLAttribute(name: "rle", value: mask.rle)
                 case "left": XMLAttribute(name: "left", value: String(mask.left))
@@ -16,12 +16,12 @@ enum RescaleToMedia {
                 }
             }
         }
-        return attributes.map { attribute in
+        return shape.xmlAttributes.map { attribute in
             switch attribute.role.field {
             case .points:
-                guard let points = parsePoints(attribute.value) else { return attribute }
+                guard let points = shape.points else { return attribute }
                 return XMLAttribute(name: attribute.name, value: ShapeRepairs.text(points.map { Point(x: $0.x * scale.x, y: $0.y * scale.y) }))
-            case .geometry where kind != .mask:
+            case .geometry where shape.kind != .mask:
                 guard let value = parseNumber(attribute.value) else { return attribute }
                 return XMLAttribute(name: attribute.name, value: CVATStyle.number(value * (ShapeRepairs.isHorizontal(attribute.name) ? scale.x : scale.y)))
             default:

@@ -18,46 +18,38 @@ enum ShapeRepairs {
         // Most runs repair nothing here: one test, not a lookup per shape.
         guard place.scale != nil || !program.clippedLabels.isEmpty || !program.valueSpellings.isEmpty else { return (shape, []) }
         var steps: [String] = []
+        func made(_ step: String) { if !steps.contains(step) { steps.append(step) } }
         var attributes = shape.xmlAttributes
         var values = shape.attributes
         var elements = shape.elements
         if let scale = place.scale, scale.x != 1 || scale.y != 1 {
-            attributes = RescaleToMedia.scaled(attributes, kind: shape.kind, shape: shape, by: scale)
-            elements = elements.map { $0.with(attributes: RescaleToMedia.scaled($0.xmlAttributes, kind: $0.kind, shape: $0, by: scale)) }
-            steps.append("rescaleToMedia")
+            attributes = RescaleToMedia.scaled(shape, by: scale)
+            elements = elements.map { $0.with(attributes: RescaleToMedia.scaled($0, by: scale)) }
+            made("rescaleToMedia")
         }
         if program.clippedLabels.contains(label), let size = place.size {
             let current = steps.isEmpty ? shape : shape.with(attributes: attributes)
             if let clipped = ClipToImage.clipped(current, size: size) {
                 attributes = clipped
-                steps.append("clipToImage")
+                made("clipToImage")
             }
-            var elementsClipped = false
             elements = elements.map { element in
                 guard let clamped = ClipToImage.clipped(element, size: size) else { return element }
-                elementsClipped = true
+                made("clipToImage")
                 return element.with(attributes: clamped)
             }
-            if elementsClipped, !steps.contains("clipToImage") { steps.append("clipToImage") }
         }
-        if MapAttributeValue.respell(&values, label: label, program: program) { steps.append("mapAttributeValue") }
-        var elementsRespelled = false
+        if MapAttributeValue.respell(&values, label: label, program: program) { made("mapAttributeValue") }
         elements = elements.map { element in
             var elementValues = element.attributes
             guard MapAttributeValue.respell(&elementValues, label: element.label, program: program) else { return element }
-            elementsRespelled = true
+            made("mapAttributeValue")
             return element.with(attributes: element.xmlAttributes, values: elementValues)
         }
-        if elementsRespelled, !steps.contains("mapAttributeValue") { steps.append("mapAttributeValue") }
         guard !steps.isEmpty else { return (shape, []) }
         let repaired = shape.with(attributes: attributes, values: values)
         repaired.elements = elements
-        repaired.span = shape.span
         return (repaired, steps)
-    }
-
-    static func trimmed(_ value: String) -> String {
-        value.hasASCIISpaceAtEdge ? String(value.trimmingASCIISpaces()) : value
     }
 
     /// Whether a geometry attribute measures along x (`xtl`, `cx`, `rx`, `left`, `width`, …).
@@ -68,10 +60,15 @@ enum ShapeRepairs {
     static func text(_ points: [Point]) -> String {
         points.map { CVATStyle.number($0.x) + "," + CVATStyle.number($0.y) }.joined(separator: ";")
     }
-
 }
 
 extension Shape {
+    /// Whether a value the shape holds (under `label`), or one of its elements holds (under the element's
+    /// label), passes `test`.
+    func holdsValue(label: String, where test: (AttributeValue, String) -> Bool) -> Bool {
+        attributes.contains { test($0, label) } || elements.contains { element in element.attributes.contains { test($0, element.label) } }
+    }
+
     /// A copy with other XML attributes (re-read) and, when given, other `<attribute>` values.
     func with(attributes xmlAttributes: [XMLAttribute], values: [AttributeValue]? = nil) -> Shape {
         let copy = Shape(kind: kind, label: label, xmlAttributes: xmlAttributes, attributes: values ?? attributes,

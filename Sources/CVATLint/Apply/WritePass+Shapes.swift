@@ -128,10 +128,7 @@ extension WritePass {
         switch reason {
         case "polygon_self_intersecting": splits && program.polygonRepairs.contains(label)
         case "attribute_value_not_in_list":
-            (shape.attributes.contains { program.repairsValue($0.value, label: label, attribute: $0.name) })
-                || shape.elements.contains { element in
-                    element.attributes.contains { program.repairsValue($0.value, label: element.label, attribute: $0.name) }
-                }
+            shape.holdsValue(label: label) { value, label in program.repairsValue(value.value, label: label, attribute: value.name) }
         default: false
         }
     }

@@ -24,8 +24,7 @@ public struct FrameSizes: Sendable {
         self.byTask = byTask
         metaLevel = Self.read(meta?.node.child("original_size"))
         if let metaLevel { sizes.append(metaLevel) }
-        let distinct = Set(sizes.map { "\($0.width)x\($0.height)" })
-        only = distinct.count == 1 ? sizes.first : nil
+        only = sizes.first.flatMap { first in sizes.allSatisfy { $0 == first } ? first : nil }
     }
 
     private static func read(_ node: XMLNode?) -> Size? {

@@ -144,7 +144,7 @@ extension ImportAction {
         "mapAttributeValue": (true, "the value written as the declared spelling the configuration maps it to (values: in .cvat-lint.yml)"),
         "repairPolygon": (false, "each self-intersecting polygon split at its crossings into simple polygons covering the same area, each with the label, attributes and group (lossy in vertex order; pieces under min_area left out and counted)"),
         "rescaleToMedia": (false, "every coordinate of an image scaled by file size ÷ declared size (one ratio on both axes, to rounding), and its width and height set to the file's (lossy in rounding)"),
-        "clipToImage": (false, "the shape clipped to its image: boxes and points clamped, polygons cut along the border, polylines' vertices clamped (ellipses, cuboids, rotated boxes and masks are left as they are and counted)"),
+        "clipToImage": (false, "the shape clipped to its image: boxes and points clamped, polygons cut along the border, polylines' vertices clamped (ellipses, cuboids, rotated boxes and masks the target keeps stay as they are)"),
         "reexport": (false, "executed where it can be: a job's <meta><job> becomes <task> (lossless); CVAT for video becomes CVAT for images, each track's visible frames a shape on its frame's <image> (track identity lost); missing media cannot be made (blocking)"),
     ]
 }

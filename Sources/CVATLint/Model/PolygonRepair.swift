@@ -37,8 +37,9 @@ public enum PolygonRepair {
             }
             if abs(area(ring)) < minimumArea { slivers += 1 } else { pieces.append(ring) }
         }
-        pieces.sort { abs(area($0)) > abs(area($1)) }
-        return (pieces, slivers)
+        // Each area once, not once per comparison.
+        let sorted = pieces.map { (ring: $0, area: abs(area($0))) }.sorted { $0.area > $1.area }.map(\.ring)
+        return (sorted, slivers)
     }
 
     /// The signed area (shoelace).
@@ -108,42 +109,5 @@ public enum PolygonRepair {
         let u = (qx * ry - qy * rx) / denominator
         guard t >= -epsilon, t <= 1 + epsilon, u >= -epsilon, u <= 1 + epsilon else { return nil }
         return (min(1, max(0, t)), min(1, max(0, u)))
-    }
-}
-
-/// A shape's coordinates moved by a repair: scaled to its media, or clipped to its image.
-public enum GeometryEdit {
-    /// The polygon clipped to the rectangle [0, width] × [0, height] (Sutherland–Hodgman: exact for a convex
-    /// clip region); nil when nothing of it is inside.
-    public static func clip(_ ring: [Point], width: Double, height: Double) -> [Point]? {
-        var output = ring
-        let edges: [(inside: (Point) -> Bool, cut: (Point, Point) -> Point)] = [
-            ({ $0.x >= 0 }, { a, b in Point(x: 0, y: a.y + (b.y - a.y) * (0 - a.x) / (b.x - a.x)) }),
-            ({ $0.x <= width }, { a, b in Point(x: width, y: a.y + (b.y - a.y) * (width - a.x) / (b.x - a.x)) }),
-            ({ $0.y >= 0 }, { a, b in Point(x: a.x + (b.x - a.x) * (0 - a.y) / (b.y - a.y), y: 0) }),
-            ({ $0.y <= height }, { a, b in Point(x: a.x + (b.x - a.x) * (height - a.y) / (b.y - a.y), y: height) }),
-        ]
-        for edge in edges {
-            let input = output
-            output = []
-            guard let last = input.last else { return nil }
-            var previous = last
-            for point in input {
-                if edge.inside(point) {
-                    if !edge.inside(previous) { output.append(edge.cut(previous, point)) }
-                    output.append(point)
-                } else if edge.inside(previous) {
-                    output.append(edge.cut(previous, point))
-                }
-                previous = point
-            }
-        }
-        let ring = PolygonRepair.deduplicated(output)
-        return ring.count >= 3 ? ring : nil
-    }
-
-    /// A point moved onto the rectangle [0, width] × [0, height].
-    public static func clamp(_ point: Point, width: Double, height: Double) -> Point {
-        Point(x: min(max(point.x, 0), width), y: min(max(point.y, 0), height))
     }
 }

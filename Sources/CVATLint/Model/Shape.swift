@@ -366,6 +366,9 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
 extension String {
     func trimmingSpaces() -> String { String(trimmingASCIISpaces()) }
 
+    /// The text without ASCII spaces at its edges; the same string, not a copy, when there are none.
+    public var withoutASCIISpacesAtEdges: String { hasASCIISpaceAtEdge ? String(trimmingASCIISpaces()) : self }
+
     /// Whether the text starts or ends with an ASCII space, tab or line break (so that trimming would change it).
     public var hasASCIISpaceAtEdge: Bool {
         guard let first = utf8.first, let last = utf8.last else { return false }
