@@ -450,13 +450,12 @@ struct SingleInflationTests {
         func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] { try inner.mediaPrefix(file, count: count) }
     }
 
-    @Test("Both passes (rules and schema) read one stream, with the same findings as two reads", arguments: [
-        "rule-geometry-invalid", "broken-non-numeric-coordinate", "broken-truncated",
-    ])
-    func onePass(fixture: String) throws {
+    @Test("Rules and schema read one stream, with the same findings as a fresh read (a value failing a pattern matched natively costs a second read with the whole XSD)",
+          arguments: [("rule-geometry-invalid", 1), ("broken-non-numeric-coordinate", 2), ("broken-truncated", 1)])
+    func onePass(fixture: String, reads: Int) throws {
         let counting = CountingSource(try ExportOpener.open(Paths.fixture(fixture)))
         let once = try Shared.linter.check(counting)
-        #expect(counting.streams == 1)
+        #expect(counting.streams == reads)
         let twice = try Shared.report(Paths.fixture(fixture))
         #expect(once.findings == twice.findings && once.summary == twice.summary)
     }

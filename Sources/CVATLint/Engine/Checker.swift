@@ -72,54 +72,22 @@ public final class Checker: Sendable {
         var collector = DiagnosticCollector(file: source.annotationsPath, messages: messages,
                                             limit: options.maximumSchemaFindings)
         let reader = AnnotationsReader(visitor: fanOut) { collector.add($0) }
-        // The main pass parses without the schema; the validation pass runs the XSD beside it.
-        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath)
-        guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
-        // A zip is inflated once, on a thread of its own that hands the bytes to both passes.
-        let inflater = source.readsAreCostly ? SharedReader(source: source) : nil
-        let validation = ValidationPass(source: source, schema: schema, limit: options.maximumSchemaFindings,
-                                        relay: inflater?.validationRelay, keepsEveryPlace: instances != nil)
-        validation.start()
-        inflater?.start()
-
-        var sniffer = EncodingSniffer()
-        let total = source.annotationsSize
-        var done: UInt64 = 0
-        var reported: UInt64 = 0
-        do {
-            let read: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void = inflater.map { shared in
-                { consume in try shared.drain(consume) }
-            } ?? { consume in try source.streamAnnotations(consume) }
-            try read { chunk in
-                done += UInt64(chunk.count)
-                if let progress, done - reported >= 8 << 20 {
-                    reported = done
-                    progress(done, total)
-                }
-                if let problem = sniffer.inspect(chunk) {
-                    collector.add(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
-                }
-                try tee?(chunk)
-                parser.feed(chunk)
-            }
-        } catch {
-            inflater?.cancel()
-            validation.cancel()
-            throw error
-        }
-        parser.finish()
-        progress?(done, total)
+        // One parse, with the XSD, on a thread of its own; the records and rules replay it here.
+        let parse = ParsePass(source: source, schema: schema, limit: options.maximumSchemaFindings,
+                              keepsEveryPlace: instances != nil, progress: progress, tee: tee)
+        guard parse.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
+        parse.start()
+        let outcome = try parse.replay(into: reader)
         // Whole-export conclusions drawn from a file cut short would mislead; the xml finding says why.
         // Conclusions drawn at the end are about the whole export, not the record read last.
         facts.leaveRecord()
-        if parser.isWellFormed {
+        if outcome.isWellFormed {
             for rule in running { rule.finish() }
         }
-        let schemaDiagnostics = validation.finish()
-        collector.merge(schema: schemaDiagnostics.diagnostics, total: schemaDiagnostics.total)
+        collector.merge(schema: outcome.schemaDiagnostics, total: outcome.schemaTotal)
         // Every schema error's place, listed or past the cap, for those who note occurrences (apply).
-        for place in schemaDiagnostics.places { instances?(place.issueType, place.location) }
-        if sniffer.sawNoBytes {
+        for place in outcome.schemaPlaces { instances?(place.issueType, place.location) }
+        if outcome.sawNoBytes {
             collector.replaceAll(with: XMLDiagnostic(kind: .xml, message: "empty file", location: SourceLocation(line: 1, column: 0),
                                                      isFatal: true), describedAs: "the file is empty")
         }
@@ -136,7 +104,7 @@ public final class Checker: Sendable {
             issues: IssuesObject(findings: findings),
             plan: PlanBuilder.build(facts: facts, target: options.target, options: options.ruleOptions, findings: findings),
             identity: facts.exportIdentity,
-            statistics: parser.isWellFormed ? statistics.statistics : nil)
+            statistics: outcome.isWellFormed ? statistics.statistics : nil)
     }
 }
 

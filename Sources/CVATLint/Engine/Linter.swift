@@ -66,8 +66,9 @@ public final class Linter: Sendable {
     private let checker: Checker
     public let zipLimits: ZipLimits
 
-    public init(catalogue: Catalogue, options: CheckOptions, zipLimits: ZipLimits = ZipLimits()) throws {
-        let schema = try CompiledSchema(xsd: catalogue.schemaText)
+    /// `nativePatterns` off makes libxml2 match every XSD pattern itself (see `PatternShortcut`).
+    public init(catalogue: Catalogue, options: CheckOptions, zipLimits: ZipLimits = ZipLimits(), nativePatterns: Bool = true) throws {
+        let schema = try CompiledSchema(xsd: catalogue.schemaText, nativePatterns: nativePatterns)
         checker = Checker(schema: schema, messages: XMLMessages(patternDescriptions: catalogue.patternDescriptions),
                           rules: catalogue.rules, options: options)
         self.zipLimits = zipLimits

@@ -21,8 +21,15 @@ public struct SourceLocation: Hashable, Sendable, Codable, Comparable {
 /// Values are decoded to `String` only when asked for, so elements whose attributes
 /// nobody reads cost no allocation.
 public struct XMLAttributes {
-    fileprivate let base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    let base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     public let count: Int
+
+    /// Attributes laid out as libxml2's SAX2 callback hands them: five pointers each (local name,
+    /// prefix, URI, value start, value end).
+    init(base: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, count: Int) {
+        self.base = base
+        self.count = count
+    }
 
     /// The attribute's local name at `index`, as libxml2 interned it (stable while the parser lives).
     public func namePointer(at index: Int) -> UnsafeRawPointer? {
@@ -147,7 +154,7 @@ public struct XMLDiagnostic: Sendable, Equatable {
 
 /// An element's local name, as libxml2 interned it: compared in place, made a `String` only when asked.
 public struct ElementName {
-    fileprivate let pointer: UnsafePointer<xmlChar>
+    let pointer: UnsafePointer<xmlChar>
 
     /// The name as a Swift string.
     public var string: String { String(cString: pointer) }
@@ -167,17 +174,33 @@ public protocol XMLStreamDelegate: AnyObject {
     func endElement(_ name: ElementName)
     func characters(_ text: UnsafeBufferPointer<UInt8>)
     func diagnostic(_ diagnostic: XMLDiagnostic)
+    /// A violation the attached XSD validator reported (the parser's own problems come through `diagnostic`).
+    func schemaDiagnostic(_ diagnostic: XMLDiagnostic)
+}
+
+extension XMLStreamDelegate {
+    public func schemaDiagnostic(_ diagnostic: XMLDiagnostic) { self.diagnostic(diagnostic) }
 }
 
 /// A compiled XSD, shared by every parse in the process.
 public final class CompiledSchema: @unchecked Sendable {
     fileprivate let schema: xmlSchemaPtr
+    /// The patterns matched in Swift rather than by libxml2, and the XSD compiled without them (nil when
+    /// none of the XSD's patterns is one `PatternShortcut` knows).
+    public private(set) var shortcut: (patterns: PatternShortcut, schema: CompiledSchema)?
 
     /// libxml2 must be initialised once, before any thread uses it.
     private static let initialised: Void = { xmlInitParser() }()
 
-    /// Compiles XSD text; throws with libxml2's reason when the schema itself is broken.
-    public init(xsd: String) throws {
+    /// Compiles XSD text; throws with libxml2's reason when the schema itself is broken. With
+    /// `nativePatterns` off, libxml2 matches every pattern itself (what the shortcut is tested against).
+    public convenience init(xsd: String, nativePatterns: Bool = true) throws {
+        try self.init(compiling: xsd)
+        let patterns = PatternShortcut(xsd: xsd)
+        if nativePatterns, patterns.isActive { shortcut = (patterns, try CompiledSchema(compiling: patterns.fastXSD)) }
+    }
+
+    private init(compiling xsd: String) throws {
         _ = Self.initialised
         var errors: [String] = []
         let compiled: xmlSchemaPtr? = xsd.withCString { text in
@@ -228,13 +251,17 @@ public final class XMLStreamParser {
     // dynamic exclusivity checks on it cost several per cent of a run.
     /// Where the start tag most recently reported began, and whether an end tag came after it.
     @exclusivity(unchecked) fileprivate var lastStart = SourceLocation(line: 1, column: 0)
-    @exclusivity(unchecked) fileprivate var elementStarts: [SourceLocation] = []
-    /// Open elements' names, as libxml2's interned pointers (stable for the parser's life): no string per element.
-    @exclusivity(unchecked) fileprivate var elementNames: [UnsafePointer<xmlChar>] = []
-    @exclusivity(unchecked) fileprivate var lastEnded: (name: UnsafePointer<xmlChar>, parent: UnsafePointer<xmlChar>?, location: SourceLocation)?
-    /// Whether each start tag's exact position is worked out as it passes (the delegate needs it), or
-    /// only when a diagnostic asks (a validation-only pass).
-    private let eagerLocations: Bool
+    /// An open element: its name as libxml2 interned it (stable for the parser's life: no string per
+    /// element), where its start tag began, and where the validator's complaints at its end point (see
+    /// `schemaAnchor`).
+    fileprivate struct OpenElement {
+        var name: UnsafePointer<xmlChar>
+        var start: SourceLocation
+        var anchor: SourceLocation
+    }
+    @exclusivity(unchecked) fileprivate var openElements: [OpenElement] = []
+    @exclusivity(unchecked) fileprivate var lastEnded: (name: UnsafePointer<xmlChar>, parent: UnsafePointer<xmlChar>?,
+                                                        location: SourceLocation, anchor: SourceLocation)?
     @exclusivity(unchecked) fileprivate var lastEventWasEnd = false
     /// True while the parser is told the document is complete.
     private var finishing = false
@@ -258,25 +285,24 @@ public final class XMLStreamParser {
     /// The offset just past the end tag (or `/>`) most recently reported.
     public private(set) var endTagEnd: Int64 = 0
 
-    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, eagerLocations: Bool = true,
-                reportsNamespaces: Bool = true) {
+    public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, reportsNamespaces: Bool = true) {
         self.delegate = delegate
-        self.eagerLocations = eagerLocations
         self.reportsNamespaces = reportsNamespaces
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { user, localname, prefix, uri, _, _, count, _, attributes in
             guard let user, let localname else { return }
-            let parser = XMLStreamParser.from(user)
-            if let uri { parser.handleNamespaced(localname, prefix: prefix, uri: uri) }
-            parser.handleStart(localname, attributes, Int(count))
+            XMLStreamParser.borrowing(user) { parser in
+                if let uri { parser.handleNamespaced(localname, prefix: prefix, uri: uri) }
+                parser.handleStart(localname, attributes, Int(count))
+            }
         }
         handler.endElementNs = { user, localname, _, _ in
             guard let user, let localname else { return }
-            XMLStreamParser.from(user).handleEnd(localname)
+            XMLStreamParser.borrowing(user) { $0.handleEnd(localname) }
         }
         handler.characters = { user, bytes, length in
             guard let user, let bytes, length > 0 else { return }
-            XMLStreamParser.from(user).delegate.characters(UnsafeBufferPointer(start: bytes, count: Int(length)))
+            XMLStreamParser.borrowing(user) { $0.delegate.characters(UnsafeBufferPointer(start: bytes, count: Int(length))) }
         }
         // The schema plug forwards CDATA sections to ignorableWhitespace; both are text to us.
         handler.ignorableWhitespace = handler.characters
@@ -399,16 +425,21 @@ public final class XMLStreamParser {
         Unmanaged<XMLStreamParser>.fromOpaque(pointer).takeUnretainedValue()
     }
 
+    /// Runs `body` with the parser behind a callback's user pointer, without retaining it: the parser
+    /// outlives every callback libxml2 makes (it owns the context), and a retain and release per element
+    /// showed in profiles.
+    @inline(__always)
+    fileprivate static func borrowing(_ pointer: UnsafeMutableRawPointer, _ body: (XMLStreamParser) -> Void) {
+        Unmanaged<XMLStreamParser>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+    }
+
     private func handleStart(_ localname: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int) {
-        // A validation-only pass still places the root, meta sections, images and tracks exactly (their
-        // content-model errors are reported at their end); everything deeper is placed on demand.
-        let exact = eagerLocations || elementNames.count < 2
-        let location = exact ? startTagLocation() : SourceLocation(line: currentLine(), column: 0)
+        let location = startTagLocation()
         lastStart = location
         lastEventWasEnd = false
         if tracksOffsets { startTagSpan = currentStartTagSpan() }
-        elementStarts.append(location)
-        elementNames.append(localname)
+        openElements.append(OpenElement(name: localname, start: location,
+                                        anchor: validation == nil ? location : schemaAnchor(exact: location)))
         delegate.startElement(ElementName(pointer: localname), attributes: XMLAttributes(base: attributes, count: count), at: location)
     }
 
@@ -424,12 +455,11 @@ public final class XMLStreamParser {
     }
 
     private func handleEnd(_ localname: UnsafePointer<xmlChar>) {
-        let name = elementNames.popLast() ?? localname
-        let start = elementStarts.popLast() ?? lastStart
-        lastEnded = (name, elementNames.last, start)
+        let open = openElements.popLast() ?? OpenElement(name: localname, start: lastStart, anchor: lastStart)
+        lastEnded = (open.name, openElements.last?.name, open.start, open.anchor)
         lastEventWasEnd = true
         if tracksOffsets { endTagEnd = cursorOffset() }
-        delegate.endElement(ElementName(pointer: name))
+        delegate.endElement(ElementName(pointer: open.name))
     }
 
     private func currentLine() -> Int { Int(context?.pointee.input?.pointee.line ?? 0) }
@@ -452,10 +482,10 @@ public final class XMLStreamParser {
         var message = error.message.map { String(cString: $0) } ?? "XML error \(error.code)"
         // Errors raised at the end of input while elements are open all mean one thing: the file
         // is truncated (libxml2's push parser may call it "extra content" or a broken tag). Say it once.
-        if finishing, let open = elementNames.last {
+        if finishing, let open = openElements.last?.name {
             guard !reportedTruncation else { return }
             reportedTruncation = true
-            message = "Premature end of data in tag \(String(cString: open)) line \(elementStarts.last?.line ?? 0)"
+            message = "Premature end of data in tag \(String(cString: open)) line \(openElements.last?.start.line ?? 0)"
         }
         let location = SourceLocation(line: Int(max(error.line, 0)), column: Int(max(error.int2, 0)))
         report(.xml, message: message, at: location, fatal: fatal)
@@ -468,27 +498,32 @@ public final class XMLStreamParser {
     private func handleSchemaError(_ error: xmlError) {
         let message = error.message.map { String(cString: $0) } ?? "schema error \(error.code)"
         if lastEventWasEnd, let ended = lastEnded {
-            delegateSchemaDiagnostic(message, at: ended.location, element: String(cString: ended.name),
+            delegateSchemaDiagnostic(message, at: ended.anchor, element: String(cString: ended.name),
                                      parent: ended.parent.map { String(cString: $0) })
         } else {
-            // Still inside the start tag: libxml2 has not moved on, so its exact position can be found now.
-            if !eagerLocations {
-                lastStart = startTagLocation()
-                if !elementStarts.isEmpty { elementStarts[elementStarts.count - 1] = lastStart }
-            }
-            let parent = elementNames.count >= 2 ? String(cString: elementNames[elementNames.count - 2]) : nil
-            delegateSchemaDiagnostic(message, at: lastStart, element: elementNames.last.map { String(cString: $0) }, parent: parent)
+            // An element that drew a complaint in its start tag is placed exactly at its end too.
+            if !openElements.isEmpty { openElements[openElements.count - 1].anchor = lastStart }
+            let parent = openElements.count >= 2 ? String(cString: openElements[openElements.count - 2].name) : nil
+            delegateSchemaDiagnostic(message, at: lastStart, element: openElements.last.map { String(cString: $0.name) }, parent: parent)
         }
     }
 
     private func delegateSchemaDiagnostic(_ message: String, at location: SourceLocation, element: String?, parent: String?) {
-        delegate.diagnostic(XMLDiagnostic(kind: .schema, message: message.trimmingTrailingWhitespace(),
-                                          location: location, element: element, parent: parent, isFatal: false))
+        delegate.schemaDiagnostic(XMLDiagnostic(kind: .schema, message: message.trimmingTrailingWhitespace(),
+                                                location: location, element: element, parent: parent, isFatal: false))
+    }
+
+    /// Where a content-model complaint at an element's end points: the root, sections, images and tracks
+    /// exactly; a deeper element at the line its start tag ended on (column 0) unless its start tag drew
+    /// a complaint. This is where the findings have always pointed (a validation pass once placed deep
+    /// elements only on demand), and a report is kept the same from one version to the next.
+    private func schemaAnchor(exact: SourceLocation) -> SourceLocation {
+        openElements.count < 2 ? exact : SourceLocation(line: currentLine(), column: 0)
     }
 
     private func report(_ kind: XMLDiagnostic.Kind, message: String, at location: SourceLocation, fatal: Bool) {
         delegate.diagnostic(XMLDiagnostic(kind: kind, message: message.trimmingTrailingWhitespace(), location: location,
-                                          element: elementNames.last.map { String(cString: $0) }, parent: nil, isFatal: fatal))
+                                          element: openElements.last.map { String(cString: $0.name) }, parent: nil, isFatal: fatal))
     }
 
     /// The parser's current position.
