@@ -192,20 +192,14 @@ public struct Applier {
                              mediaOut: mediaPlan, frameSize: { sizes.size(taskID: $0, file: $1) { try? source.mediaHeader($0) } },
                              mediaHeader: { try? source.mediaHeader($0) }, hasMedia: source.container != .xml)
         let reader = AnnotationsReader(visitor: pass) { _ in }
-        let parser = XMLStreamParser(delegate: reader, schema: nil, fileName: source.annotationsPath, reportsNamespaces: false)
-        guard parser.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
-        parser.tracksOffsets = true
-        reader.offsets = parser
-        var first = true
-        try source.streamAnnotations { chunk in
-            if first {
-                first = false
-                try Self.requireUTF8(chunk, path: source.path)
-            }
-            splicer.feed(chunk)
-            parser.feed(chunk)
-        }
-        parser.finish()
+        // libxml2 parses on a thread of its own; the edits are made here as its events replay, the document's
+        // bytes handed to the splicer ahead of the events they hold.
+        let parse = ParsePass(source: source, schema: nil, offsets: true, reportsNamespaces: false,
+                              firstChunk: { try Self.requireUTF8($0, path: source.path) })
+        guard parse.isUsable else { throw InputError("\(source.path): cannot start the XML parser (out of memory?)") }
+        reader.offsets = parse.offsets
+        parse.start()
+        _ = try parse.replay(into: reader) { splicer.feed($0) }
         try pass.finish()
         return (pass, splicer.edited)
     }

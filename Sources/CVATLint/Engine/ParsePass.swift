@@ -24,11 +24,15 @@ struct ParseOutcome {
 /// Parses `annotations.xml` once, with the XSD attached, on a thread of its own, and records the events on
 /// tape for the calling thread, which replays them into the reader and the rules. The two cores work side
 /// by side (libxml2 and the validator on one, records and rules on the other), and the bytes are parsed
-/// once, not once per core.
+/// once, not once per core. Apply's writer uses it too, without a schema: the tape then carries each tag's
+/// byte offsets and the document's own bytes, which the writer copies.
 final class ParsePass: @unchecked Sendable {
     private let source: ExportSource
-    /// The whole XSD, for the pass that must judge a value the shortcut could not.
-    private let schema: CompiledSchema
+    /// The whole XSD, for the pass that must judge a value the shortcut could not (nil: no validation).
+    private let schema: CompiledSchema?
+    /// Checks the first bytes before anything is parsed (apply refuses an encoding it cannot copy).
+    private let firstChunk: ((UnsafeRawBufferPointer) throws -> Void)?
+    private let player = TapePlayer()
     private let limit: Int
     private let keepsEveryPlace: Bool
     private let progress: ((UInt64, UInt64?) -> Void)?
@@ -47,19 +51,28 @@ final class ParsePass: @unchecked Sendable {
     private var sniffer = EncodingSniffer()
     private var failure: Error?
 
-    init(source: ExportSource, schema: CompiledSchema, limit: Int, keepsEveryPlace: Bool,
-         progress: ((UInt64, UInt64?) -> Void)?, tee: ((UnsafeRawBufferPointer) throws -> Void)?) {
+    init(source: ExportSource, schema: CompiledSchema?, limit: Int = 0, keepsEveryPlace: Bool = false,
+         progress: ((UInt64, UInt64?) -> Void)? = nil, tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
+         offsets: Bool = false, reportsNamespaces: Bool = true, firstChunk: ((UnsafeRawBufferPointer) throws -> Void)? = nil) {
         self.source = source
         self.schema = schema
+        self.firstChunk = firstChunk
         self.limit = limit
         self.keepsEveryPlace = keepsEveryPlace
         self.progress = progress
         self.tee = tee
         inflater = source.readsAreCostly ? SharedReader(source: source) : nil
-        let recorder = TapeRecorder(shortcut: schema.shortcut?.patterns, emit: { [tape] in tape.push($0) },
+        let recorder = TapeRecorder(shortcut: schema?.shortcut?.patterns, recordsOffsets: offsets, emit: { [tape] in tape.push($0) },
                                     onSchemaDiagnostic: { [unowned self] in noteSchema($0) })
         self.recorder = recorder
-        parser = XMLStreamParser(delegate: recorder, schema: schema.shortcut?.schema ?? schema, fileName: source.annotationsPath)
+        let parser = XMLStreamParser(delegate: recorder, schema: schema?.shortcut?.schema ?? schema, fileName: source.annotationsPath,
+                                     reportsNamespaces: reportsNamespaces)
+        if offsets {
+            parser.tracksOffsets = true
+            recorder.offsets = parser
+            player.tracksOffsets = true
+        }
+        self.parser = parser
     }
 
     /// False when libxml2 could not even create a parser (out of memory).
@@ -76,10 +89,16 @@ final class ParsePass: @unchecked Sendable {
         inflater?.start()
     }
 
-    /// Replays every recorded event into `delegate` on the calling thread, until the parse has ended; then
-    /// reports how it ended, or throws the failure to read the bytes.
-    func replay(into delegate: XMLStreamDelegate) throws -> ParseOutcome {
-        try tape.drain { chunk in chunk.replay(into: delegate) }
+    /// Where the tags replayed last stand in the document (with `offsets` on).
+    var offsets: TagOffsets { player }
+
+    /// Replays every recorded event into `delegate` on the calling thread (and the document's bytes into
+    /// `raw`, with `offsets` on), until the parse has ended; then reports how it ended, or throws the
+    /// failure to read the bytes.
+    func replay(into delegate: XMLStreamDelegate, raw: ((UnsafeRawBufferPointer) -> Void)? = nil) throws -> ParseOutcome {
+        player.raw = raw
+        defer { player.raw = nil }
+        try tape.drain { [player] chunk in chunk.replay(into: delegate, player: player) }
         done.wait()
         if let failure { throw failure }
         return ParseOutcome(schemaDiagnostics: schemaDiagnostics, schemaTotal: schemaTotal, schemaPlaces: schemaPlaces,
@@ -107,10 +126,12 @@ final class ParsePass: @unchecked Sendable {
                     reported = read
                     progress(read, total)
                 }
+                if read == UInt64(chunk.count) { try firstChunk?(chunk) }
                 if let problem = sniffer.inspect(chunk) {
                     recorder.diagnostic(XMLDiagnostic(kind: .xml, message: problem, location: SourceLocation(line: 1, column: 1)))
                 }
                 try tee?(chunk)
+                if player.tracksOffsets { recorder.recordRaw(chunk) }
                 parser.feed(chunk)
             }
             if let inflater { try inflater.drain(consume) } else { try source.streamAnnotations(consume) }
@@ -122,12 +143,12 @@ final class ParsePass: @unchecked Sendable {
         }
         recorder.flush()
         tape.finish()
-        if failure == nil, recorder.needsWholeSchema { validateWithWholeSchema() }
+        if failure == nil, let schema, recorder.needsWholeSchema { validateWithWholeSchema(schema) }
     }
 
     /// Validates the file again with the whole XSD (a value did not match a pattern the parse left to the
     /// recorder), and keeps what that pass reports as the schema's findings. Only broken files pay for it.
-    private func validateWithWholeSchema() {
+    private func validateWithWholeSchema(_ schema: CompiledSchema) {
         schemaDiagnostics = []
         schemaTotal = 0
         schemaPlaces = []

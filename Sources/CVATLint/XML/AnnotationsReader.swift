@@ -55,7 +55,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
     public var maximumTextLength = 1 << 20
 
     /// When set (with its `tracksOffsets` on), records carry the byte spans of their elements.
-    public weak var offsets: XMLStreamParser?
+    public weak var offsets: (any TagOffsets)?
 
     /// The span of the start tag just reported, its end not yet known.
     private func openSpan() -> ByteSpan? {

@@ -6,9 +6,14 @@ import CLibXML2
 /// One libxml2 parse then serves both the XSD validator (on the parsing thread) and the records and rules
 /// (on the replaying one), instead of each thread parsing the same bytes.
 final class TapeChunk: @unchecked Sendable {
-    fileprivate enum Event: Int {
+    enum Event: Int {
         case start = 1, end, characters, diagnostic
+        /// The document's own bytes, as read (for a writer that copies them).
+        case raw
     }
+
+    /// Whether starts and ends carry their tags' byte offsets (see `TapePlayer`).
+    let hasOffsets: Bool
 
     // Raw buffers rather than arrays: millions of events are written one word at a time, and an array's
     // uniqueness and exclusivity checks would cost more than the writing. Only the recording thread
@@ -19,14 +24,15 @@ final class TapeChunk: @unchecked Sendable {
     @exclusivity(unchecked) private var wordCapacity: Int
     /// Attribute values and text, pointed into by offset.
     @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) fileprivate private(set) var byteCount = 0
+    @exclusivity(unchecked) private(set) var byteCount = 0
     @exclusivity(unchecked) private var byteCapacity: Int
-    @exclusivity(unchecked) fileprivate var diagnostics: [XMLDiagnostic] = []
+    @exclusivity(unchecked) var diagnostics: [XMLDiagnostic] = []
 
     /// About this many bytes are recorded before a chunk is handed on.
     static let capacity = 256 << 10
 
-    fileprivate init() {
+    init(hasOffsets: Bool) {
+        self.hasOffsets = hasOffsets
         wordCapacity = Self.capacity / 8
         byteCapacity = Self.capacity
         words = .allocate(capacity: wordCapacity)
@@ -38,21 +44,21 @@ final class TapeChunk: @unchecked Sendable {
         bytes.deallocate()
     }
 
-    fileprivate var isFull: Bool { byteCount + wordCount * 8 >= Self.capacity }
-    fileprivate var isEmpty: Bool { wordCount == 0 }
+    var isFull: Bool { byteCount + wordCount * 8 >= Self.capacity }
+    var isEmpty: Bool { wordCount == 0 }
 
-    @inline(__always) fileprivate func write(_ word: Int) {
+    @inline(__always) func write(_ word: Int) {
         if wordCount == wordCapacity { growWords() }
         words[wordCount] = word
         wordCount += 1
     }
 
-    @inline(__always) fileprivate func write(_ event: Event) { write(event.rawValue) }
+    @inline(__always) func write(_ event: Event) { write(event.rawValue) }
 
-    @inline(__always) fileprivate func write(_ pointer: UnsafePointer<xmlChar>) { write(Int(bitPattern: pointer)) }
+    @inline(__always) func write(_ pointer: UnsafePointer<xmlChar>) { write(Int(bitPattern: pointer)) }
 
     /// Appends text; returns its offset.
-    @inline(__always) fileprivate func write(bytes source: UnsafePointer<UInt8>, count: Int) -> Int {
+    @inline(__always) func write(bytes source: UnsafePointer<UInt8>, count: Int) -> Int {
         let offset = byteCount
         if byteCount + count > byteCapacity { growBytes(toFit: byteCount + count) }
         (bytes + byteCount).update(from: source, count: count)
@@ -80,7 +86,7 @@ final class TapeChunk: @unchecked Sendable {
 
     /// Plays the events into `delegate` in the order they were recorded. The names stay valid while the
     /// parser that interned them lives (its owner keeps it until the replay has ended).
-    func replay(into delegate: XMLStreamDelegate) {
+    func replay(into delegate: XMLStreamDelegate, player: TapePlayer) {
         var slots = UnsafeMutablePointer<UnsafePointer<xmlChar>?>.allocate(capacity: 5 * 16)
         var slotCapacity = 16
         defer { slots.deallocate() }
@@ -92,6 +98,10 @@ final class TapeChunk: @unchecked Sendable {
                 let location = SourceLocation(line: words[index + 2], column: words[index + 3])
                 let count = words[index + 4]
                 index += 5
+                if hasOffsets {
+                    player.startTagSpan = (Int64(words[index]), Int64(words[index + 1]))
+                    index += 2
+                }
                 if count > slotCapacity {
                     slots.deallocate()
                     slotCapacity = count
@@ -108,14 +118,22 @@ final class TapeChunk: @unchecked Sendable {
                 }
                 delegate.startElement(name, attributes: XMLAttributes(base: slots, count: count), at: location)
             case .end:
-                delegate.endElement(ElementName(pointer: Self.pointer(words[index + 1])))
+                let name = ElementName(pointer: Self.pointer(words[index + 1]))
                 index += 2
+                if hasOffsets {
+                    player.endTagEnd = Int64(words[index])
+                    index += 1
+                }
+                delegate.endElement(name)
             case .characters:
                 delegate.characters(UnsafeBufferPointer(start: bytes + words[index + 1], count: words[index + 2]))
                 index += 3
             case .diagnostic:
                 delegate.diagnostic(diagnostics[words[index + 1]])
                 index += 2
+            case .raw:
+                player.raw?(UnsafeRawBufferPointer(start: bytes + words[index + 1], count: words[index + 2]))
+                index += 3
             case nil:
                 return
             }
@@ -128,193 +146,25 @@ final class TapeChunk: @unchecked Sendable {
     }
 }
 
-/// Records a parse onto tape chunks, handing each full one to `emit`; keeps the validator's diagnostics
-/// apart, placed at the image, track and frame being read.
-final class TapeRecorder: XMLStreamDelegate {
-    // `@exclusivity(unchecked)`: touched for every element, on the parsing thread only.
-    @exclusivity(unchecked) private var chunk = TapeChunk()
-    private let emit: (TapeChunk) -> Void
-    private let onSchemaDiagnostic: (XMLDiagnostic) -> Void
-
-    /// Open elements, and for each whether its text can matter to a reader (`<version>`, anything in
-    /// `<meta>`, an `<attribute>`); other text (the whitespace between shapes) is not recorded.
-    @exclusivity(unchecked) private var keepsText: [Bool] = []
-    @exclusivity(unchecked) private var metaDepth: Int?
-    @exclusivity(unchecked) private var place = RecordPlaceTracker()
-
-    /// The attribute values the validator's XSD leaves to this recorder to match (see `PatternShortcut`).
-    @exclusivity(unchecked) private var patterns: AttributePatterns
-    /// Set once a value did not match (or could not be matched here): the whole XSD must judge the file.
-    var needsWholeSchema: Bool { patterns.failed }
-
-    init(shortcut: PatternShortcut?, emit: @escaping (TapeChunk) -> Void, onSchemaDiagnostic: @escaping (XMLDiagnostic) -> Void) {
-        patterns = AttributePatterns(shortcut: shortcut)
-        self.emit = emit
-        self.onSchemaDiagnostic = onSchemaDiagnostic
-    }
-
-    /// Hands on what is recorded so far (at the end of the stream, or before waiting for more bytes).
-    func flush() {
-        guard !chunk.isEmpty else { return }
-        emit(chunk)
-        chunk = TapeChunk()
-    }
-
-    private func handOnIfFull() {
-        if chunk.isFull { flush() }
-    }
-
-    func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
-        let depth = keepsText.count + 1
-        place.start(name, attributes: attributes, depth: depth)
-        if depth == 2, name.isEqual(to: "meta") { metaDepth = depth }
-        keepsText.append(metaDepth != nil || name.isEqual(to: "version") || name.isEqual(to: "attribute"))
-
-        let chunk = chunk
-        chunk.write(.start)
-        chunk.write(name.pointer)
-        chunk.write(location.line)
-        chunk.write(location.column)
-        guard let base = attributes.base else {
-            chunk.write(0)
-            return handOnIfFull()
-        }
-        // libxml2 names every attribute; one it somehow did not is left out rather than replayed nameless.
-        var named = 0
-        for index in 0..<attributes.count where base[index * 5] != nil { named += 1 }
-        chunk.write(named)
-        for index in 0..<attributes.count {
-            guard let attributeName = base[index * 5] else { continue }
-            chunk.write(attributeName)
-            let start = base[index * 5 + 3]
-            let length = start.flatMap { start in base[index * 5 + 4].map { max(0, $0 - start) } } ?? 0
-            if patterns.isActive { patterns.check(attributeName, UnsafeBufferPointer(start: start, count: length)) }
-            if let start, length > 0 {
-                chunk.write(chunk.write(bytes: start, count: length))
-                chunk.write(length)
-            } else {
-                chunk.write(chunk.byteCount)
-                chunk.write(0)
-            }
-        }
-        handOnIfFull()
-    }
-
-    func endElement(_ name: ElementName) {
-        if keepsText.count == metaDepth { metaDepth = nil }
-        place.end(depth: keepsText.count)
-        _ = keepsText.popLast()
-        chunk.write(.end)
-        chunk.write(name.pointer)
-        handOnIfFull()
-    }
-
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        guard keepsText.last == true, let start = text.baseAddress else { return }
-        let chunk = chunk
-        chunk.write(.characters)
-        chunk.write(chunk.write(bytes: start, count: text.count))
-        chunk.write(text.count)
-        handOnIfFull()
-    }
-
-    /// The parser's own problems (well-formedness, constructs refused) go on the tape, to be placed by the
-    /// reader at the record it is building.
-    func diagnostic(_ diagnostic: XMLDiagnostic) {
-        chunk.write(.diagnostic)
-        chunk.write(chunk.diagnostics.count)
-        chunk.diagnostics.append(diagnostic)
-    }
-
-    func schemaDiagnostic(_ diagnostic: XMLDiagnostic) {
-        onSchemaDiagnostic(place.locate(diagnostic))
-    }
+/// Where the tags replayed last stand in the document, for a reader that keeps spans (apply's writer), and
+/// where the document's own bytes go as they come.
+public protocol TagOffsets: AnyObject {
+    /// Whether offsets are known at all.
+    var tracksOffsets: Bool { get }
+    /// The start tag reported last: from its `<` to just past its `>` (or `/>`).
+    var startTagSpan: (start: Int64, end: Int64) { get }
+    /// Just past the end tag (or `/>`) reported last.
+    var endTagEnd: Int64 { get }
 }
 
-/// Hears only the validator, for a pass that validates with the whole XSD and records nothing.
-final class SchemaListener: XMLStreamDelegate {
-    private var depth = 0
-    private var place = RecordPlaceTracker()
-    private let onSchemaDiagnostic: (XMLDiagnostic) -> Void
+extension XMLStreamParser: TagOffsets {}
 
-    init(onSchemaDiagnostic: @escaping (XMLDiagnostic) -> Void) { self.onSchemaDiagnostic = onSchemaDiagnostic }
-
-    func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
-        depth += 1
-        place.start(name, attributes: attributes, depth: depth)
-    }
-
-    func endElement(_ name: ElementName) {
-        place.end(depth: depth)
-        depth -= 1
-    }
-
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {}
-    func diagnostic(_ diagnostic: XMLDiagnostic) {}
-    func schemaDiagnostic(_ diagnostic: XMLDiagnostic) { onSchemaDiagnostic(place.locate(diagnostic)) }
+/// Replays tape chunks in order, keeping the offsets they carry between events.
+final class TapePlayer: TagOffsets {
+    var tracksOffsets = false
+    var startTagSpan: (start: Int64, end: Int64) = (0, 0)
+    var endTagEnd: Int64 = 0
+    /// Hears the document's bytes, before the events they hold.
+    var raw: ((UnsafeRawBufferPointer) -> Void)?
 }
 
-/// Which image or track (and frame) is open, so that schema findings name their place. An image or track
-/// stays the place until the next one starts: complaints about its content come after its end.
-struct RecordPlaceTracker {
-    private var image: (name: String?, id: Int?)?
-    private var trackID: Int?
-    private var frame: Int?
-
-    /// An element starts at `depth` (the root is 1).
-    mutating func start(_ name: ElementName, attributes: XMLAttributes, depth: Int) {
-        if depth == 2 {
-            image = nil
-            trackID = nil
-            if name.isEqual(to: "image") {
-                image = (attributes.value(named: "name"), attributes.value(named: "id").flatMap { parseInteger($0) })
-            } else if name.isEqual(to: "track") {
-                trackID = attributes.value(named: "id").flatMap { parseInteger($0) }
-            }
-        } else if depth == 3, trackID != nil {
-            frame = attributes.value(named: "frame").flatMap { parseInteger($0) }
-        }
-    }
-
-    /// The element at `depth` ends.
-    mutating func end(depth: Int) {
-        if depth == 3 { frame = nil }
-    }
-
-    /// The diagnostic with the place it was raised in.
-    func locate(_ diagnostic: XMLDiagnostic) -> XMLDiagnostic {
-        var located = diagnostic
-        located.image = image?.name
-        located.imageID = image?.id
-        located.trackID = trackID
-        located.frame = frame
-        return located
-    }
-}
-
-/// Matches the values of the attributes whose XSD patterns `PatternShortcut` took over, finding each
-/// attribute's matcher by libxml2's interned name pointer (a few names recur millions of times).
-struct AttributePatterns {
-    typealias Matcher = @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
-    private let byName: [String: Matcher]
-    private static let size = 64
-    private var keys = [UnsafePointer<xmlChar>?](repeating: nil, count: size)
-    private var matchers = [Matcher?](repeating: nil, count: size)
-    /// Some value did not match (a reference such as `&#38;` never does): only the whole XSD can say
-    /// what libxml2 makes of it.
-    private(set) var failed = false
-
-    init(shortcut: PatternShortcut?) { byName = shortcut?.attributes ?? [:] }
-
-    var isActive: Bool { !byName.isEmpty && !failed }
-
-    mutating func check(_ name: UnsafePointer<xmlChar>, _ value: UnsafeBufferPointer<UInt8>) {
-        let address = UInt(bitPattern: name)
-        let slot = Int(truncatingIfNeeded: address ^ (address >> 6)) & (Self.size - 1)
-        if keys[slot] != name {
-            keys[slot] = name
-            matchers[slot] = byName[String(cString: name)]
-        }
-        if let matcher = matchers[slot], !matcher(value) { failed = true }
-    }
-}

@@ -1,0 +1,213 @@
+import CLibXML2
+
+/// Records a parse onto tape chunks, handing each full one to `emit`; keeps the validator's diagnostics
+/// apart, placed at the image, track and frame being read.
+final class TapeRecorder: XMLStreamDelegate {
+    // `@exclusivity(unchecked)`: touched for every element, on the parsing thread only.
+    @exclusivity(unchecked) private var chunk: TapeChunk
+    /// Where each tag stands in the document, recorded with it (a writer's parse asks for it).
+    private let recordsOffsets: Bool
+    weak var offsets: XMLStreamParser?
+    private let emit: (TapeChunk) -> Void
+    private let onSchemaDiagnostic: (XMLDiagnostic) -> Void
+
+    /// Open elements, and for each whether its text can matter to a reader (`<version>`, anything in
+    /// `<meta>`, an `<attribute>`); other text (the whitespace between shapes) is not recorded.
+    @exclusivity(unchecked) private var keepsText: [Bool] = []
+    @exclusivity(unchecked) private var metaDepth: Int?
+    @exclusivity(unchecked) private var place = RecordPlaceTracker()
+
+    /// The attribute values the validator's XSD leaves to this recorder to match (see `PatternShortcut`).
+    @exclusivity(unchecked) private var patterns: AttributePatterns
+    /// Set once a value did not match (or could not be matched here): the whole XSD must judge the file.
+    var needsWholeSchema: Bool { patterns.failed }
+
+    init(shortcut: PatternShortcut?, recordsOffsets: Bool = false, emit: @escaping (TapeChunk) -> Void,
+         onSchemaDiagnostic: @escaping (XMLDiagnostic) -> Void) {
+        self.recordsOffsets = recordsOffsets
+        chunk = TapeChunk(hasOffsets: recordsOffsets)
+        patterns = AttributePatterns(shortcut: shortcut)
+        self.emit = emit
+        self.onSchemaDiagnostic = onSchemaDiagnostic
+    }
+
+    /// Hands on what is recorded so far (at the end of the stream, or before waiting for more bytes).
+    func flush() {
+        guard !chunk.isEmpty else { return }
+        emit(chunk)
+        chunk = TapeChunk(hasOffsets: recordsOffsets)
+    }
+
+    private func handOnIfFull() {
+        if chunk.isFull { flush() }
+    }
+
+    func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
+        let depth = keepsText.count + 1
+        place.start(name, attributes: attributes, depth: depth)
+        if depth == 2, name.isEqual(to: "meta") { metaDepth = depth }
+        keepsText.append(metaDepth != nil || name.isEqual(to: "version") || name.isEqual(to: "attribute"))
+
+        let chunk = chunk
+        chunk.write(.start)
+        chunk.write(name.pointer)
+        chunk.write(location.line)
+        chunk.write(location.column)
+        // libxml2 names every attribute; one it somehow did not is left out rather than replayed nameless.
+        var named = 0
+        if let base = attributes.base {
+            for index in 0..<attributes.count where base[index * 5] != nil { named += 1 }
+        }
+        chunk.write(named)
+        if recordsOffsets {
+            let span: (start: Int64, end: Int64) = offsets?.startTagSpan ?? (0, 0)
+            chunk.write(Int(span.start))
+            chunk.write(Int(span.end))
+        }
+        guard let base = attributes.base else { return handOnIfFull() }
+        for index in 0..<attributes.count {
+            guard let attributeName = base[index * 5] else { continue }
+            chunk.write(attributeName)
+            let start = base[index * 5 + 3]
+            let length = start.flatMap { start in base[index * 5 + 4].map { max(0, $0 - start) } } ?? 0
+            if patterns.isActive { patterns.check(attributeName, UnsafeBufferPointer(start: start, count: length)) }
+            if let start, length > 0 {
+                chunk.write(chunk.write(bytes: start, count: length))
+                chunk.write(length)
+            } else {
+                chunk.write(chunk.byteCount)
+                chunk.write(0)
+            }
+        }
+        handOnIfFull()
+    }
+
+    func endElement(_ name: ElementName) {
+        if keepsText.count == metaDepth { metaDepth = nil }
+        place.end(depth: keepsText.count)
+        _ = keepsText.popLast()
+        chunk.write(.end)
+        chunk.write(name.pointer)
+        if recordsOffsets { chunk.write(Int(offsets?.endTagEnd ?? 0)) }
+        handOnIfFull()
+    }
+
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+        guard keepsText.last == true, let start = text.baseAddress else { return }
+        let chunk = chunk
+        chunk.write(.characters)
+        chunk.write(chunk.write(bytes: start, count: text.count))
+        chunk.write(text.count)
+        handOnIfFull()
+    }
+
+    /// The document's next bytes, before the parser sees them: replayed ahead of the events they hold.
+    func recordRaw(_ bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty else { return }
+        let chunk = chunk
+        chunk.write(.raw)
+        chunk.write(chunk.write(bytes: start, count: bytes.count))
+        chunk.write(bytes.count)
+        handOnIfFull()
+    }
+
+    /// The parser's own problems (well-formedness, constructs refused) go on the tape, to be placed by the
+    /// reader at the record it is building.
+    func diagnostic(_ diagnostic: XMLDiagnostic) {
+        chunk.write(.diagnostic)
+        chunk.write(chunk.diagnostics.count)
+        chunk.diagnostics.append(diagnostic)
+    }
+
+    func schemaDiagnostic(_ diagnostic: XMLDiagnostic) {
+        onSchemaDiagnostic(place.locate(diagnostic))
+    }
+}
+
+/// Hears only the validator, for a pass that validates with the whole XSD and records nothing.
+final class SchemaListener: XMLStreamDelegate {
+    private var depth = 0
+    private var place = RecordPlaceTracker()
+    private let onSchemaDiagnostic: (XMLDiagnostic) -> Void
+
+    init(onSchemaDiagnostic: @escaping (XMLDiagnostic) -> Void) { self.onSchemaDiagnostic = onSchemaDiagnostic }
+
+    func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
+        depth += 1
+        place.start(name, attributes: attributes, depth: depth)
+    }
+
+    func endElement(_ name: ElementName) {
+        place.end(depth: depth)
+        depth -= 1
+    }
+
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {}
+    func diagnostic(_ diagnostic: XMLDiagnostic) {}
+    func schemaDiagnostic(_ diagnostic: XMLDiagnostic) { onSchemaDiagnostic(place.locate(diagnostic)) }
+}
+
+/// Which image or track (and frame) is open, so that schema findings name their place. An image or track
+/// stays the place until the next one starts: complaints about its content come after its end.
+struct RecordPlaceTracker {
+    private var image: (name: String?, id: Int?)?
+    private var trackID: Int?
+    private var frame: Int?
+
+    /// An element starts at `depth` (the root is 1).
+    mutating func start(_ name: ElementName, attributes: XMLAttributes, depth: Int) {
+        if depth == 2 {
+            image = nil
+            trackID = nil
+            if name.isEqual(to: "image") {
+                image = (attributes.value(named: "name"), attributes.value(named: "id").flatMap { parseInteger($0) })
+            } else if name.isEqual(to: "track") {
+                trackID = attributes.value(named: "id").flatMap { parseInteger($0) }
+            }
+        } else if depth == 3, trackID != nil {
+            frame = attributes.value(named: "frame").flatMap { parseInteger($0) }
+        }
+    }
+
+    /// The element at `depth` ends.
+    mutating func end(depth: Int) {
+        if depth == 3 { frame = nil }
+    }
+
+    /// The diagnostic with the place it was raised in.
+    func locate(_ diagnostic: XMLDiagnostic) -> XMLDiagnostic {
+        var located = diagnostic
+        located.image = image?.name
+        located.imageID = image?.id
+        located.trackID = trackID
+        located.frame = frame
+        return located
+    }
+}
+
+/// Matches the values of the attributes whose XSD patterns `PatternShortcut` took over, finding each
+/// attribute's matcher by libxml2's interned name pointer (a few names recur millions of times).
+struct AttributePatterns {
+    typealias Matcher = @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
+    private let byName: [String: Matcher]
+    private static let size = 64
+    private var keys = [UnsafePointer<xmlChar>?](repeating: nil, count: size)
+    private var matchers = [Matcher?](repeating: nil, count: size)
+    /// Some value did not match (a reference such as `&#38;` never does): only the whole XSD can say
+    /// what libxml2 makes of it.
+    private(set) var failed = false
+
+    init(shortcut: PatternShortcut?) { byName = shortcut?.attributes ?? [:] }
+
+    var isActive: Bool { !byName.isEmpty && !failed }
+
+    mutating func check(_ name: UnsafePointer<xmlChar>, _ value: UnsafeBufferPointer<UInt8>) {
+        let address = UInt(bitPattern: name)
+        let slot = Int(truncatingIfNeeded: address ^ (address >> 6)) & (Self.size - 1)
+        if keys[slot] != name {
+            keys[slot] = name
+            matchers[slot] = byName[String(cString: name)]
+        }
+        if let matcher = matchers[slot], !matcher(value) { failed = true }
+    }
+}
