@@ -60,6 +60,27 @@ struct ContainerTests {
         #expect(try ExportOpener.open(Paths.fixture("job-video")).mediaFiles() == nil)
     }
 
+    @Test("A zip whose annotations.xml does not match its checksum is refused, not linted")
+    func damagedZip() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let zip = directory.appendingPathComponent("stored.zip")
+        try FileManager.default.zipItem(at: Paths.fixtures.appendingPathComponent("job-images"), to: zip,
+                                        shouldKeepParent: false, compressionMethod: .none)
+        #expect(try Shared.linter.lint(path: zip.path).0.summary.errors == 0)
+        // Stored, not deflated: one changed byte in the file's text changes only its checksum.
+        var bytes = try Data(contentsOf: zip)
+        let text = Data("<annotations>".utf8)
+        let found = try #require(bytes.range(of: text))
+        bytes[found.lowerBound + 1] = UInt8(ascii: "A")
+        try bytes.write(to: zip)
+        #expect {
+            try Shared.linter.lint(path: zip.path)
+        } throws: { error in
+            (error as? InputError)?.description.contains("does not match its checksum") == true
+        }
+    }
+
     @Test("Unusable inputs are a one-line InputError")
     func unusableInputs() throws {
         let directory = try Paths.temporaryDirectory()
