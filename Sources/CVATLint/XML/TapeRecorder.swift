@@ -93,19 +93,20 @@ final class TapeRecorder: XMLStreamDelegate {
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        guard keepsText.last == true, let start = text.baseAddress else { return }
-        let chunk = chunk
-        chunk.write(.characters)
-        chunk.write(chunk.write(bytes: start, count: text.count))
-        chunk.write(text.count)
-        handOnIfFull()
+        guard keepsText.last == true else { return }
+        write(.characters, text)
     }
 
     /// The document's next bytes, before the parser sees them: replayed ahead of the events they hold.
     func recordRaw(_ bytes: UnsafeRawBufferPointer) {
-        guard let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), !bytes.isEmpty else { return }
+        write(.raw, bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// An event that carries bytes: its kind, where its bytes start, how many.
+    private func write(_ event: TapeChunk.Event, _ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
         let chunk = chunk
-        chunk.write(.raw)
+        chunk.write(event)
         chunk.write(chunk.write(bytes: start, count: bytes.count))
         chunk.write(bytes.count)
         handOnIfFull()
