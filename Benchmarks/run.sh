@@ -25,7 +25,6 @@ apply=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --media-mb) media_mb="$2"; shift 2 ;;
-        --apply) apply=1; shift ;;
         --no-apply) apply=""; shift ;;
         --sizes) sizes="$2"; shift 2 ;;
         --formats) formats="$2"; shift 2 ;;
@@ -54,7 +53,8 @@ measure() {
     tail -1 "$record" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# The median of its arguments.
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # The export folder (and its zip) for a format and size, generated once.
 prepare() {
@@ -91,9 +91,9 @@ for format in $formats; do
                 read -r w c r <<< "$(measure "$bin" check --target cvat --format json "$input")"
                 cw+=("$w"); cc+=("$c"); cr+=("$r")
             done
-            x=$(printf '%s\n' "${xw[@]}" | median); c=$(printf '%s\n' "${cw[@]}" | median)
-            xu=$(printf '%s\n' "${xc[@]}" | median); cu=$(printf '%s\n' "${cc[@]}" | median)
-            xm=$(printf '%s\n' "${xr[@]}" | median); cm=$(printf '%s\n' "${cr[@]}" | median)
+            x=$(median "${xw[@]}"); c=$(median "${cw[@]}")
+            xu=$(median "${xc[@]}"); cu=$(median "${cc[@]}")
+            xm=$(median "${xr[@]}"); cm=$(median "${cr[@]}")
             awk -v f="$format-$size" -v from="$from" -v mb="$mb" -v x="$x" -v c="$c" -v xu="$xu" -v cu="$cu" \
                 -v xm="$xm" -v cm="$cm" 'function ratio(a, b) { return a / (b > 0 ? b : 0.01) } BEGIN {
                 printf "| %s | %s | %s | %.2f | %.2f | %.2f× | %.2f | %.2f | %.2f× | %.1f | %.1f |\n",
@@ -114,7 +114,7 @@ if [[ -n "$media_mb" ]]; then
         read -r w _ _ <<< "$(measure "$bin" check --target cvat --format json "$export_dir")"; on+=("$w")
         read -r w _ _ <<< "$(measure "$bin" check --target cvat --format json --no-media-content "$export_dir")"; off+=("$w")
     done
-    a=$(printf '%s\n' "${on[@]}" | median); b=$(printf '%s\n' "${off[@]}" | median)
+    a=$(median "${on[@]}"); b=$(median "${off[@]}")
     echo
     echo "| media content (media-duplicate) | media MB | with content s | --no-media-content s | hashing s |"
     echo "|---|---:|---:|---:|---:|"
@@ -145,9 +145,9 @@ if [[ -n "$apply" ]]; then
                     ic+=("$c1"); wr+=("$w1"); oc+=("$o1")
                 done
                 rm -rf "$dir/.apply-out"
-                c=$(printf '%s\n' "${ch[@]}" | median); a=$(printf '%s\n' "${ap[@]}" | median)
-                m=$(printf '%s\n' "${rs[@]}" | median); i=$(printf '%s\n' "${ic[@]}" | median)
-                w=$(printf '%s\n' "${wr[@]}" | median); o=$(printf '%s\n' "${oc[@]}" | median)
+                c=$(median "${ch[@]}"); a=$(median "${ap[@]}")
+                m=$(median "${rs[@]}"); i=$(median "${ic[@]}")
+                w=$(median "${wr[@]}"); o=$(median "${oc[@]}")
                 awk -v f="$format-$size" -v t="$target" -v c="$c" -v a="$a" -v i="$i" -v w="$w" -v o="$o" -v m="$m" 'BEGIN {
                     printf "| %s | %s | %.2f | %.2f | %.2f× | %.2f | %.2f | %.2f | %.1f |\n",
                         f, t, c, a, a / (c > 0 ? c : 0.01), i, w, o, m / 1024 }'

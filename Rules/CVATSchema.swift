@@ -53,18 +53,10 @@ public enum CVATSchema {
 
     /// The simple types of the XSD that carry a pattern, with that pattern.
     public static var patterns: [(type: String, pattern: String)] {
-        var result: [(String, String)] = []
-        var currentType: String?
-        for line in source.split(separator: "\n") {
-            if let name = attributeValue("name", in: line), line.contains("<xs:simpleType") {
-                currentType = name
-            } else if line.contains("<xs:pattern"), let type = currentType, let pattern = attributeValue("value", in: line) {
-                result.append((type, pattern.replacingXMLEntities()))
-            } else if line.contains("</xs:simpleType>") {
-                currentType = nil
-            }
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return XSDLines.simpleTypes(in: lines).flatMap { type in
+            type.name.map { name in type.patterns.map { (name, $0.pattern) } } ?? []
         }
-        return result
     }
 
     /// Pattern text → description, for `XMLMessages`.
@@ -79,22 +71,5 @@ public enum CVATSchema {
     /// The compiled schema (compiled once per process).
     public static func compiled() throws -> CompiledSchema {
         try CompiledSchema(xsd: text(for: .any))
-    }
-
-    private static func attributeValue(_ name: String, in line: Substring) -> String? {
-        guard let start = line.range(of: "\(name)=\"") else { return nil }
-        let rest = line[start.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
-    }
-}
-
-extension String {
-    func replacingXMLEntities() -> String {
-        var text = self
-        for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&amp;", "&")] {
-            text = text.replacingOccurrences(of: entity, with: character)
-        }
-        return text
     }
 }

@@ -86,6 +86,31 @@ struct PatternShortcutTests {
         #expect(!shortcut.fastXSD.contains(#"<xs:pattern value="\s*[0-9]+\s*(,\s*[0-9]+\s*)*"/>"#))
     }
 
+    @Test("A pattern in an anonymous simple type stays with libxml2 (it belongs to no named type's attributes)")
+    func anonymousTypesStay() {
+        let xsd = #"""
+            <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+              <xs:simpleType name="Plain">
+                <xs:restriction base="xs:string"/>
+              </xs:simpleType>
+              <xs:element name="a">
+                <xs:complexType>
+                  <xs:attribute name="plain" type="Plain"/>
+                  <xs:attribute name="runs">
+                    <xs:simpleType>
+                      <xs:restriction base="xs:string">
+                        <xs:pattern value="\s*[0-9]+\s*(,\s*[0-9]+\s*)*"/>
+                      </xs:restriction>
+                    </xs:simpleType>
+                  </xs:attribute>
+                </xs:complexType>
+              </xs:element>
+            </xs:schema>
+            """#
+        #expect(XSDLines.simpleTypes(in: xsd.components(separatedBy: "\n")).map(\.name) == ["Plain", nil])
+        #expect(!PatternShortcut(xsd: xsd).isActive)
+    }
+
     /// Shapes with each kind of points and rle value, in every place libxml2 validates them and in places it
     /// does not (an unknown attribute on a box, an element the schema refuses, a meta field).
     static let documents: [String] = {

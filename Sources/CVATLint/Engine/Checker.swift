@@ -208,21 +208,6 @@ struct DiagnosticCollector {
     }
 }
 
-/// Notes encodings that importers refuse even where libxml2 copes (UTF-16).
-struct EncodingSniffer {
-    private(set) var sawNoBytes = true
-
-    /// Looks at the first chunk only; returns a problem to report, if any.
-    mutating func inspect(_ chunk: UnsafeRawBufferPointer) -> String? {
-        guard sawNoBytes, !chunk.isEmpty else { return nil }
-        sawNoBytes = false
-        let head = Array(chunk.prefix(2))
-        let utf16Starts: [[UInt8]] = [[0xFF, 0xFE], [0xFE, 0xFF], [0x00, 0x3C], [0x3C, 0x00]]
-        guard utf16Starts.contains(head) else { return nil }
-        return "the file is UTF-16; CVAT writes UTF-8 and importers (Encord's SDK among them) decode it as UTF-8 only"
-    }
-}
-
 /// Passes each record to several visitors in order.
 final class VisitorFanOut: AnnotationVisitor {
     private let visitors: [AnnotationVisitor]

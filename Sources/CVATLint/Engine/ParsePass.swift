@@ -38,7 +38,7 @@ final class ParsePass: @unchecked Sendable {
     private let progress: ((UInt64, UInt64?) -> Void)?
     private let tee: ((UnsafeRawBufferPointer) throws -> Void)?
     /// A zip is inflated on a thread of its own that hands its bytes here (nil: read the file directly).
-    private let inflater: SharedReader?
+    private let inflater: BackgroundReader?
     private let tape = BoundedRelay<TapeChunk>(capacity: 4)
     private var recorder: TapeRecorder?
     /// The parser outlives the replay: the tape names elements by the pointers its dictionary interned.
@@ -61,7 +61,7 @@ final class ParsePass: @unchecked Sendable {
         self.keepsEveryPlace = keepsEveryPlace
         self.progress = progress
         self.tee = tee
-        inflater = source.readsAreCostly ? SharedReader(source: source) : nil
+        inflater = source.readsAreCostly ? BackgroundReader(source: source) : nil
         let recorder = TapeRecorder(shortcut: schema?.shortcut?.patterns, recordsOffsets: offsets, emit: { [tape] in tape.push($0) },
                                     onSchemaDiagnostic: { [unowned self] in noteSchema($0) })
         self.recorder = recorder
@@ -163,6 +163,21 @@ final class ParsePass: @unchecked Sendable {
     }
 }
 
+/// Notes encodings that importers refuse even where libxml2 copes (UTF-16).
+struct EncodingSniffer {
+    private(set) var sawNoBytes = true
+
+    /// Looks at the first chunk only; returns a problem to report, if any.
+    mutating func inspect(_ chunk: UnsafeRawBufferPointer) -> String? {
+        guard sawNoBytes, !chunk.isEmpty else { return nil }
+        sawNoBytes = false
+        let head = Array(chunk.prefix(2))
+        let utf16Starts: [[UInt8]] = [[0xFF, 0xFE], [0xFE, 0xFF], [0x00, 0x3C], [0x3C, 0x00]]
+        guard utf16Starts.contains(head) else { return nil }
+        return "the file is UTF-16; CVAT writes UTF-8 and importers (Encord's SDK among them) decode it as UTF-8 only"
+    }
+}
+
 /// Hands chunks from one thread to another through a small bounded queue: memory holds at most
 /// `capacity` chunks whatever the file's size.
 final class BoundedRelay<Chunk>: @unchecked Sendable {
@@ -225,7 +240,7 @@ final class BoundedRelay<Chunk>: @unchecked Sendable {
 }
 
 /// Reads (for a zip, inflates) an export's `annotations.xml` on a thread of its own, beside the parse.
-final class SharedReader: @unchecked Sendable {
+final class BackgroundReader: @unchecked Sendable {
     private let source: ExportSource
     private let relay = BoundedRelay<[UInt8]>()
     private let done = DispatchSemaphore(value: 0)

@@ -47,28 +47,21 @@ public struct PatternShortcut: Sendable {
     /// types must match both.
     public init(xsd: String) {
         let lines = xsd.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var types: [(name: String, patternLines: [Int], collapses: Bool)] = []
-        for (index, line) in lines.enumerated() {
-            if line.contains("<xs:simpleType"), let name = Self.value(of: "name", in: line) { types.append((name, [], false)) }
-            guard !types.isEmpty else { continue }
-            if line.contains("<xs:pattern") { types[types.count - 1].patternLines.append(index) }
-            if line.contains("<xs:whiteSpace"), Self.value(of: "value", in: line) == "collapse" { types[types.count - 1].collapses = true }
-        }
         var attributes: [String: [Matcher]] = [:]
         var removed: Set<Int> = []
-        for type in types where type.patternLines.count == 1 {
-            let index = type.patternLines[0]
-            guard let pattern = Self.value(of: "value", in: lines[index])?.replacingXMLEntities(),
+        for type in XSDLines.simpleTypes(in: lines) {
+            // A type with several patterns (any may match) or none, or an anonymous one, stays with libxml2.
+            guard let name = type.name, type.patterns.count == 1, let (index, pattern) = type.patterns.first,
                   let matcher = Self.matchers[Key(pattern: pattern, collapses: type.collapses)] else { continue }
             let usedElsewhere = lines.contains { line in
-                (line.contains("<xs:element") && Self.value(of: "type", in: line) == type.name)
-                    || Self.value(of: "base", in: line) == type.name || Self.value(of: "itemType", in: line) == type.name
-                    || line.contains("<xs:union") && line.contains(type.name)
+                (line.contains("<xs:element") && XSDLines.value(of: "type", in: line) == name)
+                    || XSDLines.value(of: "base", in: line) == name || XSDLines.value(of: "itemType", in: line) == name
+                    || line.contains("<xs:union") && line.contains(name)
             }
-            let users = Set(lines.filter { $0.contains("<xs:attribute ") && Self.value(of: "type", in: $0) == type.name }
-                .compactMap { Self.value(of: "name", in: $0) })
+            let users = Set(lines.filter { $0.contains("<xs:attribute ") && XSDLines.value(of: "type", in: $0) == name }
+                .compactMap { XSDLines.value(of: "name", in: $0) })
             guard !usedElsewhere, !users.isEmpty else { continue }
-            for name in users { attributes[name, default: []].append(matcher) }
+            for user in users { attributes[user, default: []].append(matcher) }
             removed.insert(index)
         }
         self.attributes = attributes.mapValues(Self.all)
@@ -85,19 +78,6 @@ public struct PatternShortcut: Sendable {
     /// Whether any pattern is matched here (else the fast XSD is the XSD).
     public var isActive: Bool { !attributes.isEmpty }
 
-    private static func value(of attribute: String, in line: String) -> String? {
-        guard let start = line.range(of: " \(attribute)=\"") else { return nil }
-        let rest = line[start.upperBound...]
-        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
-    }
-}
-
-extension String {
-    /// The text with the five predefined XML entities decoded (as they stand in an XSD attribute).
-    func replacingXMLEntities() -> String {
-        guard contains("&") else { return self }
-        return XMLReferences.decode(Array(utf8))
-    }
 }
 
 /// A cursor over an attribute value, for the two patterns. `\s` is XSD's: space, tab, newline, return.

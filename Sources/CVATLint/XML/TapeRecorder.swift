@@ -67,17 +67,14 @@ final class TapeRecorder: XMLStreamDelegate {
         guard let base = attributes.base else { return handOnIfFull() }
         for index in 0..<attributes.count {
             guard let attributeName = base[index * 5] else { continue }
-            chunk.write(attributeName)
-            let start = base[index * 5 + 3]
-            let length = start.flatMap { start in base[index * 5 + 4].map { max(0, $0 - start) } } ?? 0
-            if patterns.isActive { patterns.check(attributeName, UnsafeBufferPointer(start: start, count: length)) }
-            if let start, length > 0 {
-                chunk.write(chunk.write(bytes: start, count: length))
-                chunk.write(length)
-            } else {
-                chunk.write(chunk.byteCount)
-                chunk.write(0)
+            var value = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            if let start = base[index * 5 + 3], let end = base[index * 5 + 4], end > start {
+                value = UnsafeBufferPointer(start: start, count: end - start)
             }
+            if patterns.isActive { patterns.check(attributeName, value) }
+            chunk.write(attributeName)
+            chunk.write(value.baseAddress.map { chunk.write(bytes: $0, count: value.count) } ?? chunk.byteCount)
+            chunk.write(value.count)
         }
         handOnIfFull()
     }
