@@ -148,7 +148,8 @@ struct Check: ParsableCommand {
             rules: Catalogue.standard.descriptions,
             paths: ReportPaths(base: FileManager.default.currentDirectoryPath),
             text: TextReporter(useColor: useColor, grouping: groupBy, quiet: quiet, statisticsOnly: statistics),
-            targetTitles: Catalogue.standard.targetTitles)
+            // Each profile is read whole for its title: only the HTML page shows one.
+            targetTitles: wantsHTML ? Catalogue.standard.targetTitles : [:])
         do {
             if let writeBaseline {
                 // Every finding of the run, those an older baseline knew included.

@@ -19,27 +19,6 @@ public struct ApplyResult: Sendable {
     public var hasErrors: Bool { !refusals.isEmpty || (outputReport?.summary.errors ?? 0) > 0 }
 }
 
-/// How long each pass of `apply` took (what the benchmark compares with `check`).
-public struct ApplyTimings: Sendable {
-    /// The check of the input, with the survey beside it.
-    public var check: Duration = .zero
-    /// The write pass: `annotations.xml` read again and written with the program's edits.
-    public var write: Duration = .zero
-    /// Media linked, copied or extracted into the output.
-    public var media: Duration = .zero
-    /// The check of the output (zero when the input's was reused, or nothing was written).
-    public var outputCheck: Duration = .zero
-
-    /// `check 2.14 s, write 2.20 s, media 0.00 s, output check 0.00 s`.
-    public var summary: String {
-        func seconds(_ duration: Duration) -> String {
-            let (whole, atto) = duration.components
-            return String(format: "%.2f s", Double(whole) + Double(atto) / 1e18)
-        }
-        return "check \(seconds(check)), write \(seconds(write)), media \(seconds(media)), output check \(seconds(outputCheck))"
-    }
-}
-
 /// Executes an export's import plan: checks it, writes a new export the target takes, and checks that.
 ///
 /// The input is only read. Everything is written under `out` (a zip is assembled in a private
@@ -112,14 +91,30 @@ public struct Applier {
                                         attributes: [.posixPermissions: zipOutput || dryRun ? 0o700 : 0o755])
         let cleanStaging = zipOutput || dryRun
         defer { if cleanStaging { try? fileManager.removeItem(atPath: staging) } }
+        var outputCheck: OutputCheck?
         do {
             let mediaFiles = try source.mediaFiles()
             let mediaPlan = MediaPlan()
-            started = clock.now
-            let (pass, edited) = try write(source: source, program: program, survey: survey, invalid: invalid, media: mediaFiles,
-                                           mediaPlan: mediaPlan, to: (staging as NSString).appendingPathComponent("annotations.xml"))
             let bare = source.container == .xml
             let makesImagesFolder = !bare && mediaFiles == nil && linter.options.target.media.requiresImages
+            let annotationsFile = (staging as NSString).appendingPathComponent("annotations.xml")
+            // A bare annotations.xml in, a bare one checked out: media rules have nothing to check either way.
+            let checkedPath = bare ? annotationsFile : staging
+            // The same bytes under the same name beside the same media files (and no links or other entries
+            // the input's listing left out) are checked as the input was: the check is a function of those.
+            let mayReuse = !makesImagesFolder && source.annotationsPath == "annotations.xml"
+                && (source.container == .xml || source.container == .directory) && (try? source.integrityProblems().isEmpty) == true
+            // The output's check runs beside the write, fed the bytes as they are written.
+            if !dryRun {
+                let check = OutputCheck(linter: linter, annotationsFile: annotationsFile, checkedPath: checkedPath, bare: bare,
+                                        input: source, hasImagesFolder: !bare && (mediaFiles != nil || makesImagesFolder),
+                                        reusable: mayReuse)
+                mediaPlan.observer = check.plan
+                outputCheck = check
+            }
+            started = clock.now
+            let (pass, edited) = try write(source: source, program: program, survey: survey, invalid: invalid, media: mediaFiles,
+                                           mediaPlan: mediaPlan, to: annotationsFile, check: outputCheck)
             if !bare, mediaFiles != nil || makesImagesFolder {
                 try fileManager.createDirectory(atPath: (staging as NSString).appendingPathComponent("images"),
                                                 withIntermediateDirectories: true)
@@ -142,22 +137,22 @@ public struct Applier {
             if dryRun { try Self.conserve(manifest.conservation, pass: pass, input: report, output: nil) }
             var outputReport: ExportReport?
             if !dryRun {
-                // The output, checked under the same target and options, in the same run.
-                // A bare annotations.xml in, a bare one checked out: media rules have nothing to check either way.
-                let checkedPath = bare ? (staging as NSString).appendingPathComponent("annotations.xml") : staging
+                // The output, checked under the same target and options, in the same run: beside the write
+                // (the time it ran past it is counted), or as the input's, or, when neither holds, now.
                 let written: ExportReport
-                if !edited, !makesImagesFolder, Self.sameMedia(manifest.media), source.annotationsPath == "annotations.xml",
-                   source.container == .xml || source.container == .directory, (try? source.integrityProblems().isEmpty) == true {
-                    // The same bytes under the same name beside the same media files (and no links or other
-                    // entries the input's listing left out): the check is a function of those, so the output's
-                    // check is the input's, and is not run twice.
+                started = clock.now
+                if let concurrent = try outputCheck?.report() {
+                    written = concurrent
+                    timings.outputCheckMode = .besideWrite
+                } else if !edited, mayReuse, Self.sameMedia(manifest.media) {
                     written = report.moved(to: checkedPath)
+                    timings.outputCheckMode = .reused
                 } else {
-                    started = clock.now
                     written = try linter.check(try ExportOpener.open(checkedPath, limits: linter.zipLimits),
                                                visitors: [], instances: { _, _ in })
-                    timings.outputCheck = clock.now - started
+                    timings.outputCheckMode = .afterWrite
                 }
+                timings.outputCheck = clock.now - started
                 outputReport = written
                 try Self.conserve(manifest.conservation, pass: pass, input: report, output: written)
                 manifest.checkAfter = written.summary
@@ -173,6 +168,7 @@ public struct Applier {
             return ApplyResult(manifest: manifest, inputReport: report, outputReport: outputReport, refusals: [], dryRun: dryRun,
                                timings: timings)
         } catch {
+            outputCheck?.cancel()
             // Nothing half-written is left behind.
             if !cleanStaging { try? fileManager.removeItem(atPath: staging) }
             throw error
@@ -181,11 +177,14 @@ public struct Applier {
 
     /// Pass 2: the input read again with offsets, written out with the program's edits.
     private func write(source: ExportSource, program: ApplyProgram, survey: ApplySurvey, invalid: InvalidPlaces?,
-                       media: [MediaFile]?, mediaPlan: MediaPlan, to path: String) throws -> (WritePass, edited: Bool) {
+                       media: [MediaFile]?, mediaPlan: MediaPlan, to path: String, check: OutputCheck?) throws -> (WritePass, edited: Bool) {
         guard FileManager.default.createFile(atPath: path, contents: nil) else { throw InputError("\(path): cannot be written") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
-        let splicer = Splicer { try handle.write(contentsOf: Data($0)) }
+        let splicer = Splicer { bytes, edited in
+            try handle.write(contentsOf: Data(bytes))
+            check?.wrote(bytes, edited: edited)
+        }
         let index = media.map(MediaIndex.init(files:))
         let sizes = FrameSizes(meta: survey.meta)
         let pass = WritePass(program: program, survey: survey, splicer: splicer, media: index, invalid: invalid,
@@ -201,6 +200,7 @@ public struct Applier {
         parse.start()
         _ = try parse.replay(into: reader) { splicer.feed($0) }
         try pass.finish()
+        check?.finishWriting()
         return (pass, splicer.edited)
     }
 

@@ -6,8 +6,11 @@ import Foundation
 final class MediaPlan {
     private let spool = SpoolFile()
     private(set) var count = 0
+    /// Hears each pair as it is planned (the output's check, running beside the write).
+    var observer: ((MediaFile, String) -> Void)?
 
     func add(_ file: MediaFile, as path: String) {
+        observer?(file, path)
         var line = file.path + "\u{0}" + path + "\u{0}"
         line.withUTF8 { try? spool.write(UnsafeRawBufferPointer($0)) }
         count += 1

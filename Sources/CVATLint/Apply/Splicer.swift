@@ -10,22 +10,23 @@ final class Splicer {
     private var head = 0
     private var tapeStart: Int64 = 0
     private var tape: ArraySlice<UInt8> { storage[head...] }
-    /// Output goes here, buffered.
-    private let sink: (UnsafeRawBufferPointer) throws -> Void
+    /// Output goes here, buffered, with whether any byte so far was edited.
+    private let sink: (UnsafeRawBufferPointer, _ edited: Bool) throws -> Void
     private var buffer: [UInt8] = []
     /// Bytes written to the output so far.
     private(set) var written: Int64 = 0
     /// Whether any input byte was left out or any new text written: false means the output is the input.
     private(set) var edited = false
 
-    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    init(sink: @escaping (UnsafeRawBufferPointer, _ edited: Bool) throws -> Void) {
         self.sink = sink
         buffer.reserveCapacity(1 << 16)
     }
 
     /// The next input bytes, before the parser sees them.
     func feed(_ bytes: UnsafeRawBufferPointer) {
-        storage.append(contentsOf: bytes)
+        // Typed, the bytes are appended with one copy (raw, they go one by one).
+        storage.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Document offset up to which output is decided.
@@ -135,14 +136,14 @@ final class Splicer {
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer) throws {
-        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
         written += Int64(bytes.count)
         if buffer.count >= 1 << 16 { try flush() }
     }
 
     func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try sink($0) }
+        try buffer.withUnsafeBytes { try sink($0, edited) }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -57,8 +57,7 @@ extension WritePass {
             let (name, outSubset) = outputName(frameName(key.frame), subset: key.subset, resolution: resolution)
             if let file = resolution?.file { mediaOut.add(file, as: MediaIndex.expectedPath(name: name, subset: outSubset, level: program.level)) }
             for (route, produced) in shapes {
-                routes[route, default: (0, 0)].count += 1
-                routes[route, default: (0, 0)].produced += produced
+                Self.tally(&routes[route, default: (0, 0)], produced: produced)
             }
             let id = outputImageID(key.frame, subset: outSubset)
             var attributes = [XMLAttribute(name: "id", value: String(id)), XMLAttribute(name: "name", value: name)]

@@ -76,6 +76,8 @@ final class WritePass: AnnotationVisitor {
         nextImageID = survey.largestImageID + 1
         nextTrackID = survey.largestTrackID + 1
         frames = program.videoToImages ? FrameSpill() : nil
+        // Planned first: the output's check, running beside this pass, finds each frame a track shows.
+        keepVideoFrames()
     }
 
     // MARK: - Meta
@@ -111,7 +113,6 @@ final class WritePass: AnnotationVisitor {
         if !metaWritten, program.synthesizeTask, let end = rootEndTag() { writeMissingMeta(before: end) }
         if let end = rootEndTag() { try splicer.copy(upTo: splicer.lineStart(before: end)) }
         try writeFrames()
-        keepVideoFrames()
         try splicer.finish()
         if let failure { throw InputError(failure) }
     }
@@ -146,8 +147,13 @@ final class WritePass: AnnotationVisitor {
 
     func route(_ label: String, _ kind: ShapeKind, to toLabel: String?, _ toKind: ShapeKind?, steps: [String], produced: Int? = nil) {
         let key = Route(label: label, kind: kind, toLabel: toLabel, toKind: toKind, steps: steps)
-        routes[key, default: (0, 0)].count += 1
-        routes[key, default: (0, 0)].produced += produced ?? (toLabel == nil ? 0 : 1)
+        Self.tally(&routes[key, default: (0, 0)], produced: produced ?? (toLabel == nil ? 0 : 1))
+    }
+
+    /// One more shape along a route, and what it produced (one dictionary access: a route hashes its steps).
+    static func tally(_ counts: inout (count: Int, produced: Int), produced: Int) {
+        counts.count += 1
+        counts.produced += produced
     }
 
     func copy(to offset: Int64) { attempt { try splicer.copy(upTo: offset) } }

@@ -55,10 +55,7 @@ public final class Checker: Sendable {
                       instances: ((String, SourceLocation) -> Void)? = nil,
                       progress: ((UInt64, UInt64?) -> Void)? = nil,
                       tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> ExportReport {
-        let media = try source.mediaFiles().map { files in
-            files.filter { file in !options.mediaIgnore.contains { fnmatch($0, file.path, 0) == 0 } }
-        }
-        let facts = ExportFacts(media: media)
+        let facts = ExportFacts(media: try source.mediaIndex(ignoring: options.mediaIgnore))
         let ruleFindings = FindingList()
         let running: [Rule] = rules.map { entry in
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,
@@ -208,7 +205,8 @@ struct DiagnosticCollector {
     }
 }
 
-/// Passes each record to several visitors in order.
+/// Passes each record to several visitors in order (by index: a visitor copied out of the list would be
+/// retained and released per record).
 final class VisitorFanOut: AnnotationVisitor {
     private let visitors: [AnnotationVisitor]
 
@@ -221,16 +219,16 @@ final class VisitorFanOut: AnnotationVisitor {
         for visitor in visitors { visitor.visitMeta(meta) }
     }
     func visitImage(_ image: ImageRecord) {
-        for visitor in visitors { visitor.visitImage(image) }
+        for index in visitors.indices { visitors[index].visitImage(image) }
     }
     func visitTrackStart(_ track: TrackRecord) {
-        for visitor in visitors { visitor.visitTrackStart(track) }
+        for index in visitors.indices { visitors[index].visitTrackStart(track) }
     }
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        for visitor in visitors { visitor.visitTrackShape(shape, of: track) }
+        for index in visitors.indices { visitors[index].visitTrackShape(shape, of: track) }
     }
     func visitTrackEnd(_ track: TrackRecord) {
-        for visitor in visitors { visitor.visitTrackEnd(track) }
+        for index in visitors.indices { visitors[index].visitTrackEnd(track) }
     }
 }
 

@@ -33,8 +33,8 @@ public final class ExportFacts: AnnotationVisitor {
     /// The export's media, when it has an `images/` folder.
     public let media: MediaIndex?
 
-    public init(media: [MediaFile]? = nil) {
-        self.media = media.map(MediaIndex.init(files:))
+    public init(media: MediaIndex? = nil) {
+        self.media = media
     }
 
     public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }
@@ -47,7 +47,7 @@ public final class ExportFacts: AnnotationVisitor {
     public func visitMeta(_ meta: ExportMeta) {
         self.meta = meta
         frameSizes = FrameSizes(meta: meta)
-        lastLabel = nil
+        recentLabels = []
         for label in meta.labels where labelsByKey[LabelKey(name: label.name, parent: label.parent)] == nil {
             labelsByKey[LabelKey(name: label.name, parent: label.parent)] = label
         }
@@ -70,14 +70,22 @@ public final class ExportFacts: AnnotationVisitor {
 
     /// The spec of a top-level label, or of a sublabel of `parent`.
     public func label(_ name: String, parent: String? = nil) -> LabelSpec? {
-        // A dozen rules ask for the same label in a row (all of a shape's rules, a track's shapes): remember the last.
-        if parent == nil, let last = lastLabel, last.name == name { return last.spec }
-        let spec = labelsByKey[LabelKey(name: name, parent: parent)]
-        if parent == nil { lastLabel = (name, spec) }
+        // A dozen rules ask for each shape's label, and an export has few labels: comparing a short name
+        // with the few asked for lately costs less than hashing it.
+        guard parent == nil else { return labelsByKey[LabelKey(name: name, parent: parent)] }
+        // Lengths first: most names asked after are not this one, and a length is read without comparing text.
+        let length = name.utf8.count
+        for index in recentLabels.indices where recentLabels[index].length == length && recentLabels[index].name == name {
+            return recentLabels[index].spec
+        }
+        let spec = labelsByKey[LabelKey(name: name, parent: nil)]
+        if recentLabels.count < 16 { recentLabels.append((name, length, spec)) } else { recentLabels[nextRecent] = (name, length, spec) }
+        nextRecent = (nextRecent + 1) & 15
         return spec
     }
 
-    @exclusivity(unchecked) private var lastLabel: (name: String, spec: LabelSpec?)?
+    @exclusivity(unchecked) private var recentLabels: [(name: String, length: Int, spec: LabelSpec?)] = []
+    @exclusivity(unchecked) private var nextRecent = 0
 
     /// The image or track (and frame) being visited, for findings to name their place.
     public struct RecordPlace: Sendable {

@@ -46,6 +46,9 @@ public protocol ExportSource {
     var readsAreCostly: Bool { get }
     /// The media files under `images/`; nil when the export has no `images/` folder (or is a bare file).
     func mediaFiles() throws -> [MediaFile]?
+    /// The media indexed for matching XML names, without files an `ignore` pattern (fnmatch) matches; nil
+    /// when the export has no `images/` folder.
+    func mediaIndex(ignoring patterns: [String]) throws -> MediaIndex?
     /// The first bytes of a media file (at most `count`); a symbolic link is never followed.
     func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8]
     /// Every byte of a media file, in chunks (for content checks only; a symbolic link is never followed).
@@ -76,6 +79,12 @@ extension ExportSource {
     public func integrityProblems() throws -> [IntegrityProblem] { [] }
     public func localMediaPath(_ file: MediaFile) -> String? { nil }
     public var readsAreCostly: Bool { false }
+
+    public func mediaIndex(ignoring patterns: [String]) throws -> MediaIndex? {
+        try mediaFiles().map { files in
+            MediaIndex(files: files.filter { file in !patterns.contains { fnmatch($0, file.path, 0) == 0 } })
+        }
+    }
 
     public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         throw InputError("\(path): \(file.path) cannot be read here")
@@ -160,8 +169,8 @@ func fileSize(_ path: String) -> UInt64? {
     return UInt64(info.st_size)
 }
 
-/// Reads a file in chunks with POSIX calls (no Foundation `Data` per chunk).
-func streamFile(at path: String, displayName: String, chunkSize: Int = 1 << 20,
+/// Reads a file in chunks with POSIX calls (no Foundation `Data` per chunk), its first `limit` bytes at most.
+func streamFile(at path: String, displayName: String, chunkSize: Int = 1 << 20, limit: Int64 = .max,
                 _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
     let descriptor = Foundation.open(path, O_RDONLY)
     guard descriptor >= 0 else {
@@ -170,13 +179,15 @@ func streamFile(at path: String, displayName: String, chunkSize: Int = 1 << 20,
     defer { close(descriptor) }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
-    while true {
-        let count = read(descriptor, buffer.baseAddress, chunkSize)
+    var remaining = limit
+    while remaining > 0 {
+        let count = read(descriptor, buffer.baseAddress, Int(min(Int64(chunkSize), remaining)))
         if count < 0 {
             if errno == EINTR { continue }
             throw InputError("\(displayName): read failed (\(String(cString: strerror(errno))))")
         }
         if count == 0 { break }
+        remaining -= Int64(count)
         try consume(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
 }

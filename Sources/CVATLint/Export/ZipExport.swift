@@ -21,6 +21,9 @@ public final class ZipExport: ExportSource {
     /// The folder inside the zip that holds the export ("" for the root, as CVAT writes it).
     private let root: String
     private let archive: Archive
+    /// The archive reads through one file position: `apply` reads media headers from two threads (its write
+    /// pass, and the check of its output beside it), one at a time.
+    private let lock = NSLock()
     private let limits: ZipLimits
 
     init(path: String, limits: ZipLimits) throws {
@@ -54,7 +57,7 @@ public final class ZipExport: ExportSource {
         }
     }
 
-    public var annotationsSize: UInt64? { archive[annotationsPath]?.uncompressedSize }
+    public var annotationsSize: UInt64? { lock.withLock { archive[annotationsPath]?.uncompressedSize } }
     public var readsAreCostly: Bool { true }
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -116,6 +119,10 @@ public final class ZipExport: ExportSource {
     }
 
     public func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] {
+        try lock.withLock { try prefix(of: file, count: count) }
+    }
+
+    private func prefix(of file: MediaFile, count: Int) throws -> [UInt8] {
         guard let entry = archive[root + file.path], entry.type == .file else {
             throw InputError("\(path): \(file.path) is not a file in the zip")
         }
@@ -134,13 +141,19 @@ public final class ZipExport: ExportSource {
     }
 
     public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let entry = archive[root + file.path], entry.type == .file else {
-            throw InputError("\(path): \(file.path) is not a file in the zip")
+        try lock.withLock {
+            guard let entry = archive[root + file.path], entry.type == .file else {
+                throw InputError("\(path): \(file.path) is not a file in the zip")
+            }
+            try Self.inflate(entry, of: archive, zip: path, limit: .max, bufferSize: 1 << 18, consume)
         }
-        try Self.inflate(entry, of: archive, zip: path, limit: .max, bufferSize: 1 << 18, consume)
     }
 
     public func mediaFiles() throws -> [MediaFile]? {
+        lock.withLock { listMedia() }
+    }
+
+    private func listMedia() -> [MediaFile]? {
         let prefix = root + "images/"
         var files: [MediaFile] = []
         var seen: Set<String> = []
@@ -165,6 +178,10 @@ public final class ZipExport: ExportSource {
     }
 
     public func integrityProblems() throws -> [IntegrityProblem] {
+        lock.withLock { listProblems() }
+    }
+
+    private func listProblems() -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         var seen: Set<String> = []
         for entry in archive {

@@ -49,20 +49,30 @@ public struct PatternShortcut: Sendable {
         let lines = xsd.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var attributes: [String: [Matcher]] = [:]
         var removed: Set<Int> = []
+        // Who uses each type, read off the lines once: elements, derived types and lists; attributes by name.
+        var usedElsewhere: Set<String> = []
+        var unions: [String] = []
+        var users: [String: Set<String>] = [:]
+        for text in lines {
+            let line = XSDLines.Line(text)
+            guard line.contains("<xs:") else { continue }
+            if line.contains("<xs:element"), let type = line.value(of: "type") { usedElsewhere.insert(type) }
+            for key in ["base", "itemType"] { if let type = line.value(of: key) { usedElsewhere.insert(type) } }
+            if line.contains("<xs:union") { unions.append(text) }
+            if line.contains("<xs:attribute "), let type = line.value(of: "type"), let user = line.value(of: "name") {
+                users[type, default: []].insert(user)
+            }
+        }
         for type in XSDLines.simpleTypes(in: lines) {
             // A type with several patterns (any may match) or none, or an anonymous one, stays with libxml2.
             guard let name = type.name, type.patterns.count == 1, let (index, pattern) = type.patterns.first,
                   let matcher = Self.matchers[Key(pattern: pattern, collapses: type.collapses)] else { continue }
-            let usedElsewhere = lines.contains { line in
-                (line.contains("<xs:element") && XSDLines.value(of: "type", in: line) == name)
-                    || XSDLines.value(of: "base", in: line) == name || XSDLines.value(of: "itemType", in: line) == name
-                    || line.contains("<xs:union") && line.contains(name)
-            }
-            let users = Set(lines.filter { $0.contains("<xs:attribute ") && XSDLines.value(of: "type", in: $0) == name }
-                .compactMap { XSDLines.value(of: "name", in: $0) })
-            guard !usedElsewhere, !users.isEmpty else { continue }
+            let users = users[name] ?? []
+            guard !usedElsewhere.contains(name), !unions.contains(where: { $0.contains(name) }), !users.isEmpty else { continue }
             for user in users { attributes[user, default: []].append(matcher) }
             removed.insert(index)
+            // A whiteSpace facet with nothing left to apply to would only make libxml2 normalize every value.
+            if let line = type.whiteSpaceLine, type.facetCount == 2 { removed.insert(line) }
         }
         self.attributes = attributes.mapValues(Self.all)
         fastXSD = removed.isEmpty ? xsd : lines.enumerated().filter { !removed.contains($0.offset) }.map(\.element)

@@ -4,10 +4,16 @@ import CLibXML2
 /// apart, placed at the image, track and frame being read.
 final class TapeRecorder: XMLStreamDelegate {
     // `@exclusivity(unchecked)`: touched for every element, on the parsing thread only.
-    @exclusivity(unchecked) private var chunk: TapeChunk
+    @exclusivity(unchecked) private var chunk: TapeChunk {
+        didSet { current = Unmanaged.passUnretained(chunk) }
+    }
+    /// The chunk being written, used without a retain and release per event (`chunk` owns it).
+    @exclusivity(unchecked) private var current: Unmanaged<TapeChunk>
     /// Where each tag stands in the document, recorded with it (a writer's parse asks for it).
     private let recordsOffsets: Bool
-    weak var offsets: XMLStreamParser?
+    /// Not retained (the parser holds this recorder) nor weak (a weak load per tag costs): the parse pass
+    /// keeps the parser alive for as long as it feeds this recorder.
+    @exclusivity(unchecked) unowned(unsafe) var offsets: XMLStreamParser?
     private let emit: (TapeChunk) -> Void
     private let onSchemaDiagnostic: (XMLDiagnostic) -> Void
 
@@ -25,7 +31,9 @@ final class TapeRecorder: XMLStreamDelegate {
     init(shortcut: PatternShortcut?, recordsOffsets: Bool = false, emit: @escaping (TapeChunk) -> Void,
          onSchemaDiagnostic: @escaping (XMLDiagnostic) -> Void) {
         self.recordsOffsets = recordsOffsets
-        chunk = TapeChunk(hasOffsets: recordsOffsets)
+        let first = TapeChunk(hasOffsets: recordsOffsets)
+        chunk = first
+        current = Unmanaged.passUnretained(first)
         patterns = AttributePatterns(shortcut: shortcut)
         self.emit = emit
         self.onSchemaDiagnostic = onSchemaDiagnostic
@@ -38,8 +46,8 @@ final class TapeRecorder: XMLStreamDelegate {
         chunk = TapeChunk(hasOffsets: recordsOffsets)
     }
 
-    private func handOnIfFull() {
-        if chunk.isFull { flush() }
+    @inline(__always) private func handOnIfFull() {
+        if current._withUnsafeGuaranteedRef({ $0.isFull }) { flush() }
     }
 
     func startElement(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation) {
@@ -48,7 +56,12 @@ final class TapeRecorder: XMLStreamDelegate {
         if depth == 2, name.isEqual(to: "meta") { metaDepth = depth }
         keepsText.append(metaDepth != nil || name.isEqual(to: "version") || name.isEqual(to: "attribute"))
 
-        let chunk = chunk
+        current._withUnsafeGuaranteedRef { chunk in record(name, attributes: attributes, at: location, into: chunk) }
+        handOnIfFull()
+    }
+
+    @inline(__always) private func record(_ name: ElementName, attributes: XMLAttributes, at location: SourceLocation,
+                                          into chunk: TapeChunk) {
         chunk.write(.start)
         chunk.write(name.pointer)
         chunk.write(location.line)
@@ -64,7 +77,7 @@ final class TapeRecorder: XMLStreamDelegate {
             chunk.write(Int(span.start))
             chunk.write(Int(span.end))
         }
-        guard let base = attributes.base else { return handOnIfFull() }
+        guard let base = attributes.base else { return }
         for index in 0..<attributes.count {
             guard let attributeName = base[index * 5] else { continue }
             var value = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -76,16 +89,18 @@ final class TapeRecorder: XMLStreamDelegate {
             chunk.write(value.baseAddress.map { chunk.write(bytes: $0, count: value.count) } ?? chunk.byteCount)
             chunk.write(value.count)
         }
-        handOnIfFull()
     }
 
     func endElement(_ name: ElementName) {
         if keepsText.count == metaDepth { metaDepth = nil }
         place.end(depth: keepsText.count)
         _ = keepsText.popLast()
-        chunk.write(.end)
-        chunk.write(name.pointer)
-        if recordsOffsets { chunk.write(Int(offsets?.endTagEnd ?? 0)) }
+        let end = recordsOffsets ? Int(offsets?.endTagEnd ?? 0) : 0
+        current._withUnsafeGuaranteedRef { chunk in
+            chunk.write(.end)
+            chunk.write(name.pointer)
+            if recordsOffsets { chunk.write(end) }
+        }
         handOnIfFull()
     }
 
@@ -102,10 +117,11 @@ final class TapeRecorder: XMLStreamDelegate {
     /// An event that carries bytes: its kind, where its bytes start, how many.
     private func write(_ event: TapeChunk.Event, _ bytes: UnsafeBufferPointer<UInt8>) {
         guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
-        let chunk = chunk
-        chunk.write(event)
-        chunk.write(chunk.write(bytes: start, count: bytes.count))
-        chunk.write(bytes.count)
+        current._withUnsafeGuaranteedRef { chunk in
+            chunk.write(event)
+            chunk.write(chunk.write(bytes: start, count: bytes.count))
+            chunk.write(bytes.count)
+        }
         handOnIfFull()
     }
 
@@ -188,7 +204,9 @@ struct RecordPlaceTracker {
 struct AttributePatterns {
     typealias Matcher = @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
     private let byName: [String: Matcher]
-    private static let size = 64
+    /// An open-addressed table by name pointer, large enough that the few names an export uses never evict
+    /// one another (each eviction costs a string and a hash).
+    private static let size = 256
     private var keys = [UnsafePointer<xmlChar>?](repeating: nil, count: size)
     private var matchers = [Matcher?](repeating: nil, count: size)
     /// Some value did not match (a reference such as `&#38;` never does): only the whole XSD can say
@@ -201,7 +219,13 @@ struct AttributePatterns {
 
     mutating func check(_ name: UnsafePointer<xmlChar>, _ value: UnsafeBufferPointer<UInt8>) {
         let address = UInt(bitPattern: name)
-        let slot = Int(truncatingIfNeeded: address ^ (address >> 6)) & (Self.size - 1)
+        var slot = Int(truncatingIfNeeded: (address >> 4) ^ (address >> 12)) & (Self.size - 1)
+        // Probe past other names; a run of 8 (never with an export's few names) reuses the last slot probed.
+        var probes = 0
+        while keys[slot] != name, keys[slot] != nil, probes < 8 {
+            slot = (slot + 1) & (Self.size - 1)
+            probes += 1
+        }
         if keys[slot] != name {
             keys[slot] = name
             matchers[slot] = byName[String(cString: name)]

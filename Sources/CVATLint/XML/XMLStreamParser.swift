@@ -44,12 +44,12 @@ public final class XMLStreamParser {
 
     /// Whether the byte offsets of each element's tags are worked out (`apply` copies untouched elements
     /// byte for byte; a check never asks).
-    public var tracksOffsets = false
+    @exclusivity(unchecked) public var tracksOffsets = false
     /// The start tag most recently reported: where its `<` is and where its `>` ends, as offsets into the
     /// document's bytes (valid while `tracksOffsets` is on).
-    public private(set) var startTagSpan: (start: Int64, end: Int64) = (0, 0)
+    @exclusivity(unchecked) public private(set) var startTagSpan: (start: Int64, end: Int64) = (0, 0)
     /// The offset just past the end tag (or `/>`) most recently reported.
-    public private(set) var endTagEnd: Int64 = 0
+    @exclusivity(unchecked) public private(set) var endTagEnd: Int64 = 0
 
     public init(delegate: XMLStreamDelegate, schema: CompiledSchema?, fileName: String, reportsNamespaces: Bool = true) {
         self.delegate = delegate
@@ -200,10 +200,10 @@ public final class XMLStreamParser {
     }
 
     private func handleStart(_ localname: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int) {
-        let location = startTagLocation()
+        let (location, open) = startTag()
         lastStart = location
         lastEventWasEnd = false
-        if tracksOffsets { startTagSpan = currentStartTagSpan() }
+        if tracksOffsets { startTagSpan = currentStartTagSpan(open: open) }
         openElements.append(OpenElement(name: localname, start: location,
                                         anchor: validation == nil ? location : schemaAnchor(exact: location)))
         delegate.startElement(ElementName(pointer: localname), attributes: XMLAttributes(base: attributes, count: count), at: location)
@@ -306,11 +306,9 @@ public final class XMLStreamParser {
     }
 
     /// The start tag being reported, as document offsets from its `<` to just past its `>` (or `/>`).
-    private func currentStartTagSpan() -> (start: Int64, end: Int64) {
+    /// Where the start tag being reported stands in the document, given where its `<` is in libxml2's buffer.
+    private func currentStartTagSpan(open: Int) -> (start: Int64, end: Int64) {
         guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else { return (0, 0) }
-        var newlines = 0
-        var characters = 0
-        let open = cvatlint_find_tag_start(base, cur, &newlines, &characters)
         let consumed = Int64(input.pointee.consumed)
         // libxml2 reports the tag standing on its `>` or on the `/` of `/>`.
         let closing: Int64 = cur.pointee == UInt8(ascii: "/") ? 2 : 1
@@ -319,19 +317,22 @@ public final class XMLStreamParser {
 
     /// Where the start tag being reported began: libxml2 stands at its end (before `>` or `/>`),
     /// so walk back to its `<` (a raw `<` cannot occur inside an attribute value).
-    private func startTagLocation() -> SourceLocation {
+    private func startTagLocation() -> SourceLocation { startTag().location }
+
+    /// The start tag's place, and where its `<` is in libxml2's buffer (-1: not found), found once.
+    private func startTag() -> (location: SourceLocation, open: Int) {
         guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else {
-            return currentLocation()
+            return (currentLocation(), -1)
         }
         let line = Int(input.pointee.line)
         let column = Int(input.pointee.col)
         var newlines = 0
         var characters = 0
         let offset = cvatlint_find_tag_start(base, cur, &newlines, &characters)
-        guard offset >= 0 else { return SourceLocation(line: line, column: 0) }
+        guard offset >= 0 else { return (SourceLocation(line: line, column: 0), offset) }
         let position = base + offset
         if newlines == 0 {
-            return SourceLocation(line: line, column: max(1, column - characters - 1))
+            return (SourceLocation(line: line, column: max(1, column - characters - 1)), offset)
         }
         // The tag spans lines: count the characters between the previous newline and `<`.
         var lineStart = position
@@ -342,7 +343,7 @@ public final class XMLStreamParser {
         }
         // Reaching the buffer's start is only the line's start when nothing was consumed before it.
         let lineStartKnown = lineStart > base || input.pointee.consumed == 0
-        return SourceLocation(line: line - newlines, column: lineStartKnown ? leading + 1 : 0)
+        return (SourceLocation(line: line - newlines, column: lineStartKnown ? leading + 1 : 0), offset)
     }
 }
 
