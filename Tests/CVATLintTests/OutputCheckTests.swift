@@ -72,7 +72,7 @@ struct OutputCheckTests {
 
     static func outputCheck(of path: String, into out: URL, reusable: Bool = false) throws -> OutputCheck {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: out.appendingPathComponent("annotations.xml").path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: out.appendingPathComponent("annotations.xml").path, contents: nil))
         return OutputCheck(linter: Shared.linter, annotationsFile: out.appendingPathComponent("annotations.xml").path,
                            checkedPath: out.path, bare: false, input: try ExportOpener.open(path), hasImagesFolder: true,
                            reusable: reusable)
