@@ -46,7 +46,7 @@ final class OutputCheck: @unchecked Sendable {
 
     /// The write pass plans `file` of the input as `path` of the output (the first plan for a path holds).
     func plan(_ file: MediaFile, as path: String) {
-        guard let media, !linter.options.mediaIgnore.contains(where: { fnmatch($0, path, 0) == 0 }) else { return }
+        guard let media, !MediaIndex.isIgnored(path, by: linter.options.mediaIgnore) else { return }
         let first: Bool = originsLock.withLock {
             guard origins[path] == nil else { return false }
             origins[path] = file

@@ -103,6 +103,11 @@ public final class MediaIndex: @unchecked Sendable {
 
     private static func stemKey(_ path: String) -> String { stem(path).lowercased() }
 
+    /// Whether a configuration's `media: ignore:` patterns (fnmatch) leave `path` out of the index.
+    static func isIgnored(_ path: String, by patterns: [String]) -> Bool {
+        patterns.contains { fnmatch($0, path, 0) == 0 }
+    }
+
     private func locked<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }

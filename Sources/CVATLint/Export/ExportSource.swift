@@ -82,7 +82,7 @@ extension ExportSource {
 
     public func mediaIndex(ignoring patterns: [String]) throws -> MediaIndex? {
         try mediaFiles().map { files in
-            MediaIndex(files: files.filter { file in !patterns.contains { fnmatch($0, file.path, 0) == 0 } })
+            MediaIndex(files: files.filter { !MediaIndex.isIgnored($0.path, by: patterns) })
         }
     }
 
