@@ -31,6 +31,42 @@ struct SelfIntersectionTests {
         if let x, let y { #expect(point == Point(x: x, y: y)) }
     }
 
+    @Test("Two edges meet exactly when segments on a small grid share a point (the quick rejection loses none)")
+    func edgePairs() {
+        /// Whether segments ab and cd share a point, by orientations (integers, so exact).
+        func intersects(_ a: Point, _ b: Point, _ c: Point, _ d: Point) -> Bool {
+            func side(_ o: Point, _ p: Point, _ q: Point) -> Int {
+                let turn = (p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x)
+                return turn < 0 ? -1 : (turn > 0 ? 1 : 0)
+            }
+            func within(_ p: Point, _ a: Point, _ b: Point) -> Bool {
+                (min(a.x, b.x)...max(a.x, b.x)).contains(p.x) && (min(a.y, b.y)...max(a.y, b.y)).contains(p.y)
+            }
+            let (s1, s2, s3, s4) = (side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d))
+            if s1 * s2 < 0, s3 * s4 < 0 { return true }
+            return (s1 == 0 && within(a, c, d)) || (s2 == 0 && within(b, c, d)) || (s3 == 0 && within(c, a, b))
+                || (s4 == 0 && within(d, a, b))
+        }
+        var generator = SeededGenerator(seed: 5)
+        func point() -> Point { Point(x: Double(Int.random(in: 0...5, using: &generator)), y: Double(Int.random(in: 0...5, using: &generator))) }
+        var met = 0
+        for _ in 0..<20_000 {
+            let (a, b, c, d) = (point(), point(), point(), point())
+            guard a != b, c != d else { continue }
+            // Edges 0 and 2 of a ring of 5: not neighbours.
+            let found = SelfIntersection.crossing(.init(index: 0, a: a, b: b), .init(index: 2, a: c, b: d), count: 5)
+            #expect((found != nil) == intersects(a, b, c, d), "\(a) \(b) \(c) \(d)")
+            if found != nil { met += 1 }
+        }
+        #expect(met > 1000, "the grid makes both outcomes common")
+        // A NaN end lies on nothing; the finite end still touches.
+        let nan = Point(x: .nan, y: 1)
+        #expect(SelfIntersection.crossing(.init(index: 0, a: nan, b: Point(x: 2, y: 2)),
+                                          .init(index: 2, a: Point(x: 0, y: 2), b: Point(x: 4, y: 2)), count: 5) == Point(x: 2, y: 2))
+        #expect(SelfIntersection.crossing(.init(index: 0, a: Point(x: 2, y: .nan), b: Point(x: 9, y: 9)),
+                                          .init(index: 2, a: Point(x: 0, y: 2), b: Point(x: 4, y: 2)), count: 5) == nil)
+    }
+
     @Test("A 20,000-point contour is checked by a sweep, not by every pair")
     func longContour() {
         let count = 20_000

@@ -29,13 +29,15 @@ public enum SelfIntersection {
         guard edgeCount >= 3 else { return nil }
         // A short contour is cheaper to test pair by pair than to sort: the sweep pays off on long ones.
         if edgeCount <= 16 {
-            for first in 0..<edgeCount {
-                for second in (first + 1)..<edgeCount {
-                    pairTests += 1
-                    if let point = crossing(edges[first], edges[second], count: edgeCount) { return point }
+            return edges.withUnsafeBufferPointer { edges in
+                for first in 0..<edgeCount {
+                    for second in (first + 1)..<edgeCount {
+                        pairTests += 1
+                        if let point = crossing(edges[first], edges[second], count: edgeCount) { return point }
+                    }
                 }
+                return nil
             }
-            return nil
         }
         // Non-finite numbers (geometry-invalid's to report) cannot be ordered for a sweep.
         guard ring.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return nil }
@@ -68,22 +70,37 @@ public enum SelfIntersection {
     }
 
     struct Edge {
-        var index: Int
-        var a: Point
-        var b: Point
-        var left: Point { (a.x, a.y) <= (b.x, b.y) ? a : b }
-        var right: Point { (a.x, a.y) <= (b.x, b.y) ? b : a }
+        let index: Int
+        let a: Point
+        let b: Point
+        /// The end first in (x, y) order, and the other; the lower and higher y: kept, as every test of a
+        /// pair reads them.
+        let left: Point
+        let right: Point
+        let low: Double
+        let high: Double
+
+        init(index: Int, a: Point, b: Point) {
+            self.index = index
+            self.a = a
+            self.b = b
+            (left, right) = (a.x, a.y) <= (b.x, b.y) ? (a, b) : (b, a)
+            // A NaN end lies on nothing and crosses nothing: the other end's y alone stands for the edge.
+            if a.y.isNaN || b.y.isNaN {
+                (low, high) = a.y.isNaN ? (b.y, b.y) : (a.y, a.y)
+            } else {
+                (low, high) = a.y < b.y ? (a.y, b.y) : (b.y, a.y)
+            }
+        }
 
         /// The edge's height where the sweep line stands (its lower end for an upright edge).
         func y(at x: Double) -> Double {
-            let (l, r) = (left, right)
-            guard r.x != l.x else { return min(l.y, r.y) }
-            return l.y + (r.y - l.y) * (x - l.x) / (r.x - l.x)
+            guard right.x != left.x else { return min(left.y, right.y) }
+            return left.y + (right.y - left.y) * (x - left.x) / (right.x - left.x)
         }
 
         var slope: Double {
-            let (l, r) = (left, right)
-            return r.x == l.x ? .infinity : (r.y - l.y) / (r.x - l.x)
+            right.x == left.x ? .infinity : (right.y - left.y) / (right.x - left.x)
         }
     }
 
@@ -115,8 +132,11 @@ public enum SelfIntersection {
 
     /// Where two edges meet, unless they are neighbours meeting only at their shared corner.
     static func crossing(_ first: Edge, _ second: Edge, count: Int) -> Point? {
-        let neighbours = (first.index + 1) % count == second.index || (second.index + 1) % count == first.index
         let (p1, p2, p3, p4) = (first.a, first.b, second.a, second.b)
+        // Apart along x or y: no crossing and no touch (most pairs of a contour). A NaN end lies on nothing
+        // and crosses nothing, so an edge with one is held apart by its other end alone.
+        if first.right.x < second.left.x || second.right.x < first.left.x { return nil }
+        if first.high < second.low || second.high < first.low { return nil }
         let d1 = cross(p3, p4, p1)
         let d2 = cross(p3, p4, p2)
         let d3 = cross(p1, p2, p3)
@@ -125,20 +145,21 @@ public enum SelfIntersection {
             let t = d1 / (d1 - d2)
             return Point(x: p1.x + (p2.x - p1.x) * t, y: p1.y + (p2.y - p1.y) * t)
         }
-        // Touching or collinear: a point of one edge lies on the other.
-        var touches: [Point] = []
-        if d1 == 0, onSegment(p1, p3, p4) { touches.append(p1) }
-        if d2 == 0, onSegment(p2, p3, p4) { touches.append(p2) }
-        if d3 == 0, onSegment(p3, p1, p2) { touches.append(p3) }
-        if d4 == 0, onSegment(p4, p1, p2) { touches.append(p4) }
-        guard !touches.isEmpty else { return nil }
-        if neighbours {
-            // Neighbours share one corner; they cross only when they also overlap (the contour doubles back).
-            let shared = first.b == second.a ? first.b : (second.b == first.a ? first.a : nil)
-            let collinear = d1 == 0 && d2 == 0
-            guard collinear, let shared else { return nil }
-            return touches.first { $0 != shared }
+        // Touching or collinear: a point of one edge lies on the other; the first of them, in this order.
+        let touch1 = d1 == 0 && onSegment(p1, p3, p4)
+        let touch2 = d2 == 0 && onSegment(p2, p3, p4)
+        let touch3 = d3 == 0 && onSegment(p3, p1, p2)
+        let touch4 = d4 == 0 && onSegment(p4, p1, p2)
+        guard touch1 || touch2 || touch3 || touch4 else { return nil }
+        let neighbours = (first.index + 1) % count == second.index || (second.index + 1) % count == first.index
+        guard neighbours else { return touch1 ? p1 : touch2 ? p2 : touch3 ? p3 : p4 }
+        // Neighbours share one corner; they cross only when they also overlap (the contour doubles back).
+        guard d1 == 0, d2 == 0, let shared = first.b == second.a ? first.b : (second.b == first.a ? first.a : nil) else {
+            return nil
         }
-        return touches.first
+        for (touches, point) in [(touch1, p1), (touch2, p2), (touch3, p3), (touch4, p4)] where touches && point != shared {
+            return point
+        }
+        return nil
     }
 }
