@@ -62,11 +62,11 @@ public final class MediaIndex: @unchecked Sendable {
     }
 
     /// The files, in path order once complete.
-    public var files: [MediaFile] { locked { storage } }
+    public var files: [MediaFile] { lock.withLock { storage } }
 
     /// Adds a file to a growing index (a path it holds already is not added twice).
     func add(_ file: MediaFile) {
-        locked {
+        lock.withLock {
             guard growing, byBytes[Array(file.path.utf8)] == nil else { return }
             insert(file)
         }
@@ -75,7 +75,7 @@ public final class MediaIndex: @unchecked Sendable {
     /// Ends growth: the files are put in path order, as a listing gives them. Returns whether every name
     /// resolved while it grew resolves the same against the complete index.
     func seal() -> Bool {
-        locked {
+        lock.withLock {
             guard growing else { return true }
             growing = false
             var stable = !settledEarly
@@ -108,12 +108,6 @@ public final class MediaIndex: @unchecked Sendable {
         patterns.contains { fnmatch($0, path, 0) == 0 }
     }
 
-    private func locked<T>(_ body: () -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body()
-    }
-
     /// `images/a/b.jpg` → `images/a/b`; a dot in a folder name is not an extension. (CVAT's importer
     /// names a frame by this: the name without its extension.)
     public static func stem(_ path: String) -> String {
@@ -139,7 +133,7 @@ public final class MediaIndex: @unchecked Sendable {
 
     /// Resolves an XML name and marks the file(s) it resolves to as named.
     public func resolve(name: String, subset: String?, level: ExportLevel?) -> MediaResolution {
-        locked { resolveUnlocked(Self.expectedPath(name: name, subset: subset, level: level)) }
+        lock.withLock { resolveUnlocked(Self.expectedPath(name: name, subset: subset, level: level)) }
     }
 
     private func resolveUnlocked(_ expected: String) -> MediaResolution {
@@ -178,7 +172,7 @@ public final class MediaIndex: @unchecked Sendable {
 
     /// Files no XML name claimed, in path order.
     public var unnamed: [MediaFile] {
-        locked { storage.indices.filter { !named[$0] }.map { storage[$0] } }
+        lock.withLock { storage.indices.filter { !named[$0] }.map { storage[$0] } }
     }
 }
 

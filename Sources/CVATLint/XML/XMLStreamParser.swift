@@ -217,7 +217,7 @@ public final class XMLStreamParser {
         let namespace = String(cString: uri)
         let hint = namespace == "http://www.w3.org/2001/XInclude" ? " (an XInclude: never processed, nothing is included)" : ""
         report(.schema, message: "element <\(name)> in namespace \(namespace)\(hint): CVAT never writes namespaced elements and importers ignore it",
-               at: startTagLocation(), fatal: false)
+               at: startTag().location, fatal: false)
     }
 
     private func handleEnd(_ localname: UnsafePointer<xmlChar>) {
@@ -305,8 +305,8 @@ public final class XMLStreamParser {
         return Int64(input.pointee.consumed) + Int64(cur - base)
     }
 
-    /// The start tag being reported, as document offsets from its `<` to just past its `>` (or `/>`).
-    /// Where the start tag being reported stands in the document, given where its `<` is in libxml2's buffer.
+    /// The start tag being reported, as document offsets from its `<` (at `open` in libxml2's buffer) to
+    /// just past its `>` (or `/>`).
     private func currentStartTagSpan(open: Int) -> (start: Int64, end: Int64) {
         guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else { return (0, 0) }
         let consumed = Int64(input.pointee.consumed)
@@ -315,11 +315,9 @@ public final class XMLStreamParser {
         return (consumed + Int64(max(open, 0)), consumed + Int64(cur - base) + closing)
     }
 
-    /// Where the start tag being reported began: libxml2 stands at its end (before `>` or `/>`),
-    /// so walk back to its `<` (a raw `<` cannot occur inside an attribute value).
-    private func startTagLocation() -> SourceLocation { startTag().location }
-
-    /// The start tag's place, and where its `<` is in libxml2's buffer (-1: not found), found once.
+    /// Where the start tag being reported began, and where its `<` is in libxml2's buffer (-1: not found):
+    /// libxml2 stands at the tag's end (before `>` or `/>`), so walk back to its `<` (a raw `<` cannot occur
+    /// inside an attribute value). Found once per tag, for its place and its offsets alike.
     private func startTag() -> (location: SourceLocation, open: Int) {
         guard let input = context?.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur else {
             return (currentLocation(), -1)

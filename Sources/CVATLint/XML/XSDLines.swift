@@ -41,11 +41,6 @@ public enum XSDLines {
         return types
     }
 
-    /// The value of the XML attribute `attribute` on a line (` name="…"`), undecoded.
-    public static func value(of attribute: String, in line: some StringProtocol) -> String? {
-        Line(String(line)).value(of: attribute)
-    }
-
     /// One line's bytes, searched byte by byte: Foundation's string search cost the pattern shortcut
     /// milliseconds at the start of every run.
     struct Line {
