@@ -12,7 +12,8 @@
 #
 # Each cell is the median of `--runs` paired runs (the two commands of a row run alternately, the file read
 # once before each so that both start from a warm page cache). --media-mb N adds a row for media content
-# hashing (media-duplicate). Files are generated once (Benchmarks/generate.py, seed 1) and kept in DIR.
+# hashing (media-duplicate). cvat-lint is built as the wheel builds it (--static-swift-stdlib). Files are
+# generated once (Benchmarks/generate.py, seed 1) and kept in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +40,9 @@ if ! command -v xmllint >/dev/null; then
     echo "bench: installing libxml2-utils (xmllint)" >&2
     apt-get install -y -qq libxml2-utils >/dev/null
 fi
-swift build -c release >&2
+# The binary as the wheel ships it (python/build-wheel.sh): the Swift runtime linked in, whose calls
+# (retain, release, exclusivity checks) then go direct rather than through the dynamic linker's table.
+swift build -c release --static-swift-stdlib --product cvat-lint >&2
 bin=.build/release/cvat-lint
 mkdir -p "$dir"
 "$bin" schema > "$dir/cvat.xsd"

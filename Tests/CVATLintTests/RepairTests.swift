@@ -72,6 +72,19 @@ struct RepairTests {
         }
     }
 
+    @Test("A chain of crossings splits into its diamonds, short (points found by a scan) or long (by an index)",
+          arguments: [3, 40])
+    func splitChain(crossings: Int) {
+        // Out along a zigzag and back along its mirror image: the two cross in the middle of every step,
+        // leaving a triangle of 25 at each end and a diamond of 50 between neighbouring crossings.
+        let out = (0...crossings).map { Point(x: Double(10 * $0), y: $0.isMultiple(of: 2) ? 0 : 10) }
+        let back = (0...crossings).reversed().map { Point(x: Double(10 * $0), y: $0.isMultiple(of: 2) ? 10 : 0) }
+        let split = PolygonRepair.pieces(of: out + back, minimumArea: 0)
+        #expect(split.pieces.count == crossings + 1)
+        #expect(abs(split.pieces.map { abs(PolygonRepair.area($0)) }.reduce(0, +) - 50 * Double(crossings)) < 1e-9)
+        #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil })
+    }
+
     @Test("An image resized after annotation has its coordinates scaled to its file and its size set")
     func rescaled() throws {
         let (result, xml) = try Self.apply(Paths.fixture("repair-media-resized"), options: ApplyOptions(allowLoss: true))

@@ -201,7 +201,7 @@ struct ApplyProgram {
             labels.append(label.name)
         }
         for label in labels {
-            let outputs = Set((survey.kindsByLabel[label] ?? []).compactMap { outputKind(label: label, kind: $0) })
+            let outputs = Set(survey.kinds(of: label).compactMap { outputKind(label: label, kind: $0) })
             let kept = outputs.filter { target.shape($0, level: level).isKept }
             let split = kept.count > 1 && target.labelsBindOneShape
             for kind in outputs.sorted() {

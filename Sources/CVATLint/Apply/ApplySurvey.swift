@@ -8,14 +8,21 @@ final class ApplySurvey: AnnotationVisitor {
         var hasKeyframe = false
     }
 
+    /// What one label (or skeleton element, keyed `skeleton\0element`) is used with, in first-use order.
+    private struct LabelUse {
+        var kinds: [ShapeKind] = []
+        var attributes: [String] = []
+        var elements: [String] = []
+        /// Where each element's own use is kept, once one carries attributes.
+        var elementSlots: [Int?] = []
+    }
+
     private(set) var meta: ExportMeta?
-    /// Kinds each label is drawn with, in first-use order of the labels.
-    private(set) var kindsByLabel: [String: Set<ShapeKind>] = [:]
+    /// Labels in first-use order, and where each one's use is kept: one lookup per shape, as every shape
+    /// of the input passes here (a dictionary per kind, attribute and element cost a hash each).
     private(set) var labelOrder: [String] = []
-    /// Attribute names used per label (for labels `<meta>` does not declare).
-    private(set) var attributesByLabel: [String: [String]] = [:]
-    /// Skeleton element labels used per skeleton label, in first-use order.
-    private(set) var elementsBySkeleton: [String: [String]] = [:]
+    private var slots: [String: Int] = [:]
+    private var uses: [LabelUse] = []
     /// Every track by its order in the file: the lines it spans, whether it has a keyframe.
     private(set) var tracks: [TrackSpan] = []
     private(set) var largestImageID = -1
@@ -45,19 +52,54 @@ final class ApplySurvey: AnnotationVisitor {
     }
 
     private func note(_ shape: Shape, label: String) {
-        if kindsByLabel[label] == nil { labelOrder.append(label) }
-        kindsByLabel[label, default: []].insert(shape.kind)
-        for value in shape.attributes where !(attributesByLabel[label]?.contains(value.name) ?? false) {
-            attributesByLabel[label, default: []].append(value.name)
+        let slot = self.slot(of: label, drawn: true)
+        if !uses[slot].kinds.contains(shape.kind) { uses[slot].kinds.append(shape.kind) }
+        for value in shape.attributes where !uses[slot].attributes.contains(value.name) {
+            uses[slot].attributes.append(value.name)
         }
         for element in shape.elements {
-            if !(elementsBySkeleton[label]?.contains(element.label) ?? false) {
-                elementsBySkeleton[label, default: []].append(element.label)
+            let position: Int
+            if let known = uses[slot].elements.firstIndex(of: element.label) {
+                position = known
+            } else {
+                position = uses[slot].elements.count
+                uses[slot].elements.append(element.label)
+                uses[slot].elementSlots.append(nil)
             }
-            let key = "\(label)\u{0}\(element.label)"
-            for value in element.attributes where !(attributesByLabel[key]?.contains(value.name) ?? false) {
-                attributesByLabel[key, default: []].append(value.name)
+            guard !element.attributes.isEmpty else { continue }
+            let elementSlot = uses[slot].elementSlots[position] ?? self.slot(of: "\(label)\u{0}\(element.label)", drawn: false)
+            uses[slot].elementSlots[position] = elementSlot
+            for value in element.attributes where !uses[elementSlot].attributes.contains(value.name) {
+                uses[elementSlot].attributes.append(value.name)
             }
         }
+    }
+
+    /// Where `key`'s use is kept, made on first use (a label drawn on a shape joins `labelOrder`).
+    private func slot(of key: String, drawn: Bool) -> Int {
+        if let slot = slots[key] { return slot }
+        slots[key] = uses.count
+        uses.append(LabelUse())
+        if drawn { labelOrder.append(key) }
+        return uses.count - 1
+    }
+
+    /// The kinds `label` is drawn with (none for a label no shape uses).
+    func kinds(of label: String) -> Set<ShapeKind> {
+        slots[label].map { Set(uses[$0].kinds) } ?? []
+    }
+
+    /// The attribute names used on `label` (for labels `<meta>` does not declare), or on a skeleton's
+    /// element keyed `skeleton\0element`, in first-use order.
+    func attributes(of key: String) -> [String] {
+        slots[key].map { uses[$0].attributes } ?? []
+    }
+
+    /// Skeleton element labels used per skeleton label, in first-use order.
+    var elementsBySkeleton: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: labelOrder.compactMap { label in
+            let elements = uses[slots[label] ?? 0].elements
+            return elements.isEmpty ? nil : (label, elements)
+        })
     }
 }

@@ -67,7 +67,7 @@ struct MetaRewrite {
                 if itemName != name { set(&copy, "name", itemName) }
                 // A label split or converted by apply, whose type names one kind, takes the kind it is now
                 // drawn as (a type that disagrees with the input is the input's own, and stays).
-                let drawn = survey.kindsByLabel[name] ?? []
+                let drawn = survey.kinds(of: name)
                 if kinds.count == 1, let kind = kinds.first, itemName != name || !drawn.contains(kind),
                    let type = copy.value("type"), type != "any", ShapeKind(labelType: type) != kind {
                     set(&copy, "type", Self.labelType(kind))
@@ -79,13 +79,13 @@ struct MetaRewrite {
         for label in survey.labelOrder where !declared.contains(label) {
             for (itemName, kinds) in Self.grouped(program.itemNames(of: label)) {
                 labels.append(newLabel(itemName, type: kinds.count == 1 ? Self.labelType(kinds[0]) : "any", parent: nil,
-                                       attributes: survey.attributesByLabel[label] ?? [], dropped: program.droppedAttributes[label]))
+                                       attributes: survey.attributes(of: label), dropped: program.droppedAttributes[label]))
             }
         }
         for (skeleton, elements) in survey.elementsBySkeleton.sorted(by: { $0.key < $1.key }) {
             for element in elements where !declaredElements.contains("\(skeleton)\u{0}\(element)") {
                 labels.append(newLabel(element, type: "points", parent: program.itemName(label: skeleton, kind: .skeleton),
-                                       attributes: survey.attributesByLabel["\(skeleton)\u{0}\(element)"] ?? [],
+                                       attributes: survey.attributes(of: "\(skeleton)\u{0}\(element)"),
                                        dropped: program.droppedAttributes[element]))
             }
         }

@@ -97,7 +97,12 @@ public struct MaskTracer {
 
     public func polygons() -> [[Vertex]] {
         var result: [[Vertex]] = []
-        for piece in pieces(of: bits.indices.filter { bits[$0] }) { trace(piece, into: &result) }
+        // The mask is its own bitmap: its pieces come out as `pieces(of:)` finds them within a bounding box.
+        var map = bits
+        let pieces = bits.count == width * height
+            ? Self.floodPieces(&map, columns: width, rows: height, offset: (0, 0), width: width)
+            : self.pieces(of: bits.indices.filter { bits[$0] })
+        for piece in pieces { trace(piece, into: &result) }
         return result
     }
 
@@ -164,15 +169,21 @@ public struct MaskTracer {
         guard !pixels.isEmpty else { return [] }
         let box = Box(pixels, width: width)
         var map = box.bitmap(pixels, width: width)
-        let (columns, rows) = (box.columns, box.rows)
+        return Self.floodPieces(&map, columns: box.columns, rows: box.rows, offset: (box.minX, box.minY), width: width)
+    }
+
+    /// The 4-connected pieces of the pixels set in `map` (`columns` × `rows`, row-major, cleared as it is
+    /// read), in row order of their first pixel, as indices into the mask (`map` placed at `offset`).
+    private static func floodPieces(_ map: inout [Bool], columns: Int, rows: Int, offset: (x: Int, y: Int), width: Int) -> [[Int]] {
         var result: [[Int]] = []
+        var stack: [Int] = []
         for start in map.indices where map[start] {
             var piece: [Int] = []
-            var stack = [start]
+            stack.append(start)
             map[start] = false
             while let index = stack.popLast() {
                 let (x, y) = (index % columns, index / columns)
-                piece.append((y + box.minY) * width + (x + box.minX))
+                piece.append((y + offset.y) * width + (x + offset.x))
                 if x > 0, map[index - 1] { map[index - 1] = false; stack.append(index - 1) }
                 if x + 1 < columns, map[index + 1] { map[index + 1] = false; stack.append(index + 1) }
                 if y > 0, map[index - columns] { map[index - columns] = false; stack.append(index - columns) }
@@ -214,29 +225,29 @@ public struct MaskTracer {
         guard let start = next.firstIndex(where: { $0 >= 0 }) else { return .cut([box.minX + 1]) }
         // The first edge in row order lies on the outer boundary; every other loop is a hole. A walked
         // edge is marked -2 in `next`.
-        var loops: [[Int]] = []
-        var walked = 0
-        func walk(from first: Int) {
-            guard next[first] >= 0 else { return }
-            var loop: [Int] = []
-            var cursor = first
-            while next[cursor] >= 0 {
-                let following = Int(next[cursor])
-                next[cursor] = -2
-                loop.append(cursor)
-                cursor = following
+        var loop: [Int] = []
+        loop.reserveCapacity(edges)
+        var cursor = start
+        while next[cursor] >= 0 {
+            let following = Int(next[cursor])
+            next[cursor] = -2
+            loop.append(cursor)
+            cursor = following
+        }
+        guard pinches.isEmpty, loop.count == edges else {
+            // Each hole opens at its leftmost column: the other loops are walked for that alone.
+            var holes: [Int] = []
+            for first in next.indices where next[first] >= 0 {
+                var leftmost = Int.max
+                var cursor = first
+                while next[cursor] >= 0 {
+                    let following = Int(next[cursor])
+                    next[cursor] = -2
+                    leftmost = min(leftmost, cursor % stride)
+                    cursor = following
+                }
+                holes.append(leftmost + box.minX)
             }
-            walked += loop.count
-            loops.append(loop)
-        }
-        walk(from: start)
-        // The other loops, if any edge is left (most pieces have one loop and need no second scan).
-        if walked < edges {
-            for first in next.indices where next[first] >= 0 { walk(from: first) }
-        }
-        let loop = loops[0]
-        guard pinches.isEmpty, loops.count == 1, loop.count == edges else {
-            let holes = loops.dropFirst().map { loop in (loop.map { $0 % stride }.min() ?? 0) + box.minX }
             return .cut(pinches.map { $0 + box.minX } + holes)
         }
         // Corners where the boundary turns: a corner between two steps along one row or column is none.

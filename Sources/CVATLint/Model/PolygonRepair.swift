@@ -13,16 +13,21 @@ public enum PolygonRepair {
         let noded = node(deduplicated(ring))
         var loops: [[Point]] = []
         var path: [Point] = []
+        // Where each point of the path stands: looked up by a scan on the short rings of most polygons,
+        // where hashing a point costs more than comparing a few; by an index on long ones.
+        let indexed = noded.count > 64
         var positions: [Point: Int] = [:]
         for point in noded {
-            if let start = positions[point] {
+            if let start = indexed ? positions[point] : path.firstIndex(of: point) {
                 // The path came back to a node: the stretch since is a loop of its own.
                 let loop = Array(path[start...])
-                for dropped in path[(start + 1)...] { positions[dropped] = nil }
+                if indexed {
+                    for dropped in path[(start + 1)...] { positions[dropped] = nil }
+                }
                 path.removeSubrange((start + 1)...)
                 loops.append(loop)
             } else {
-                positions[point] = path.count
+                if indexed { positions[point] = path.count }
                 path.append(point)
             }
         }
