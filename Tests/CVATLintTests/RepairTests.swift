@@ -85,6 +85,35 @@ struct RepairTests {
         #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil })
     }
 
+    @Test("Labels and skeleton elements <meta> lacks are declared with the attributes their shapes carry")
+    func undeclaredCarryAttributes() throws {
+        var xml = try String(contentsOfFile: Paths.fixture("rule-label-undeclared") + "/annotations.xml", encoding: .utf8)
+        xml = xml.replacingOccurrences(of: "points=\"1.00,40.00;30.00,41.00\" z_order=\"0\">\n    </polyline>",
+                                       with: "points=\"1.00,40.00;30.00,41.00\" z_order=\"0\">\n      <attribute name=\"note\">crossing</attribute>\n    </polyline>")
+        xml = xml.replacingOccurrences(of: "points=\"25.00,30.00\">\n      </points>\n    </skeleton>", with: """
+            points="25.00,30.00">
+                  </points>
+                  <points label="foot" source="manual" outside="0" occluded="0" points="22.00,35.00">
+                    <attribute name="side">left</attribute>
+                  </points>
+                </skeleton>
+            """)
+        #expect(xml.contains("crossing") && xml.contains("\"foot\""))
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try xml.write(to: directory.appendingPathComponent("annotations.xml"), atomically: true, encoding: .utf8)
+        let (result, written) = try Self.apply(directory.appendingPathComponent("annotations.xml").path,
+                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        #expect(result.outputReport?.summary.errors == 0)
+        let labels = try #require(written.range(of: "</labels>")).lowerBound
+        let meta = String(written[..<labels])
+        let pedestrian = try #require(meta.range(of: "<name>pedestrian</name>"))
+        #expect(meta[pedestrian.upperBound...].prefix(400).contains("<name>note</name>"))
+        let foot = try #require(meta.range(of: "<name>foot</name>"))
+        #expect(meta[foot.upperBound...].prefix(400).contains("<name>side</name>"))
+        #expect(meta[foot.upperBound...].prefix(600).contains("<parent>pose</parent>"))
+    }
+
     @Test("An image resized after annotation has its coordinates scaled to its file and its size set")
     func rescaled() throws {
         let (result, xml) = try Self.apply(Paths.fixture("repair-media-resized"), options: ApplyOptions(allowLoss: true))

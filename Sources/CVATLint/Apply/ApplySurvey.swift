@@ -98,8 +98,8 @@ final class ApplySurvey: AnnotationVisitor {
     /// Skeleton element labels used per skeleton label, in first-use order.
     var elementsBySkeleton: [String: [String]] {
         Dictionary(uniqueKeysWithValues: labelOrder.compactMap { label in
-            let elements = uses[slots[label] ?? 0].elements
-            return elements.isEmpty ? nil : (label, elements)
+            guard let slot = slots[label], !uses[slot].elements.isEmpty else { return nil }
+            return (label, uses[slot].elements)
         })
     }
 }

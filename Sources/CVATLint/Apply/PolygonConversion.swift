@@ -97,11 +97,14 @@ public struct MaskTracer {
 
     public func polygons() -> [[Vertex]] {
         var result: [[Vertex]] = []
-        // The mask is its own bitmap: its pieces come out as `pieces(of:)` finds them within a bounding box.
-        var map = bits
-        let pieces = bits.count == width * height
-            ? Self.floodPieces(&map, columns: width, rows: height, offset: (0, 0), width: width)
-            : self.pieces(of: bits.indices.filter { bits[$0] })
+        let pieces: [[Int]]
+        if bits.count == width * height {
+            // The mask is its own bitmap: its pieces come out as `pieces(of:)` finds them within a bounding box.
+            var map = bits
+            pieces = Self.floodPieces(&map, columns: width, rows: height, offset: (0, 0), width: width)
+        } else {
+            pieces = self.pieces(of: bits.indices.filter { bits[$0] })
+        }
         for piece in pieces { trace(piece, into: &result) }
         return result
     }
@@ -225,27 +228,24 @@ public struct MaskTracer {
         guard let start = next.firstIndex(where: { $0 >= 0 }) else { return .cut([box.minX + 1]) }
         // The first edge in row order lies on the outer boundary; every other loop is a hole. A walked
         // edge is marked -2 in `next`.
+        func walk(from first: Int, _ visit: (Int) -> Void) {
+            var cursor = first
+            while next[cursor] >= 0 {
+                let following = Int(next[cursor])
+                next[cursor] = -2
+                visit(cursor)
+                cursor = following
+            }
+        }
         var loop: [Int] = []
         loop.reserveCapacity(edges)
-        var cursor = start
-        while next[cursor] >= 0 {
-            let following = Int(next[cursor])
-            next[cursor] = -2
-            loop.append(cursor)
-            cursor = following
-        }
+        walk(from: start) { loop.append($0) }
         guard pinches.isEmpty, loop.count == edges else {
             // Each hole opens at its leftmost column: the other loops are walked for that alone.
             var holes: [Int] = []
             for first in next.indices where next[first] >= 0 {
                 var leftmost = Int.max
-                var cursor = first
-                while next[cursor] >= 0 {
-                    let following = Int(next[cursor])
-                    next[cursor] = -2
-                    leftmost = min(leftmost, cursor % stride)
-                    cursor = following
-                }
+                walk(from: first) { leftmost = min(leftmost, $0 % stride) }
                 holes.append(leftmost + box.minX)
             }
             return .cut(pinches.map { $0 + box.minX } + holes)
