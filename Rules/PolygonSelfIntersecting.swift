@@ -38,7 +38,7 @@ final class PolygonSelfIntersecting: ShapeRule {
 
     func finish() {
         for (label, entry) in crossings.all {
-            context.report("label '\(label)': \(counted(entry.count, "polygon")) \(entry.count == 1 ? "crosses" : "cross") itself; "
+            context.report("label '\(label)': \(counted(entry.count, "polygon")) \(entry.count == 1 ? "crosses itself" : "cross themselves"); "
                            + "the first at \(entry.example ?? "?")", at: entry.first, issueType: "polygon_self_intersecting",
                            action: .repairPolygon(label: label), count: entry.count) { $0.label = label }
         }

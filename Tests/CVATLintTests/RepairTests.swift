@@ -85,6 +85,44 @@ struct RepairTests {
         #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil })
     }
 
+    @Test("A repair into one piece writes that piece: a small loop left out as a sliver, a spike folded away",
+          arguments: [false, true])
+    func polygonRepairedIntoOnePiece(dropInvalid: Bool) throws {
+        let path = Paths.fixture("repair-polygon-one-piece/annotations.xml")
+        let (result, xml) = try Self.apply(path, options: ApplyOptions(allowLoss: true, dropInvalid: dropInvalid))
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        // The loop's corner and the spike's tip are gone; the crossing point is a corner now.
+        #expect(!xml.contains("11.60,21.50") && !xml.contains("20.00,25.00") && xml.contains("10.00,30.00;11.70,21.50;12.20,21.50"))
+        #expect(xml.contains(#"points="10.00,10.00;30.00,10.00;30.00,30.00;20.00,30.00;10.00,30.00""#))
+        let row = try #require(result.manifest.conservation.first { $0.label == "spot" })
+        #expect(row.repaired == ["repairPolygon": 2] && row.written == 2 && row.leftOut.isEmpty)
+        let repair = try #require(result.manifest.executed.first { $0.action == .repairPolygon(label: "spot") })
+        #expect(repair.touched.map(\.count) == [2])
+    }
+
+    @Test("A polygon no split makes simple stays as it is, or is left out under --drop-invalid", arguments: [false, true])
+    func polygonUnrepairable(dropInvalid: Bool) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The second polygon made a line folded on itself: every piece of it has no area.
+        let fixture = try String(contentsOfFile: Paths.fixture("repair-polygon-one-piece/annotations.xml"), encoding: .utf8)
+        let folded = #"points="10.00,10.00;20.00,10.00;15.00,10.00;25.00,10.00""#
+        let xml = fixture.replacingOccurrences(of: #"points="10.00,10.00;30.00,10.00;30.00,30.00;20.00,30.00;20.00,25.00;20.00,30.00;10.00,30.00""#,
+                                               with: folded)
+        let path = directory.appendingPathComponent("annotations.xml")
+        try xml.write(to: path, atomically: true, encoding: .utf8)
+        let (result, output) = try Self.apply(path.path, options: ApplyOptions(allowLoss: true, dropInvalid: dropInvalid))
+        let row = try #require(result.manifest.conservation.first { $0.label == "spot" })
+        #expect(row.repaired == ["repairPolygon": 1])
+        if dropInvalid {
+            #expect(result.outputReport?.summary.errors == 0 && !output.contains(folded))
+            #expect(row.leftOut.count == 1 && row.leftOut.keys.allSatisfy { $0.contains("polygon_self_intersecting") } && row.written == 1)
+        } else {
+            #expect(output.contains(folded) && row.leftOut.isEmpty && row.written == 2)
+            #expect(result.outputReport?.findings.contains { $0.issueType == "polygon_self_intersecting" } == true)
+        }
+    }
+
     @Test("Labels and skeleton elements <meta> lacks are declared with the attributes their shapes carry")
     func undeclaredCarryAttributes() throws {
         var xml = try String(contentsOfFile: Paths.fixture("rule-label-undeclared") + "/annotations.xml", encoding: .utf8)

@@ -355,7 +355,8 @@ extension ImportAction {
     var label: String? {
         switch self {
         case let .splitLabel(label, _, _), let .convertShape(label, _, _), let .convertAttribute(label, _, _, _),
-             let .dropAttribute(label, _), let .dropAnnotation(label, _), let .splitPoints(label, _):
+             let .dropAttribute(label, _), let .dropAnnotation(label, _), let .splitPoints(label, _),
+             let .repairPolygon(label), let .clipToImage(label):
             label
         case let .dropField(label, _): label
         default: nil

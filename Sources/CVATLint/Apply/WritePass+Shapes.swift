@@ -95,13 +95,21 @@ extension WritePass {
                 if clipped, !steps.contains("clipToImage") { steps.append("clipToImage") }
             }
         }
-        if splits, kind == .polygon, shape.kind == .polygon, let points = shape.points,
-           let split = RepairPolygon.polygonPieces(points, label: label, program: program) {
-            texts = split.pieces.map { piece in
-                ShapeText(kind: kind.rawValue, attributes: texts[0].attributes, values: values, elements: texts[0].elements, points: piece)
+        if splits, kind == .polygon, shape.kind == .polygon, let points = shape.points {
+            switch RepairPolygon.repair(points, label: label, program: program) {
+            case let .split(pieces, pieceSlivers):
+                texts = pieces.map { piece in
+                    ShapeText(kind: kind.rawValue, attributes: texts[0].attributes, values: values, elements: texts[0].elements, points: piece)
+                }
+                slivers += pieceSlivers
+                steps.append("repairPolygon")
+            case .unrepairable where invalid != nil:
+                // The repair marked no polygon for `--drop-invalid` (it mends the issue type): what it
+                // cannot mend is left out here.
+                return .drop(step: "drop-invalid:polygon_self_intersecting")
+            case .unrepairable, .untouched:
+                break
             }
-            slivers += split.slivers
-            steps.append("repairPolygon")
         }
         if splits, kind == .points, program.pointSplits.contains(label), let points = shape.points, points.count > 1 {
             texts = points.map { point in
@@ -112,9 +120,10 @@ extension WritePass {
         if steps.isEmpty, !forceWrite { return .keep(steps: noted) }
         steps += noted
         // Fields left off and the label renamed, nothing else, on attributes as read (no step came in: a
-        // track frame's keyframe fix is one, and a video frame is written anew): an edit of the start tag.
+        // track frame's keyframe fix is one, and a video frame is written anew; nor points made anew, as a
+        // repair into one piece makes): an edit of the start tag.
         var tagEdit: StartTagEdit?
-        if kind == shape.kind, texts.count == 1, elements.isEmpty, initial.isEmpty, repairSteps.isEmpty, !forceWrite,
+        if kind == shape.kind, texts.count == 1, texts[0].points == nil, elements.isEmpty, initial.isEmpty, repairSteps.isEmpty, !forceWrite,
            !steps.contains("dropAttribute"), input.count == shape.xmlAttributes.count {
             var edit = StartTagEdit(removing: input.filter { droppedFields.contains($0.role.field) }.map(\.name))
             if labelled, name != label { edit.label = name }
