@@ -331,6 +331,9 @@ struct ApplyTests {
             #expect(SelfIntersection.firstCrossing(of: points) == nil, "simple: \(polygon)")
         }
         #expect(polygons.count >= 4, "the ring is cut open; the lone pixel and the diagonal pair are pieces of their own")
+        // Bits that are not width × height (the public init allows it) take the path through the set pixels'
+        // bounding box: the last unset bit missing traces the same.
+        #expect(MaskTracer(width: 10, height: 4, bits: Array(bits.dropLast())).polygons() == polygons)
     }
 
     @Test("An ellipse's polygon stays within the stated tolerance")
