@@ -22,6 +22,23 @@ struct RepairTests {
         return (result, xml)
     }
 
+    /// `apply` on an annotations.xml made in the test (a fixture with an edit).
+    static func apply(xml: String, options: ApplyOptions) throws -> (ApplyResult, String) {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("annotations.xml")
+        try xml.write(to: path, atomically: true, encoding: .utf8)
+        return try apply(path.path, options: options)
+    }
+
+    /// The one-piece fixture with its second polygon (the spike) given another label or other points.
+    static func onePieceFixture(secondLabel label: String = "spot", secondPoints points: String? = nil) throws -> String {
+        let fixture = try String(contentsOfFile: Paths.fixture("repair-polygon-one-piece/annotations.xml"), encoding: .utf8)
+        let spike = "10.00,10.00;30.00,10.00;30.00,30.00;20.00,30.00;20.00,25.00;20.00,30.00;10.00,30.00"
+        return fixture.replacingOccurrences(of: #"label="spot" source="manual" occluded="0" points="\#(spike)""#,
+                                            with: #"label="\#(label)" source="manual" occluded="0" points="\#(points ?? spike)""#)
+    }
+
     @Test("A value outside its list is declared in <meta>, losslessly, not dropped")
     func valueDeclared() throws {
         let path = Paths.fixture("repair-value-outside-list/annotations.xml")
@@ -102,16 +119,10 @@ struct RepairTests {
 
     @Test("A polygon no split makes simple stays as it is, or is left out under --drop-invalid", arguments: [false, true])
     func polygonUnrepairable(dropInvalid: Bool) throws {
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         // The second polygon made a line folded on itself: every piece of it has no area.
-        let fixture = try String(contentsOfFile: Paths.fixture("repair-polygon-one-piece/annotations.xml"), encoding: .utf8)
-        let folded = #"points="10.00,10.00;20.00,10.00;15.00,10.00;25.00,10.00""#
-        let xml = fixture.replacingOccurrences(of: #"points="10.00,10.00;30.00,10.00;30.00,30.00;20.00,30.00;20.00,25.00;20.00,30.00;10.00,30.00""#,
-                                               with: folded)
-        let path = directory.appendingPathComponent("annotations.xml")
-        try xml.write(to: path, atomically: true, encoding: .utf8)
-        let (result, output) = try Self.apply(path.path, options: ApplyOptions(allowLoss: true, dropInvalid: dropInvalid))
+        let folded = "10.00,10.00;20.00,10.00;15.00,10.00;25.00,10.00"
+        let xml = try Self.onePieceFixture(secondPoints: folded)
+        let (result, output) = try Self.apply(xml: xml, options: ApplyOptions(allowLoss: true, dropInvalid: dropInvalid))
         let row = try #require(result.manifest.conservation.first { $0.label == "spot" })
         #expect(row.repaired == ["repairPolygon": 1])
         if dropInvalid {
@@ -120,6 +131,17 @@ struct RepairTests {
         } else {
             #expect(output.contains(folded) && row.leftOut.isEmpty && row.written == 2)
             #expect(result.outputReport?.findings.contains { $0.issueType == "polygon_self_intersecting" } == true)
+        }
+    }
+
+    @Test("Each label's repair counts that label's polygons in the manifest, not every label's")
+    func repairCountedPerLabel() throws {
+        let xml = try Self.onePieceFixture(secondLabel: "stain")
+        let (result, _) = try Self.apply(xml: xml, options: ApplyOptions(allowLoss: true))
+        #expect(result.outputReport?.summary.errors == 0)
+        for label in ["spot", "stain"] {
+            let repair = try #require(result.manifest.executed.first { $0.action == .repairPolygon(label: label) })
+            #expect(repair.touched.map(\.label) == [label] && repair.touched.map(\.count) == [1])
         }
     }
 
@@ -137,11 +159,7 @@ struct RepairTests {
                 </skeleton>
             """)
         #expect(xml.contains("crossing") && xml.contains("\"foot\""))
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try xml.write(to: directory.appendingPathComponent("annotations.xml"), atomically: true, encoding: .utf8)
-        let (result, written) = try Self.apply(directory.appendingPathComponent("annotations.xml").path,
-                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        let (result, written) = try Self.apply(xml: xml, options: ApplyOptions(allowLoss: true, dropInvalid: true))
         #expect(result.outputReport?.summary.errors == 0)
         let labels = try #require(written.range(of: "</labels>")).lowerBound
         let meta = String(written[..<labels])

@@ -130,11 +130,10 @@ struct XMLBytes: Equatable {
 
     /// A coordinate with two decimals: the text "%.2f" gives for the value rounded to cents (never "-0.00").
     mutating func appendNumber(_ value: Double) {
-        let cents = (value * 100).rounded()
         // Whole cents are written as digits, without Foundation's formatter (a quarter of apply's time
         // for Encord, which rewrites every shape). Far out, the formatter.
-        guard cents.isFinite, abs(cents) < 1e15 else {
-            let text = String(format: "%.2f", cents / 100)
+        guard let cents = Self.wholeCents(value) else {
+            let text = String(format: "%.2f", (value * 100).rounded() / 100)
             append(text == "-0.00" ? "0.00" : text)
             return
         }
@@ -145,6 +144,19 @@ struct XMLBytes: Equatable {
         bytes.append(UInt8(ascii: "."))
         bytes.append(UInt8(ascii: "0") + fraction / 10)
         bytes.append(UInt8(ascii: "0") + fraction % 10)
+    }
+
+    /// The value in whole cents, as `appendNumber` writes it; nil where it is not finite or too far out
+    /// for digits (the formatter writes it then).
+    static func wholeCents(_ value: Double) -> Double? {
+        let cents = (value * 100).rounded()
+        return cents.isFinite && abs(cents) < 1e15 ? cents : nil
+    }
+
+    /// The value a reader gets back from what `appendNumber` writes (cents over 100 is the double nearest
+    /// the two-decimal text).
+    static func written(_ value: Double) -> Double {
+        wholeCents(value).map { $0 / 100 } ?? value
     }
 
     /// `x0,y0;x1,y1;…` with two decimals.

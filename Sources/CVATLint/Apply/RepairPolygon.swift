@@ -2,7 +2,7 @@
 /// area (`PolygonRepair`), each written with the shape's label, attributes and group.
 enum RepairPolygon {
     /// What the repair makes of one polygon.
-    enum Outcome: Equatable {
+    enum Outcome {
         /// Simple already, or of a label the plan does not repair: written as it is.
         case untouched
         /// Simple pieces, as they are written (two decimals); `slivers` pieces under `min_area` left out.
@@ -53,16 +53,13 @@ enum RepairPolygon {
             }
             return .split(pieces: [largest], slivers: max(0, slivers - 1))
         }
-        return .split(pieces: done.sorted { abs(PolygonRepair.area($0)) > abs(PolygonRepair.area($1)) }, slivers: slivers)
+        // Largest first, each area once.
+        let largestFirst = done.map { (ring: $0, area: abs(PolygonRepair.area($0))) }.sorted { $0.area > $1.area }.map(\.ring)
+        return .split(pieces: largestFirst, slivers: slivers)
     }
 
-    /// A point as the writer writes it and a reader reads it back: each coordinate to whole cents
-    /// (`XMLBytes.appendNumber`; cents over 100 is the double nearest the two-decimal text).
+    /// A point as the writer writes it and a reader reads it back.
     static func asWritten(_ point: Point) -> Point {
-        func cents(_ value: Double) -> Double {
-            let rounded = (value * 100).rounded()
-            return rounded.isFinite && abs(rounded) < 1e15 ? rounded / 100 : value
-        }
-        return Point(x: cents(point.x), y: cents(point.y))
+        Point(x: XMLBytes.written(point.x), y: XMLBytes.written(point.y))
     }
 }
