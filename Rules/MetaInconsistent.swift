@@ -1,33 +1,48 @@
 import CVATLint
 import Foundation
 
-/// `<meta>` numbers that disagree with each other or with the images: size, start, stop and step.
+/// `<meta>` that disagrees with itself or the file: size, start, stop and step; tracks naming a task it does not list.
 final class MetaInconsistent: Rule {
     static let description = RuleDescription(
         id: "meta-inconsistent",
         defaultSeverity: .warning,
         category: .structure,
-        summary: "<meta> disagrees with itself or the file: stop_frame vs start, size and step; more images than frames",
+        summary: "<meta> disagrees with itself or the file: stop_frame vs start, size and step; more images than frames; a track's task not listed",
         rationale: """
             For a task, stop_frame = start_frame + (size − 1)·step, and image ids are frames of that grid. A \
             task or job export holds at most size images (deleted frames leave gaps, never extras). A file \
-            that breaks these was edited or merged by a script, and importers that trust <meta> misplace frames.
+            that breaks these was edited or merged by a script, and importers that trust <meta> misplace frames. \
+            A project export names each track's task (task_id), and CVAT's project import looks that task up \
+            among the tasks <meta> lists to size the track's frames.
             """,
-        issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch")],
+        issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch"),
+                     .init("track_task_undeclared")],
         triggering: [
             RuleExample("more images than the task has frames", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"], marked: true),
                 body: RuleExample.imageElement("") + RuleExample.imageElement("", name: "b.jpg")
                     .replacingOccurrences(of: "  <image id=\"0\"", with: "  ↓<image id=\"1\""))),
+            trackExample("a track naming a task <meta> does not list", taskID: 7, marked: true),
         ],
         nonTriggering: [
             RuleExample("one image for a one-frame task", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]), body: RuleExample.imageElement(""))),
+            trackExample("a track naming the task <meta> lists", taskID: 1),
         ])
+
+    /// A task (id 1) with one track of `car` that names task `taskID`.
+    private static func trackExample(_ note: String, taskID: Int, marked: Bool = false) -> RuleExample {
+        RuleExample(note, xml: RuleExample.document(
+            meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
+            body: "  \(marked ? "↓" : "")<track id=\"0\" label=\"car\" task_id=\"\(taskID)\">\n"
+                + "    <box frame=\"0\" keyframe=\"1\" outside=\"0\" xtl=\"1\" ytl=\"1\" xbr=\"5\" ybr=\"5\"/>\n  </track>\n"))
+    }
 
     private let context: RuleContext
     @exclusivity(unchecked) private var imageCount = 0
     private var offGrid = Occurrences<String>()
+    /// Tracks per task id that <meta> does not list.
+    private var undeclaredTasks = Occurrences<Int>()
 
     init(context: RuleContext) { self.context = context }
 
@@ -53,6 +68,14 @@ final class MetaInconsistent: Rule {
         offGrid.note("grid", at: image.location, example: String(id))
     }
 
+    func visitTrackStart(_ track: TrackRecord) {
+        // Task and project exports list their tasks; a job's <meta> lists none, so nothing can be looked up.
+        guard let id = track.taskID, context.facts.level == .task || context.facts.level == .project,
+              let tasks = context.facts.meta?.tasks, !tasks.isEmpty, !tasks.contains(where: { $0.id == id }) else { return }
+        undeclaredTasks.note(id, at: track.location, example: track.displayName)
+        context.noteInstance("track_task_undeclared", at: track.location)
+    }
+
     func finish() {
         let facts = context.facts
         if facts.level == .task || facts.level == .job, let task = facts.task(id: nil), let size = task.size, imageCount > size {
@@ -65,6 +88,12 @@ final class MetaInconsistent: Rule {
                            + "(start \(task?.startFrame ?? 0), step \(task?.frameStep ?? 1), size \(task?.size ?? 0))"
                            + (entry.count > 1 ? "; \(counted(entry.count, "image")) are off the grid" : ""),
                            at: entry.first, issueType: "image_id_off_grid")
+        }
+        let listed = (facts.meta?.tasks ?? []).compactMap(\.id).map(String.init).joined(separator: ", ")
+        for (task, entry) in undeclaredTasks.all {
+            context.report("\(entry.example ?? "a track") names task \(task), which <meta> does not list (it lists \(listed))"
+                           + (entry.count > 1 ? "; \(counted(entry.count, "track")) name it" : ""),
+                           at: entry.first, issueType: "track_task_undeclared", count: entry.count) { $0.taskID = task }
         }
     }
 }

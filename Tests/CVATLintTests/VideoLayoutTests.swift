@@ -109,6 +109,32 @@ struct VideoLayoutTests {
         #expect(!written.contains("<image"), "no image is written with a made-up size")
     }
 
+    @Test("A project track naming a task <meta> does not list: an error for CVAT, a refusal, and only that track left out")
+    func trackTaskUndeclared() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("project-video/annotations.xml")), encoding: .utf8)
+        // The fixture's one track, and a copy of it naming a task <meta> does not list.
+        let start = try #require(original.range(of: "  <track ")), end = try #require(original.range(of: "</track>\n"))
+        let track = String(original[start.lowerBound..<end.upperBound])
+        let stray = track.replacingOccurrences(of: #"id="0""#, with: #"id="1""#).replacingOccurrences(of: #"task_id="21""#, with: #"task_id="99""#)
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data(original.replacingCharacters(in: end.upperBound..<end.upperBound, with: stray).utf8).write(to: file)
+        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "track_task_undeclared" })
+        #expect(finding.severity == .error && finding.location.taskID == 99 && finding.message.contains("it lists 21, 22"))
+        let unchanged = try Shared.report(Paths.fixture("project-video/annotations.xml"), target: "cvat")
+        #expect(!unchanged.findings.contains { $0.issueType == "track_task_undeclared" })
+        let refused = try Applier(linter: Shared.linter).apply(path: file.path, out: directory.appendingPathComponent("a").path,
+                                                               options: ApplyOptions())
+        #expect(refused.refusals.contains { $0.hasPrefix("track_task_undeclared") })
+        let dropped = try Applier(linter: Shared.linter).apply(path: file.path, out: directory.appendingPathComponent("b").path,
+                                                               options: ApplyOptions(dropInvalid: true))
+        #expect(dropped.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: directory.appendingPathComponent("b/annotations.xml"), encoding: .utf8)
+        #expect(written.contains(#"task_id="21""#) && !written.contains(#"task_id="99""#), "only the track naming task 99 is left out")
+        #expect(dropped.manifest.conservation.first { $0.label == "car" }?.leftOut == ["track_task_undeclared": 1])
+    }
+
     static func metaNode(_ path: String) throws -> XMLNode? {
         final class Catch: AnnotationVisitor { var meta: ExportMeta? ; func visitMeta(_ meta: ExportMeta) { self.meta = meta } }
         let visitor = Catch()

@@ -9,7 +9,7 @@ struct InvalidPlaces {
         "attribute_value_not_boolean", "attribute_value_not_in_list", "attribute_value_not_a_number",
         "attribute_value_out_of_range", "attribute_value_off_step",
         "mask_rle_sum", "mask_box_empty", "polygon_self_intersecting",
-        "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds",
+        "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "track_task_undeclared",
         "media_size_mismatch", "media_empty", "media_not_image", "media_header_unreadable", "media_unreadable",
         "image_name_duplicate", "image_name_differs_only_in_extension", "schema",
     ]
@@ -28,7 +28,9 @@ struct InvalidPlaces {
     }
 
     /// Issue types that concern a track as a whole when it stays a track.
-    static let trackWide: Set<String> = ["track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "schema"]
+    static let trackWide: Set<String> = [
+        "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "track_task_undeclared", "schema",
+    ]
 
     /// The droppable types in a fixed order, so that a place stores a byte, not a string.
     private static let typeNames: [String] = droppable.sorted()
