@@ -14,11 +14,12 @@ final class MediaMissing: Rule {
             map_filename_to_cvat_name); an export made without "save images" has no images/ at all, which \
             Encord's SDK refuses. Matching is exact first, then by name without extension in any case.
             """,
-        issueTypes: [.init("media_missing", profile: "media.missing"), .init("media_name_ambiguous", profile: "media.missing"), .init("media_name_needs_mapping", profile: "media.mapped"), .init("media_name_normalization", profile: "media.mapped"), .init("media_not_saved", profile: "media.no_images")],
+        issueTypes: [.init("media_missing", profile: "media.missing"), .init("media_name_ambiguous", profile: "media.missing"), .init("media_name_needs_mapping", profile: "media.mapped"), .init("media_name_normalization", profile: "media.mapped"), .init("media_not_saved", profile: "media.no_images"), .init("media_folder_misnamed", profile: "media.no_images")],
         actions: ["mapMediaName", "mapMediaNames", "reexport"],
         triggering: [
             RuleExample.fixture("an export folder with images/ that lacks a named image", "media-missing-file", target: "cvat"),
             RuleExample.fixture("an export without images/, for Encord", "media-no-images-folder"),
+            RuleExample.fixture("an export whose media folder is Images/, for Encord", "media-folder-misnamed"),
         ],
         nonTriggering: [
             RuleExample.fixture("every named image has its file", "task-images-every-shape"),
@@ -146,6 +147,11 @@ final class MediaMissing: Rule {
                            at: facts.meta?.node.location, severity: severity, issueType: "media_not_saved",
                            action: expectations.requiresImages ? .reexport(format: "CVAT for images 1.1", level: facts.level?.rawValue) : nil)
             return
+        }
+        if let folder = facts.misnamedImagesFolder, let severity = context.target.media.noImages {
+            context.report("the media folder is named \(folder)/, not images/: \(context.target.name) looks for exactly 'images' "
+                           + "(its case counts, even where the file system ignores it); apply writes the media under images/",
+                           at: facts.meta?.node.location, severity: severity, issueType: "media_folder_misnamed")
         }
         // A video export saves every frame of its range, annotated or not: those files are named too.
         guard let media = facts.media, facts.format != .images else { return }

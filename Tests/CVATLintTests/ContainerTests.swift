@@ -60,6 +60,27 @@ struct ContainerTests {
         #expect(try ExportOpener.open(Paths.fixture("job-video")).mediaFiles() == nil)
     }
 
+    @Test("A media folder named Images/ is listed as images/ and read (folder and zip); apply writes it as images/",
+          arguments: [false, true])
+    func misnamedImagesFolder(zipped: Bool) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = zipped ? try zipFixture("media-folder-misnamed", into: directory).path : Paths.fixture("media-folder-misnamed")
+        let source = try ExportOpener.open(input)
+        #expect(source.misnamedImagesFolder == "Images")
+        let file = try #require(try source.mediaFiles()?.first)
+        #expect(file.path == "images/street.png")
+        #expect(try source.mediaHeader(file).displayedSize.map { [$0.width, $0.height] } == [64, 48], "read from Images/")
+        #expect(try ExportOpener.open(Paths.fixture("job-images")).misnamedImagesFolder == nil)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: input, out: out.path, options: ApplyOptions())
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        #expect(result.manifest.media.input == 1 && result.manifest.media.linked + result.manifest.media.copied == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["annotations.xml", "cvat-lint-apply.json", "images"])
+        let written = try Data(contentsOf: out.appendingPathComponent("images/street.png"))
+        #expect(written == (try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("media-folder-misnamed/Images/street.png")))))
+    }
+
     @Test("A zip whose annotations.xml does not match its checksum is refused, not linted")
     func damagedZip() throws {
         let directory = try Paths.temporaryDirectory()

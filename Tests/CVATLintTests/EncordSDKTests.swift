@@ -40,9 +40,13 @@ enum EncordSDK {
     static let available: Bool = (try? run(on: "--probe").unavailable == nil) ?? false
 
     /// Every fixture and corpus export with its media saved: the SDK reads a folder with `images/`.
+    /// Exports with a media folder (`images/`, or one named in another case, which apply writes as `images/`).
     static let exportsWithMedia: [String] = (Paths.fixtureExports + CorpusEntry.all.map(\.path)).filter { path in
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path + "/images", isDirectory: &isDirectory) && isDirectory.boolValue
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).contains { name in
+            var isDirectory: ObjCBool = false
+            return name.lowercased() == "images" && FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }
     }
 
     static func sha256(of file: URL) throws -> String {
@@ -76,5 +80,12 @@ struct EncordSDKTests {
         #expect(outcome.error == nil)
         let dataPaths = try #require(outcome.dataPaths)
         #expect(Set(dataPaths).subtracting(outcome.xmlImageNames ?? []) == [".DS_Store", "stray.png"])
+    }
+
+    @Test("The SDK refuses a media folder named Images/, as media_folder_misnamed says; apply's output it takes")
+    func misnamedFolder() throws {
+        let raw = try EncordSDK.run(on: Paths.fixture("media-folder-misnamed"))
+        #expect(raw.error?.contains("The expected directory 'images' was not found") == true, "\(raw.error ?? "no error")")
+        #expect(EncordSDK.exportsWithMedia.contains(Paths.fixture("media-folder-misnamed")), "apply's output is put to the SDK above")
     }
 }

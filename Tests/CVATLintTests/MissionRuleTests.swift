@@ -84,6 +84,11 @@ struct MissionRuleTests {
                     .contains { $0.issueType == "media_not_saved" && $0.severity == .error })
         #expect(try Shared.report(Paths.fixture("media-no-images-folder"), target: "cvat").findings
                     .allSatisfy { $0.issueType != "media_not_saved" })
+        // Images/ holds the media: they are matched, and only the folder's name is wrong (for Encord).
+        let misnamed = try Shared.report(Paths.fixture("media-folder-misnamed"), target: "encord")
+        #expect(misnamed.findings.filter { $0.rule == "media-missing" }.map(\.issueType) == ["media_folder_misnamed"])
+        #expect(misnamed.findings.first { $0.issueType == "media_folder_misnamed" }?.severity == .error)
+        #expect(try Shared.report(Paths.fixture("media-folder-misnamed"), target: "cvat").findings.isEmpty)
         let video = try Shared.report(Paths.fixture("task-video-tracks"), target: "encord")
         #expect(video.findings.contains {
             $0.action == .mapMediaNames(from: "", to: ".PNG", normalization: nil, count: 3, example: "frame_000000")
@@ -98,7 +103,7 @@ struct MissionRuleTests {
     func mediaInZip() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        for fixture in ["media-missing-file", "media-unnamed-files", "project-images-subsets"] {
+        for fixture in ["media-missing-file", "media-unnamed-files", "project-images-subsets", "media-folder-misnamed"] {
             let zip = try zipFixture(fixture, into: directory)
             let fromZip = try Shared.encord.lint(path: zip.path).0
             let fromDirectory = try Shared.encord.lint(path: Paths.fixture(fixture)).0

@@ -101,8 +101,10 @@ public struct Applier {
             // A bare annotations.xml in, a bare one checked out: media rules have nothing to check either way.
             let checkedPath = bare ? annotationsFile : staging
             // The same bytes under the same name beside the same media files (and no links or other entries
-            // the input's listing left out) are checked as the input was: the check is a function of those.
-            let mayReuse = !makesImagesFolder && source.annotationsPath == "annotations.xml"
+            // the input's listing left out) are checked as the input was: the check is a function of those,
+            // and of the media folder's name, which the output always spells images/.
+            let misnamedFolderFound = report.findings.contains { $0.issueType == "media_folder_misnamed" }
+            let mayReuse = !makesImagesFolder && !misnamedFolderFound && source.annotationsPath == "annotations.xml"
                 && (source.container == .xml || source.container == .directory) && (try? source.integrityProblems().isEmpty) == true
             // The output's check runs beside the write, fed the bytes as they are written.
             if !dryRun {

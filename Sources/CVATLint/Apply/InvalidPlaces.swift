@@ -15,8 +15,10 @@ struct InvalidPlaces {
     ]
 
     /// Errors `apply` always mends without loss: undeclared labels are declared, keyframe-less tracks get
-    /// keyframes on every frame they write, repeated ids are renumbered.
-    static let mendedByApply: Set<String> = ["label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate"]
+    /// keyframes on every frame they write, repeated ids are renumbered, media are written under `images/`.
+    static let mendedByApply: Set<String> = [
+        "label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate", "media_folder_misnamed",
+    ]
 
     /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that
     /// `--drop-invalid` mends by leaving it out; they are not occurrences at annotations.

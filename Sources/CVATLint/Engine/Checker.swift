@@ -55,7 +55,8 @@ public final class Checker: Sendable {
                       instances: ((String, SourceLocation) -> Void)? = nil,
                       progress: ((UInt64, UInt64?) -> Void)? = nil,
                       tee: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws -> ExportReport {
-        let facts = ExportFacts(media: try source.mediaIndex(ignoring: options.mediaIgnore))
+        let facts = ExportFacts(media: try source.mediaIndex(ignoring: options.mediaIgnore),
+                                misnamedImagesFolder: source.misnamedImagesFolder)
         let ruleFindings = FindingList()
         let running: [Rule] = rules.map { entry in
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,

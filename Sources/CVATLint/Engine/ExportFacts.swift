@@ -32,9 +32,12 @@ public final class ExportFacts: AnnotationVisitor {
     }
     /// The export's media, when it has an `images/` folder.
     public let media: MediaIndex?
+    /// The media folder's name when it differs from `images` in case (`Images`).
+    public let misnamedImagesFolder: String?
 
-    public init(media: MediaIndex? = nil) {
+    public init(media: MediaIndex? = nil, misnamedImagesFolder: String? = nil) {
         self.media = media
+        self.misnamedImagesFolder = misnamedImagesFolder
     }
 
     public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }

@@ -59,6 +59,8 @@ public protocol ExportSource {
     /// Where a media file lies on this machine's file system, when it lies there as a regular file
     /// (so that `apply` may hard-link it); nil for zip entries and links.
     func localMediaPath(_ file: MediaFile) -> String?
+    /// The media folder's name when it is not exactly `images` (`Images`): its files are still listed, under `images/`.
+    var misnamedImagesFolder: String? { get }
 }
 
 /// A problem with an export's files themselves (not with their content).
@@ -79,6 +81,7 @@ extension ExportSource {
     public func integrityProblems() throws -> [IntegrityProblem] { [] }
     public func localMediaPath(_ file: MediaFile) -> String? { nil }
     public var readsAreCostly: Bool { false }
+    public var misnamedImagesFolder: String? { nil }
 
     public func mediaIndex(ignoring patterns: [String]) throws -> MediaIndex? {
         try mediaFiles().map { files in
@@ -218,10 +221,17 @@ public struct DirectoryExport: ExportSource {
     public var annotationsSize: UInt64? { fileSize(annotationsFile) }
     private let annotationsFile: String
     private let listingCache = OnceCache<[MediaFile]?>()
+    /// The media folder's name on disk: `images`, or a name that differs from it only in case.
+    private let imagesFolder: String
 
     init(path: String) throws {
         self.path = path
         annotationsFile = (path as NSString).appendingPathComponent("annotations.xml")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        imagesFolder = ImagesFolder.pick(names) { name in
+            var status = stat()
+            return lstat((path as NSString).appendingPathComponent(name), &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+        } ?? ImagesFolder.canonical
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: annotationsFile, isDirectory: &isDirectory) else {
             throw InputError("\(path): not an export (no annotations.xml in this directory)")
@@ -259,7 +269,14 @@ public struct DirectoryExport: ExportSource {
     }
 
     public func localMediaPath(_ file: MediaFile) -> String? {
-        file.isSymlink ? nil : (path as NSString).appendingPathComponent(file.path)
+        file.isSymlink ? nil : onDisk(file)
+    }
+
+    public var misnamedImagesFolder: String? { imagesFolder == ImagesFolder.canonical ? nil : imagesFolder }
+
+    /// Where a listed media file lies (its `images/` under the folder's real name).
+    private func onDisk(_ file: MediaFile) -> String {
+        (path as NSString).appendingPathComponent(ImagesFolder.onDisk(file.path, folder: imagesFolder))
     }
 
     public func mediaFiles() throws -> [MediaFile]? {
@@ -270,7 +287,7 @@ public struct DirectoryExport: ExportSource {
 
     /// Where `images/` points when it is itself a symbolic link.
     private var imagesFolderLink: String? {
-        try? FileManager.default.destinationOfSymbolicLink(atPath: (path as NSString).appendingPathComponent("images"))
+        try? FileManager.default.destinationOfSymbolicLink(atPath: (path as NSString).appendingPathComponent(imagesFolder))
     }
 
     /// Every file and symbolic link under `images/`; nil without an `images/` folder. A linked `images/`
@@ -282,7 +299,7 @@ public struct DirectoryExport: ExportSource {
 
     private func walkImages() throws -> [MediaFile]? {
         if imagesFolderLink != nil { return [] }
-        let images = (path as NSString).appendingPathComponent("images")
+        let images = (path as NSString).appendingPathComponent(imagesFolder)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: images, isDirectory: &isDirectory), isDirectory.boolValue else {
             return nil
@@ -315,11 +332,11 @@ public struct DirectoryExport: ExportSource {
     }
 
     public func mediaPrefix(_ file: MediaFile, count: Int) throws -> [UInt8] {
-        try readPrefix(of: (path as NSString).appendingPathComponent(file.path), count: count)
+        try readPrefix(of: onDisk(file), count: count)
     }
 
     public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let full = (path as NSString).appendingPathComponent(file.path)
+        let full = onDisk(file)
         // Only regular files, never through a link (the listing left links out; this guards a race).
         guard fileSize(full) != nil, (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) == nil else {
             throw InputError("\(full): not a regular file")

@@ -20,6 +20,8 @@ public final class ZipExport: ExportSource {
     public let annotationsPath: String
     /// The folder inside the zip that holds the export ("" for the root, as CVAT writes it).
     private let root: String
+    /// The media folder's name in the zip: `images`, or a name that differs from it only in case.
+    private let imagesFolder: String
     private let archive: Archive
     /// The archive reads through one file position: `apply` reads media headers from two threads (its write
     /// pass, and the check of its output beside it), one at a time.
@@ -55,6 +57,20 @@ public final class ZipExport: ExportSource {
         } else {
             throw InputError("\(path): not a CVAT export (no annotations.xml in this zip)")
         }
+        // The export folder's subfolders, as entries name them (a folder may have no entry of its own).
+        var folders: Set<String> = []
+        for entry in archive where entry.path.hasPrefix(root) {
+            let inside = entry.path.dropFirst(root.count)
+            if let slash = inside.firstIndex(of: "/") { folders.insert(String(inside[..<slash])) }
+        }
+        imagesFolder = ImagesFolder.pick(Array(folders)) { _ in true } ?? ImagesFolder.canonical
+    }
+
+    public var misnamedImagesFolder: String? { imagesFolder == ImagesFolder.canonical ? nil : imagesFolder }
+
+    /// A listed media file's entry (its `images/` under the folder's real name).
+    private func entryPath(_ file: MediaFile) -> String {
+        root + ImagesFolder.onDisk(file.path, folder: imagesFolder)
     }
 
     public var annotationsSize: UInt64? { lock.withLock { archive[annotationsPath]?.uncompressedSize } }
@@ -123,7 +139,7 @@ public final class ZipExport: ExportSource {
     }
 
     private func prefix(of file: MediaFile, count: Int) throws -> [UInt8] {
-        guard let entry = archive[root + file.path], entry.type == .file else {
+        guard let entry = archive[entryPath(file)], entry.type == .file else {
             throw InputError("\(path): \(file.path) is not a file in the zip")
         }
         var bytes: [UInt8] = []
@@ -142,7 +158,7 @@ public final class ZipExport: ExportSource {
 
     public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         try lock.withLock {
-            guard let entry = archive[root + file.path], entry.type == .file else {
+            guard let entry = archive[entryPath(file)], entry.type == .file else {
                 throw InputError("\(path): \(file.path) is not a file in the zip")
             }
             try Self.inflate(entry, of: archive, zip: path, limit: .max, bufferSize: 1 << 18, consume)
@@ -154,7 +170,7 @@ public final class ZipExport: ExportSource {
     }
 
     private func listMedia() -> [MediaFile]? {
-        let prefix = root + "images/"
+        let prefix = root + imagesFolder + "/"
         var files: [MediaFile] = []
         var seen: Set<String> = []
         var sawImagesFolder = false
@@ -162,7 +178,7 @@ public final class ZipExport: ExportSource {
             sawImagesFolder = true
             // Entries that climb out, repeat, or are links are integrity problems, never media.
             guard entry.type == .file, Self.isContained(entry.path), seen.insert(entry.path).inserted else { continue }
-            let relative = String(entry.path.dropFirst(root.count))
+            let relative = ImagesFolder.canonical + "/" + entry.path.dropFirst(prefix.count)
             files.append(MediaFile(path: relative, size: entry.uncompressedSize, isSymlink: false))
         }
         return sawImagesFolder ? files.sorted { $0.path < $1.path } : nil
