@@ -6,15 +6,17 @@ final class MediaMissing: Rule {
         id: "media-missing",
         defaultSeverity: .error,
         category: .media,
-        summary: "media named in the XML has no file, matches only after a mapping, or the export has no images/",
+        summary: "media named in the XML has no file, matches only after a mapping, or the export has no (or an empty) images/",
         rationale: """
             With "save images", CVAT writes images/<name> (task, job) or images/<subset>/<name> (project), and \
             video frames as images/frame_NNNNNN.PNG for the XML name frame_NNNNNN. An image with no file \
             cannot be imported; a name that matches only without its extension needs a mapping (Encord's \
             map_filename_to_cvat_name); an export made without "save images" has no images/ at all, which \
-            Encord's SDK refuses. Matching is exact first, then by name without extension in any case.
+            Encord's SDK refuses, as it refuses an images/ with no file in it and a folder named Images/ (it \
+            compares names case-sensitively). Matching is exact first, then by name without extension in any case.
             """,
-        issueTypes: [.init("media_missing", profile: "media.missing"), .init("media_name_ambiguous", profile: "media.missing"), .init("media_name_needs_mapping", profile: "media.mapped"), .init("media_name_normalization", profile: "media.mapped"), .init("media_not_saved", profile: "media.no_images"), .init("media_folder_misnamed", profile: "media.no_images")],
+        issueTypes: [.init("media_missing", profile: "media.missing"), .init("media_name_ambiguous", profile: "media.missing"), .init("media_name_needs_mapping", profile: "media.mapped"), .init("media_name_normalization", profile: "media.mapped"), .init("media_not_saved", profile: "media.no_images"), .init("media_folder_misnamed", profile: "media.no_images"),
+                     .init("media_folder_empty", profile: "media.no_images")],
         actions: ["mapMediaName", "mapMediaNames", "reexport"],
         triggering: [
             RuleExample.fixture("an export folder with images/ that lacks a named image", "media-missing-file", target: "cvat"),
@@ -147,6 +149,10 @@ final class MediaMissing: Rule {
                            at: facts.meta?.node.location, severity: severity, issueType: "media_not_saved",
                            action: expectations.requiresImages ? .reexport(format: "CVAT for images 1.1", level: facts.level?.rawValue) : nil)
             return
+        }
+        if let media = facts.media, media.files.isEmpty, let severity = context.target.media.noImages {
+            context.report("images/ holds no file: \(context.target.name) has no image to import",
+                           at: facts.meta?.node.location, severity: severity, issueType: "media_folder_empty")
         }
         if let folder = facts.misnamedImagesFolder, let severity = context.target.media.noImages {
             context.report("the media folder is named \(folder)/, not images/: \(context.target.name) looks for exactly 'images' "

@@ -88,4 +88,12 @@ struct EncordSDKTests {
         #expect(raw.error?.contains("The expected directory 'images' was not found") == true, "\(raw.error ?? "no error")")
         #expect(EncordSDK.exportsWithMedia.contains(Paths.fixture("media-folder-misnamed")), "apply's output is put to the SDK above")
     }
+
+    @Test("The SDK refuses an images/ with no file, as media_folder_empty says")
+    func emptyFolder() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outcome = try EncordSDK.run(on: try MissionRuleTests.emptyExport(in: directory).path)
+        #expect(outcome.error?.contains("No images found in the provided data folder") == true, "\(outcome.error ?? "no error")")
+    }
 }

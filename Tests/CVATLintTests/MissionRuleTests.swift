@@ -99,6 +99,42 @@ struct MissionRuleTests {
         #expect(!project.findings.contains { $0.issueType == "media_missing" })
     }
 
+    @Test("An images/ with no file: an error for Encord, nothing for CVAT, a refusal; an apply that leaves every image out ends with it")
+    func emptyMediaFolder() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Self.emptyExport(in: directory)
+        let encord = try Shared.report(export.path, target: "encord")
+        #expect(encord.findings.filter { $0.rule == "media-missing" }.map(\.issueType) == ["media_folder_empty"])
+        #expect(encord.summary.errors == 1)
+        #expect(try Shared.report(export.path, target: "cvat").findings.allSatisfy { $0.issueType != "media_folder_empty" })
+        // Nothing to import: apply refuses, writing nothing.
+        let refused = try Applier(linter: Shared.encord).apply(path: export.path, out: directory.appendingPathComponent("none").path,
+                                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        #expect(refused.refusals.contains { $0.hasPrefix("media_folder_empty") })
+        // Only a file no <image> names: --drop-invalid leaves every image out, and the output has nothing to import.
+        let missing = directory.appendingPathComponent("missing")
+        try FileManager.default.copyItem(atPath: Paths.fixture("media-missing-file"), toPath: missing.path)
+        try FileManager.default.moveItem(at: missing.appendingPathComponent("images/street.png"),
+                                        to: missing.appendingPathComponent("images/stray.png"))
+        let result = try Applier(linter: Shared.encord).apply(path: missing.path, out: directory.appendingPathComponent("out").path,
+                                                              options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        #expect(result.manifest.images.written == 0)
+        #expect(result.outputReport?.findings.contains { $0.issueType == "media_folder_empty" && $0.severity == .error } == true)
+        #expect(result.hasErrors, "an output Encord cannot import is no success")
+    }
+
+    /// A task export with an empty `images/` and no `<image>`.
+    static func emptyExport(in directory: URL) throws -> URL {
+        let export = directory.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: export.appendingPathComponent("images"), withIntermediateDirectories: true)
+        let xml = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("media-folder-misnamed/annotations.xml")), encoding: .utf8)
+        let start = try #require(xml.range(of: "  <image ")), end = try #require(xml.range(of: "</image>\n"))
+        try Data(xml.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "").utf8)
+            .write(to: export.appendingPathComponent("annotations.xml"))
+        return export
+    }
+
     @Test("Media findings are the same from a zip as from the directory")
     func mediaInZip() throws {
         let directory = try Paths.temporaryDirectory()
