@@ -57,11 +57,14 @@ public final class ZipExport: ExportSource {
         } else {
             throw InputError("\(path): not a CVAT export (no annotations.xml in this zip)")
         }
-        // The export folder's subfolders, as entries name them (a folder may have no entry of its own).
+        // The export folder's subfolders, as entries name them (a folder may have no entry of its own); the
+        // first entry under images/ settles it, as CVAT's zips list images/ early.
         var folders: Set<String> = []
         for entry in archive where entry.path.hasPrefix(root) {
             let inside = entry.path.dropFirst(root.count)
-            if let slash = inside.firstIndex(of: "/") { folders.insert(String(inside[..<slash])) }
+            guard let slash = inside.firstIndex(of: "/") else { continue }
+            folders.insert(String(inside[..<slash]))
+            if inside[..<slash] == ImagesFolder.canonical { break }
         }
         imagesFolder = ImagesFolder.pick(Array(folders)) { _ in true } ?? ImagesFolder.canonical
     }
