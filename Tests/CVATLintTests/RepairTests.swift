@@ -61,6 +61,29 @@ struct RepairTests {
         #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 2, "declareAttributeValue": 1])
     }
 
+    @Test("Skeleton elements without their flags: an error for CVAT; apply writes them (a track element's keyframe as its frame's)",
+          arguments: [
+              ("task-images-every-shape", #"<points label="head" source="manual""#, #" outside="0" occluded="0""#),
+              ("task-video-tracks", #"<points label="head""#, #" keyframe="1" outside="0" occluded="0""#),
+          ])
+    func skeletonElementFlags(fixture: String, head: String, flags: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try String(contentsOfFile: Paths.fixture("\(fixture)/annotations.xml"), encoding: .utf8)
+        let (flagged, bare) = (head + flags + #" points="20.00,20.00""#, head + #" points="20.00,20.00""#)
+        #expect(original.contains(flagged))
+        let path = directory.appendingPathComponent("annotations.xml")
+        try original.replacingOccurrences(of: flagged, with: bare).write(to: path, atomically: true, encoding: .utf8)
+        let finding = try #require(try Shared.report(path.path, target: "cvat").findings.first { $0.issueType == "skeleton_element_flags_missing" })
+        #expect(finding.severity == .error && finding.location.line != nil)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions())
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains(flagged) && !written.contains(bare))
+        #expect((result.manifest.conservation.first { $0.label == "pose" }?.repaired["elementFlags"] ?? 0) > 0)
+    }
+
     @Test("A self-intersecting polygon is split into simple polygons of the same area, with --drop-invalid too")
     func polygonRepaired() throws {
         for options in [ApplyOptions(allowLoss: true), ApplyOptions(allowLoss: true, dropInvalid: true)] {

@@ -15,9 +15,11 @@ struct InvalidPlaces {
     ]
 
     /// Errors `apply` always mends without loss: undeclared labels are declared, keyframe-less tracks get
-    /// keyframes on every frame they write, repeated ids are renumbered, media are written under `images/`.
+    /// keyframes on every frame they write, repeated ids are renumbered, media are written under `images/`,
+    /// skeleton elements get the flags they lack.
     static let mendedByApply: Set<String> = [
         "label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate", "media_folder_misnamed",
+        "skeleton_element_flags_missing",
     ]
 
     /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that

@@ -45,10 +45,17 @@ extension WritePass {
             steps.append("dropAttribute")
         }
         var elements: [ShapeText] = []
+        // A track frame that stays one: its elements' keyframe is its own.
+        let trackKeyframe = forceWrite ? nil : given.first { $0.role.field == .keyframe }?.value
         for element in shape.elements {
             // A video frame made an image shape: its elements lose their frame fields too.
             var elementAttributes = forceWrite
                 ? element.xmlAttributes.filter { $0.role.field != .frame && $0.role.field != .keyframe } : element.xmlAttributes
+            if SkeletonElementFlags.complete(&elementAttributes, trackKeyframe: trackKeyframe, dropping: droppedFields,
+                                             target: program.target),
+               !steps.contains("elementFlags") {
+                steps.append("elementFlags")
+            }
             if stripFields(&elementAttributes, dropping: droppedFields), !steps.contains("dropField") { steps.append("dropField") }
             var elementValues = element.attributes
             if let dropped = program.droppedAttributes[element.label], elementValues.contains(where: { dropped.contains($0.name) }) {
