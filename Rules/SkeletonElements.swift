@@ -82,10 +82,7 @@ final class SkeletonElements: Rule {
             context.noteInstance("skeleton_element_repeated", at: skeleton.location)
         }
         for element in skeleton.elements {
-            let names = Set(element.xmlAttributes.map(\.name))
-            // Flags the target drops are no loss when absent (apply leaves them off for it).
-            let lacking = (inTrack ? ["keyframe", "outside", "occluded"] : ["outside", "occluded"])
-                .filter { !names.contains($0) && context.target.field($0).status != .dropped }
+            let lacking = SkeletonElementFlags.missing(from: element.xmlAttributes, inTrack: inTrack, target: context.target)
             guard !lacking.isEmpty else { continue }
             unflagged.note(label, at: element.location, example: lacking.joined(separator: ", "))
             context.noteInstance("skeleton_element_flags_missing", at: element.location)

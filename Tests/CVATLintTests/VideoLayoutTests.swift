@@ -99,11 +99,8 @@ struct VideoLayoutTests {
         let report = try Shared.report(file.path, target: "encord")
         let finding = try #require(report.findings.first { $0.issueType == "frame_size_unknown" })
         #expect(finding.severity == .error && finding.location.line != nil)
-        let refused = try Applier(linter: Shared.encord).apply(path: file.path, out: directory.appendingPathComponent("a").path,
-                                                               options: ApplyOptions(allowLoss: true))
+        let (refused, dropped) = try Self.withoutAndWithDropInvalid(file, linter: Shared.encord, allowLoss: true, in: directory)
         #expect(refused.refusals.contains { $0.hasPrefix("frame_size_unknown") })
-        let dropped = try Applier(linter: Shared.encord).apply(path: file.path, out: directory.appendingPathComponent("b").path,
-                                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
         #expect(dropped.manifest.conservation.first { $0.label == "car" }?.leftOut == ["frame_size_unknown": 2])
         let written = try String(contentsOf: directory.appendingPathComponent("b/annotations.xml"), encoding: .utf8)
         #expect(!written.contains("<image"), "no image is written with a made-up size")
@@ -124,15 +121,21 @@ struct VideoLayoutTests {
         #expect(finding.severity == .error && finding.location.taskID == 99 && finding.message.contains("it lists 21, 22"))
         let unchanged = try Shared.report(Paths.fixture("project-video/annotations.xml"), target: "cvat")
         #expect(!unchanged.findings.contains { $0.issueType == "track_task_undeclared" })
-        let refused = try Applier(linter: Shared.linter).apply(path: file.path, out: directory.appendingPathComponent("a").path,
-                                                               options: ApplyOptions())
+        let (refused, dropped) = try Self.withoutAndWithDropInvalid(file, linter: Shared.linter, allowLoss: false, in: directory)
         #expect(refused.refusals.contains { $0.hasPrefix("track_task_undeclared") })
-        let dropped = try Applier(linter: Shared.linter).apply(path: file.path, out: directory.appendingPathComponent("b").path,
-                                                               options: ApplyOptions(dropInvalid: true))
         #expect(dropped.outputReport?.summary.errors == 0)
         let written = try String(contentsOf: directory.appendingPathComponent("b/annotations.xml"), encoding: .utf8)
         #expect(written.contains(#"task_id="21""#) && !written.contains(#"task_id="99""#), "only the track naming task 99 is left out")
         #expect(dropped.manifest.conservation.first { $0.label == "car" }?.leftOut == ["track_task_undeclared": 1])
+    }
+
+    /// `apply` on `file` without `--drop-invalid` (into `a`), then with it (into `b`).
+    static func withoutAndWithDropInvalid(_ file: URL, linter: Linter, allowLoss: Bool,
+                                          in directory: URL) throws -> (ApplyResult, ApplyResult) {
+        let applier = Applier(linter: linter)
+        return (try applier.apply(path: file.path, out: directory.appendingPathComponent("a").path, options: ApplyOptions(allowLoss: allowLoss)),
+                try applier.apply(path: file.path, out: directory.appendingPathComponent("b").path,
+                                  options: ApplyOptions(allowLoss: allowLoss, dropInvalid: true)))
     }
 
     static func metaNode(_ path: String) throws -> XMLNode? {

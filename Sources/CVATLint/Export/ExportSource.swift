@@ -272,7 +272,7 @@ public struct DirectoryExport: ExportSource {
         file.isSymlink ? nil : onDisk(file)
     }
 
-    public var misnamedImagesFolder: String? { imagesFolder == ImagesFolder.canonical ? nil : imagesFolder }
+    public var misnamedImagesFolder: String? { ImagesFolder.misnamed(imagesFolder) }
 
     /// Where a listed media file lies (its `images/` under the folder's real name).
     private func onDisk(_ file: MediaFile) -> String {

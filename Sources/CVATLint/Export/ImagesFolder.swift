@@ -14,6 +14,9 @@ enum ImagesFolder {
         return names.sorted().first { $0.lowercased() == canonical && isFolder($0) }
     }
 
+    /// The folder's name when it is not `images` itself.
+    static func misnamed(_ folder: String) -> String? { folder == canonical ? nil : folder }
+
     /// A listed media path (`images/…`) with the folder's real name in front (`Images/…`).
     static func onDisk(_ path: String, folder: String) -> String {
         guard folder != canonical, path.hasPrefix(canonical + "/") else { return path }

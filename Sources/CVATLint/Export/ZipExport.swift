@@ -69,7 +69,7 @@ public final class ZipExport: ExportSource {
         imagesFolder = ImagesFolder.pick(Array(folders)) { _ in true } ?? ImagesFolder.canonical
     }
 
-    public var misnamedImagesFolder: String? { imagesFolder == ImagesFolder.canonical ? nil : imagesFolder }
+    public var misnamedImagesFolder: String? { ImagesFolder.misnamed(imagesFolder) }
 
     /// A listed media file's entry (its `images/` under the folder's real name).
     private func entryPath(_ file: MediaFile) -> String {
