@@ -1,22 +1,24 @@
 import CVATLint
 import Foundation
 
-/// Image ids or names repeated within a task (or subset), names that differ only in their extension, and
-/// track ids repeated.
+/// Image ids or names repeated within a task (or subset), names that differ only in their extension, empty
+/// image names, and track ids repeated.
 final class IdentityDuplicate: Rule {
     static let description = RuleDescription(
         id: "id-duplicate",
         defaultSeverity: .error,
         category: .structure,
-        summary: "an image id or name repeats within its task or subset (also without its extension), or a track id repeats",
+        summary: "an image id or name repeats within its task or subset (also without its extension), an image name is empty, or a track id repeats",
         rationale: """
             Importers match <image> elements to frames by name, then by id: a repeated name or id maps two \
             sets of annotations onto one frame (CVAT does not check it), and a repeated track id merges or \
             drops objects in targets that key on it. CVAT's importer matches a frame by its name without \
             the extension, so image.jpeg and image.jpg in one task are one frame to it: it reports success \
-            and moves the boxes of one image onto the other.
+            and moves the boxes of one image onto the other. An image named "" stops CVAT's task and project \
+            imports alike: each makes a dataset item keyed by the name without its extension, and an item's key \
+            may not be empty; no media file can be paired with it either.
             """,
-        issueTypes: [.init("image_id_duplicate"), .init("track_id_duplicate"), .init("image_name_duplicate"), .init("image_name_differs_only_in_extension")],
+        issueTypes: [.init("image_id_duplicate"), .init("track_id_duplicate"), .init("image_name_duplicate"), .init("image_name_differs_only_in_extension"), .init("image_name_empty")],
         triggering: [
             RuleExample("two images with id 0", xml: RuleExample.document(meta: "", body: """
                   <image id="0" name="a.jpg" width="10" height="10">
@@ -30,6 +32,11 @@ final class IdentityDuplicate: Rule {
                   <image id="60" name="image.jpeg" width="10" height="10">
                   </image>
                   ↓<image id="61" name="image.jpg" width="10" height="10">
+                  </image>
+
+                """)),
+            RuleExample("an image with an empty name", xml: RuleExample.document(meta: "", body: """
+                  ↓<image id="0" name="" width="10" height="10">
                   </image>
 
                 """)),
@@ -67,12 +74,19 @@ final class IdentityDuplicate: Rule {
     private static let recentLimit = 4096
     private var extensionTwins = Occurrences<String>()
     private var extensionTwinCount = 0
+    private var emptyNames = Occurrences<String>()
 
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
         let scope = (image.taskID.map { "task \($0)" } ?? "") + (image.subset.map { " subset \($0)" } ?? "")
         if let id = image.id { note(id, Kind(scope: scope, what: "image id"), at: image.location) }
+        // A name written empty (a missing one is the schema's to report) is no name to compare with others.
+        if image["name"] == "" {
+            emptyNames.note("", at: image.location)
+            context.noteInstance("image_name_empty", at: image.location)
+            return
+        }
         names.add(Fingerprint.hash64(scope + "\u{1F}" + image.name), at: image.location)
         noteStem(of: image, scope: scope)
     }
@@ -126,6 +140,11 @@ final class IdentityDuplicate: Rule {
                            issueType: "image_name_duplicate")
         }
         reportExtensionTwins()
+        if let entry = emptyNames.all.first?.entry {
+            let more = entry.count > 1 ? " (\(counted(entry.count, "image")) in all)" : ""
+            context.report("an image has an empty name\(more): CVAT's importers stop on it, as a dataset item's name may not be "
+                           + "empty, and no media file can be paired with it", at: entry.first, issueType: "image_name_empty")
+        }
     }
 
     private func reportExtensionTwins() {

@@ -114,7 +114,9 @@ final class ImageUnannotated: Rule {
             }
             guard count > 0 else { continue }
             let frames = bare.map(String.init).joined(separator: ", ") + (count > bare.count ? ", …" : "")
-            context.report("\(count) of \(counted(size, "frame")) of task \(task.id.map(String.init) ?? "?") show no object (frames \(frames))",
+            // A job's <meta> names no task id: its frames are the job's.
+            let owner = task.id.map { "task \($0)" } ?? (facts.level == .job ? "the job" : "the task")
+            context.report("\(count) of \(counted(size, "frame")) of \(owner) show no object (frames \(frames))",
                            at: task.location, issueType: "frame_unannotated", count: count) {
                 $0.taskID = task.id
                 $0.subset = task.subset

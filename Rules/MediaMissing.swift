@@ -34,7 +34,8 @@ final class MediaMissing: Rule {
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
-        guard let resolution = context.facts.imageMedia else { return }
+        // No name is no file to look for: an empty one is id-duplicate's to report, a missing one the schema's.
+        guard let resolution = context.facts.imageMedia, !image.name.isEmpty else { return }
         report(resolution, name: image.name, at: image.location) {
             $0.image = image.name
             $0.imageID = image.id

@@ -266,6 +266,30 @@ struct ApplyTests {
         #expect(written.contains("a.jpg") && written.contains("b.jpg") && !written.contains("a.jpeg") && !written.contains("b.png"))
     }
 
+    @Test("An image named \"\" is an error for both targets (CVAT's importers stop on it), no missing file; --drop-invalid leaves it out")
+    func emptyImageName() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = directory.appendingPathComponent("export")
+        try FileManager.default.copyItem(atPath: Paths.fixture("task-images-every-shape"), toPath: export.path)
+        let file = export.appendingPathComponent("annotations.xml")
+        let xml = try String(contentsOf: file, encoding: .utf8)
+        try Data(xml.replacingOccurrences(of: #"name="park.png""#, with: #"name="""#).utf8).write(to: file)
+        for target in ["cvat", "encord"] {
+            let findings = try Shared.report(export.path, target: target).findings
+            let empty = try #require(findings.first { $0.issueType == "image_name_empty" })
+            #expect(empty.severity == .error && empty.location.line == 129)
+            #expect(!findings.contains { $0.issueType == "media_missing" || $0.issueType == "image_name_duplicate" })
+        }
+        let (refused, dropped) = try VideoLayoutTests.withoutAndWithDropInvalid(file.deletingLastPathComponent(), linter: Shared.linter,
+                                                                               allowLoss: false, in: directory)
+        #expect(refused.refusals.contains { $0.hasPrefix("image_name_empty") })
+        #expect(dropped.outputReport?.summary.errors == 0)
+        #expect(dropped.manifest.images.dropped == ["image_name_empty": 1])
+        let written = try String(contentsOf: directory.appendingPathComponent("b/annotations.xml"), encoding: .utf8)
+        #expect(written.contains(#"name="street.png""#) && !written.contains(#"name="""#))
+    }
+
     @Test("--drop-invalid leaves out every element the XSD refuses, past --max-schema-findings too")
     func schemaErrorsPastTheCap() throws {
         let directory = try Paths.temporaryDirectory()

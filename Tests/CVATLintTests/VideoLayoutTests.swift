@@ -129,6 +129,39 @@ struct VideoLayoutTests {
         #expect(dropped.manifest.conservation.first { $0.label == "car" }?.leftOut == ["track_task_undeclared": 1])
     }
 
+    @Test("A job export's frames no track shows are told as the job's (its <meta> names no task id)")
+    func jobFramesUnannotated() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let box = #"keyframe="1" occluded="0" xtl="1" ytl="2" xbr="20" ybr="12" z_order="0"/>"#
+        let xml = """
+            <?xml version='1.0' encoding='utf-8'?>
+            <annotations>
+              <version>1.1</version>
+              <meta>
+                <job>
+                  <size>4</size>
+                  <mode>interpolation</mode>
+                  <start_frame>0</start_frame>
+                  <stop_frame>3</stop_frame>
+                  <frame_filter />
+                  <labels><label><name>car</name><type>any</type><attributes /></label></labels>
+                </job>
+                <original_size><width>64</width><height>48</height></original_size>
+              </meta>
+              <track id="0" label="car" source="manual">
+                <box frame="0" outside="0" \(box)
+                <box frame="1" outside="1" \(box)
+              </track>
+            </annotations>
+
+            """
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data(xml.utf8).write(to: file)
+        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "frame_unannotated" })
+        #expect(finding.message.hasPrefix("3 of 4 frames of the job show no object"), "\(finding.message)")
+    }
+
     /// `apply` on `file` without `--drop-invalid` (into `a`), then with it (into `b`).
     static func withoutAndWithDropInvalid(_ file: URL, linter: Linter, allowLoss: Bool,
                                           in directory: URL) throws -> (ApplyResult, ApplyResult) {

@@ -50,8 +50,13 @@ def main(folder):
         xml = base64.b64decode(payload["annotationsBase64"])
         result["data_paths"] = sorted(item["dataPath"] for item in payload["data"])
         result["titles"] = sorted(item["title"] for item in payload["data"])
-        result["xml_image_names"] = sorted(
-            element.get("name") for element in ET.fromstring(xml).iter("image"))
+        # An <image> without a name (the SDK sends it as it is) is listed as ""; XML that ElementTree cannot
+        # read (a declared encoding it does not know, say) as the reason instead of the names.
+        try:
+            result["xml_image_names"] = sorted(
+                element.get("name", "") for element in ET.fromstring(xml).iter("image"))
+        except (ET.ParseError, LookupError, ValueError) as error:
+            result["xml_unreadable"] = f"{type(error).__name__}: {error}"
         result["annotations_sha256"] = hashlib.sha256(xml).hexdigest()
     result["uploaded"] = len(stub.uploads)
     print(json.dumps(result, indent=1))

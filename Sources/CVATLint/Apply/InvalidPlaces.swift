@@ -11,7 +11,7 @@ struct InvalidPlaces {
         "mask_rle_sum", "mask_box_empty", "polygon_self_intersecting",
         "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "track_task_undeclared",
         "media_size_mismatch", "media_empty", "media_not_image", "media_header_unreadable", "media_unreadable",
-        "image_name_duplicate", "image_name_differs_only_in_extension", "schema",
+        "image_name_duplicate", "image_name_differs_only_in_extension", "image_name_empty", "schema",
     ]
 
     /// Errors `apply` always mends without loss: undeclared labels are declared, keyframe-less tracks get
