@@ -2,25 +2,41 @@ import CVATLint
 import Foundation
 
 /// Attribute specs that cannot work: radio/select with no values, malformed number specs, defaults
-/// outside the values.
+/// outside the values, specs without a name or an input type.
 final class AttributeSpecInvalid: Rule {
     static let description = RuleDescription(
         id: "attribute-spec",
         defaultSeverity: .warning,
         category: .attributes,
-        summary: "an attribute spec is malformed (no radio/select values, a bad number spec, a default outside the values)",
+        summary: "an attribute spec is malformed (no radio/select values, a bad number spec, a default outside the values, no name or input type)",
         rationale: """
             A radio or select needs at least one value; a number spec is three newline-separated values, \
             min, max and step, with min < max and step > 0 (the UI's "min;max;step" is stored that way). \
             Servers before 2023 hardly validated specs, so old exports hold odd ones; targets that build \
-            their ontology from the spec trip on them.
+            their ontology from the spec trip on them. A spec without <name> or <input_type> stops CVAT's \
+            project import, which reads both from every spec (a KeyError, or the type set on the spec before).
             """,
-        issueTypes: [.init("attribute_spec_invalid")],
+        issueTypes: [.init("attribute_spec_invalid"), .init("attribute_spec_incomplete")],
         triggering: [
             RuleExample("a select with no values", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:↓select:color"]), body: "")),
             RuleExample("a number spec with min above max", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:↓number:speed:10|1|1"]), body: "")),
+            RuleExample("a spec without its input type", xml: RuleExample.document(meta: """
+                <task>
+                  <labels>
+                    <label>
+                      <name>car</name>
+                      <attributes>
+                        ↓<attribute>
+                          <name>color</name>
+                          <values>red</values>
+                        </attribute>
+                      </attributes>
+                    </label>
+                  </labels>
+                </task>
+                """, body: "")),
         ],
         nonTriggering: [
             RuleExample("a well-formed number spec", xml: RuleExample.document(
@@ -33,7 +49,9 @@ final class AttributeSpecInvalid: Rule {
 
     func visitMeta(_ meta: ExportMeta) {
         for label in meta.labels {
+            for attribute in label.namelessAttributes { reportIncomplete(attribute, of: label) }
             for attribute in label.attributes {
+                if !attribute.lacks.isEmpty { reportIncomplete(attribute, of: label) }
                 guard let problem = Self.problem(with: attribute) else { continue }
                 context.report("label '\(label.name)': attribute '\(attribute.name)' \(problem)", at: attribute.location,
                                issueType: "attribute_spec_invalid") {
@@ -41,6 +59,16 @@ final class AttributeSpecInvalid: Rule {
                     $0.attribute = attribute.name
                 }
             }
+        }
+    }
+
+    private func reportIncomplete(_ attribute: AttributeSpec, of label: LabelSpec) {
+        let what = attribute.lacks.map { "<\($0)>" }.joined(separator: " or ")
+        let subject = attribute.lacks.contains("name") ? "an attribute spec" : "attribute '\(attribute.name)'"
+        context.report("label '\(label.name)': \(subject) has no \(what)", at: attribute.location,
+                       issueType: "attribute_spec_incomplete") {
+            $0.label = label.name
+            $0.attribute = attribute.lacks.contains("name") ? nil : attribute.name
         }
     }
 

@@ -2,20 +2,21 @@ import CVATLint
 import Foundation
 
 /// Attribute values that do not fit their spec: checkbox not true/false, radio/select outside the list,
-/// numbers that are not numbers, out of range or off the step.
+/// numbers that are not numbers, out of range or off the step; values longer than CVAT stores.
 final class AttributeValueInvalid: ShapeRule {
     static let description = RuleDescription(
         id: "attribute-value",
         defaultSeverity: .error,
         category: .attributes,
-        summary: "an attribute value does not fit its spec (checkbox, radio/select list, number range and step)",
+        summary: "an attribute value does not fit its spec (checkbox, radio/select list, number range and step) or is longer than CVAT stores",
         rationale: """
             CVAT's importer fails on a checkbox value other than true/false ("Failed to convert attribute"). \
             It does not check radio, select and number values, but its UI and SDK do, and targets that build \
             radio options from the spec cannot place a value outside the list. Numbers outside min..max or \
-            off the step are warnings: they import, but no UI could have produced them.
+            off the step are warnings: they import, but no UI could have produced them. CVAT stores a value of \
+            at most 4,096 characters: its serializer refuses a longer one and the whole import with it.
             """,
-        issueTypes: [.init("attribute_value_not_boolean", severity: .error), .init("attribute_value_not_in_list", severity: .error), .init("attribute_value_not_a_number", severity: .warning), .init("attribute_value_out_of_range", severity: .warning), .init("attribute_value_off_step", severity: .warning)],
+        issueTypes: [.init("attribute_value_not_boolean", severity: .error), .init("attribute_value_not_in_list", severity: .error), .init("attribute_value_not_a_number", severity: .warning), .init("attribute_value_out_of_range", severity: .warning), .init("attribute_value_off_step", severity: .warning), .init("attribute_value_too_long", severity: .warning)],
         actions: ["declareAttributeValue", "mapAttributeValue"],
         triggering: [
             RuleExample("a checkbox that says yes", xml: RuleExample.document(
@@ -45,6 +46,8 @@ final class AttributeValueInvalid: ShapeRule {
 
     /// Distinct values outside one list reported each with a repair; past this many they share a finding.
     static let repairableValues = 50
+    /// The longest value CVAT's serializer takes (`AttributeValSerializer`: `CharField(max_length=4096)`).
+    static let longestValue = 4096
     private var outsideValues: [String: Set<String>] = [:]
 
     /// What a value of one attribute spec may be, worked out once from `<meta>` (a class: looked up for
@@ -99,6 +102,13 @@ final class AttributeValueInvalid: ShapeRule {
 
         /// What is wrong with a value (in words, and as its issue type), and how much it matters; nil when it fits.
         func problem(with raw: String) -> (String, String, Severity)? {
+            // Counted as CVAT's serializer counts (characters of the value as written); bytes first, as few
+            // values come near.
+            if raw.utf8.count > AttributeValueInvalid.longestValue, case let length = raw.unicodeScalars.count,
+               length > AttributeValueInvalid.longestValue {
+                return ("is \(length) characters long; CVAT stores at most \(AttributeValueInvalid.longestValue)",
+                        "attribute_value_too_long", .warning)
+            }
             let value = raw.withoutASCIISpacesAtEdges
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
             if let defaultValue, Self.same(value, defaultValue) { return nil }
@@ -176,7 +186,9 @@ final class AttributeValueInvalid: ShapeRule {
                     key.value = trimmed
                 }
             }
-            problems.note(key, at: value.location, example: value.value)
+            // A value too long to store is shown by its start.
+            let example = issueType == "attribute_value_too_long" ? String(value.value.prefix(40)) + "…" : value.value
+            problems.note(key, at: value.location, example: example)
             context.noteInstance(issueType, at: value.location)
             severities[key] = severity
         }

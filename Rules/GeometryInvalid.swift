@@ -2,20 +2,22 @@ import CVATLint
 import Foundation
 
 /// Geometry no importer can use: non-finite numbers, inverted boxes, too few points, radii ≤ 0,
-/// rotation outside [0, 360], cuboids with no extent, skeleton elements without exactly one point.
+/// rotation outside [0, 360], cuboids with no extent, skeleton elements without exactly one point; and
+/// negative group ids, which CVAT's serializer refuses with the geometry.
 final class GeometryInvalid: ShapeRule {
     static let description = RuleDescription(
         id: "geometry-invalid",
         defaultSeverity: .error,
         category: .geometry,
-        summary: "a shape's geometry is unusable: non-finite numbers, inverted box, too few points, radius ≤ 0, bad rotation",
+        summary: "a shape's geometry is unusable: non-finite numbers, inverted box, too few points, radius ≤ 0, bad rotation; a negative group id",
         rationale: """
             CVAT's serializer rejects polygons with fewer than 3 points, polylines with fewer than 2 and \
             rotations outside [0, 360]; it does not check that xtl < xbr, so inverted and empty boxes pass \
             CVAT and break targets that compute a width. Numbers such as 1e400 parse as infinity. A skeleton \
-            element holds exactly one point.
+            element holds exactly one point. The same serializer takes group ids from 0 up: a negative one \
+            (a converter's "no group") stops the import where the target keeps groups.
             """,
-        issueTypes: [.init("number_not_finite"), .init("rotation_out_of_range"), .init("box_inverted"), .init("too_few_points"), .init("ellipse_radius"), .init("cuboid_degenerate"), .init("skeleton_element_points"), .init("skeleton_empty")],
+        issueTypes: [.init("number_not_finite"), .init("rotation_out_of_range"), .init("box_inverted"), .init("too_few_points"), .init("ellipse_radius"), .init("cuboid_degenerate"), .init("skeleton_element_points"), .init("skeleton_empty"), .init("group_id_negative", severity: .warning)],
         triggering: [
             RuleExample.inImage("a box whose right edge is left of its left edge", #"↓<box label="a" xtl="9" ytl="1" xbr="2" ybr="5"/>"#),
             RuleExample.inImage("a polygon of two points", #"↓<polygon label="a" points="1,1;5,5"/>"#),
@@ -45,6 +47,8 @@ final class GeometryInvalid: ShapeRule {
     init(context: RuleContext) { self.context = context }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
+        // A track's group is its <track>'s (below); CVAT reads none from its frames.
+        if track == nil, let problem = groupProblem(shape.groupID) { report(problem, shape: shape, label: label) }
         for problem in Self.problems(of: shape) { report(problem, shape: shape, label: label) }
         for element in shape.elements {
             if let points = element.points, points.count != 1 {
@@ -119,17 +123,31 @@ final class GeometryInvalid: ShapeRule {
         return problems
     }
 
+    func visitTrackStart(_ track: TrackRecord) {
+        if let problem = groupProblem(track.groupID) { report(problem, at: track.location, label: track.label, frame: nil) }
+    }
+
+    /// A group id below 0, where the target keeps groups (one that drops them loses it anyway).
+    private func groupProblem(_ group: Int?) -> (String, String)? {
+        guard let group, group < 0, context.target.field("group_id").status != .dropped else { return nil }
+        return ("group_id_negative", "group_id \(group) is negative; group ids count from 0 (no group)")
+    }
+
     private func report(_ problem: (String, String), shape: Shape, label: String) {
+        report(problem, at: shape.location, label: label, frame: shape.frame)
+    }
+
+    private func report(_ problem: (String, String), at location: SourceLocation, label: String, frame: Int?) {
         let (issueType, message) = problem
         guard listed[issueType, default: 0] < listLimit else {
-            unlisted.note(issueType, at: shape.location)
-            context.noteInstance(issueType, at: shape.location)
+            unlisted.note(issueType, at: location)
+            context.noteInstance(issueType, at: location)
             return
         }
         listed[issueType, default: 0] += 1
-        context.report("label '\(label)': \(message)", at: shape.location, issueType: issueType) {
+        context.report("label '\(label)': \(message)", at: location, issueType: issueType) {
             $0.label = label
-            $0.frame = shape.frame
+            $0.frame = frame
         }
     }
 

@@ -104,9 +104,16 @@ struct MetaRewrite {
         let types = program.attributeTypes[name] ?? [:]
         let immutable = program.immutableLabels.contains(name)
         label.children[index].children = label.children[index].children.compactMap { attribute in
-            guard attribute.name == "attribute", let attributeName = attribute.value("name") else { return attribute }
+            guard attribute.name == "attribute" else { return attribute }
+            // A 1.1 spec without <name> is one no shape can name: left out (CVAT's project import trips on it).
+            guard let attributeName = attribute.value("name") else { return attribute.children.isEmpty ? attribute : nil }
             if dropped.contains(attributeName) { return nil }
             var attribute = attribute
+            // Without <input_type>, text: the type that holds every value its shapes carry (where CVAT writes it).
+            if attribute.child("input_type") == nil {
+                let position = attribute.children.lastIndex { ["name", "mutable"].contains($0.name) }.map { $0 + 1 } ?? 0
+                attribute.children.insert(XMLNode(name: "input_type", text: "text", location: attribute.location), at: position)
+            }
             if let type = types[attributeName] {
                 let from = attribute.value("input_type")
                 set(&attribute, "input_type", type)

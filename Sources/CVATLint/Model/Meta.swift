@@ -89,6 +89,9 @@ public struct AttributeSpec: Sendable {
     /// The allowed values, one per line as CVAT writes them.
     public var values: [String]
     public var location: SourceLocation
+    /// Of `<name>` and `<input_type>`, those a 1.1 spec leaves out (a 1.0 text spec lacks none): CVAT's project
+    /// import reads both from every spec it meets, with no default.
+    public var lacks: [String] = []
 
     public init(name: String, mutable: Bool?, inputType: String, defaultValue: String?, values: [String],
                 location: SourceLocation) {
@@ -110,11 +113,13 @@ public struct AttributeSpec: Sendable {
         self.init(
             name: node.value("name") ?? "",
             mutable: node.value("mutable").map { ["true", "1"].contains($0.lowercased()) },
-            inputType: node.value("input_type") ?? "",
+            // Absent, the type apply writes (attribute-spec reports the absence): text holds any value.
+            inputType: node.value("input_type") ?? "text",
             defaultValue: node.child("default_value")?.text,
             values: valuesText.isEmpty ? [] : valuesText.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { String($0).trimmingSpaces() },
             location: node.location)
+        lacks = ["name", "input_type"].filter { node.child($0) == nil }
     }
 
     init(dsl: String, location: SourceLocation) {
@@ -142,25 +147,30 @@ public final class LabelSpec: Sendable {
     public let type: String?
     public let parent: String?
     public let attributes: [AttributeSpec]
+    /// 1.1 specs without `<name>`: no shape can name them, so no rule takes them for declared attributes.
+    public let namelessAttributes: [AttributeSpec]
     public let location: SourceLocation
 
     public init(name: String, color: String? = nil, type: String? = nil, parent: String? = nil,
-                attributes: [AttributeSpec] = [], location: SourceLocation) {
+                attributes: [AttributeSpec] = [], namelessAttributes: [AttributeSpec] = [], location: SourceLocation) {
         self.name = name
         self.color = color
         self.type = type
         self.parent = parent
         self.attributes = attributes
+        self.namelessAttributes = namelessAttributes
         self.location = location
     }
 
     convenience init(node: XMLNode) {
+        let specs = (node.child("attributes")?.children("attribute") ?? []).map(AttributeSpec.init(node:))
         self.init(
             name: node.value("name") ?? "",
             color: node.value("color"),
             type: node.value("type"),
             parent: node.value("parent").flatMap { $0.isEmpty ? nil : $0 },
-            attributes: (node.child("attributes")?.children("attribute") ?? []).map(AttributeSpec.init(node:)),
+            attributes: specs.filter { !$0.lacks.contains("name") },
+            namelessAttributes: specs.filter { $0.lacks.contains("name") },
             location: node.location)
     }
 

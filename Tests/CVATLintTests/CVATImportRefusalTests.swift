@@ -1,0 +1,102 @@
+@testable import CVATLint
+import Foundation
+import Testing
+
+/// What stops CVAT's import of a file that parses: its serializer's limits (a group id below 0, an attribute
+/// value longer than 4,096 characters: errors for CVAT, left out under `--drop-invalid`, not asked where the
+/// target drops the field) and its project import's reading of `<meta>` (a spec without a name or an input
+/// type: mended by every `apply`).
+@Suite("What CVAT's import refuses")
+struct CVATImportRefusalTests {
+    /// The fixture `name` with `replace` applied to its text, written to `directory`.
+    static func variant(_ name: String, in directory: URL, _ replace: (String) -> String) throws -> URL {
+        let text = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("\(name)/annotations.xml")), encoding: .utf8)
+        let changed = replace(text)
+        #expect(changed != text, "the change applies to \(name)")
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data(changed.utf8).write(to: file)
+        return file
+    }
+
+    static let cases: [(name: String, fixture: String, issueType: String, leftOut: Int, replace: @Sendable (String) -> String)] = [
+        ("a box's group_id -1", "task-images-every-shape", "group_id_negative", 1, {
+            $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="-1">"#)
+        }),
+        ("a track's group_id -3 (the whole track)", "task-video-tracks", "group_id_negative", 2, {
+            $0.replacingOccurrences(of: #"<track id="0" label="car" source="manual">"#,
+                                    with: #"<track id="0" label="car" source="manual" group_id="-3">"#)
+        }),
+        ("a value of 4,097 characters (counted as characters, not bytes)", "task-images-every-shape", "attribute_value_too_long", 1, {
+            $0.replacingFirst(#"<attribute name="color">red</attribute>"#,
+                              with: #"<attribute name="color">\#(String(repeating: "é", count: 4097))</attribute>"#)
+        }),
+    ]
+
+    @Test("An error for CVAT, a refusal, and only that annotation left out", arguments: cases.indices)
+    func refusedByCVAT(index: Int) throws {
+        let test = Self.cases[index]
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try Self.variant(test.fixture, in: directory, test.replace)
+        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == test.issueType },
+                                   "\(test.name)")
+        #expect(finding.severity == .error)
+        let (refused, dropped) = try VideoLayoutTests.withoutAndWithDropInvalid(file, linter: Shared.linter, allowLoss: false, in: directory)
+        #expect(refused.refusals.contains { $0.hasPrefix(test.issueType) })
+        #expect(dropped.outputReport?.summary.errors == 0)
+        let leftOut = dropped.manifest.conservation.reduce(0) { $0 + ($1.leftOut[test.issueType] ?? 0) }
+        #expect(leftOut == test.leftOut, "\(test.name)")
+    }
+
+    @Test("An attribute spec without <input_type> is an error for CVAT, written as text by apply; one without <name> is left out")
+    func incompleteSpecs() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (lacking, line) in [("<input_type>checkbox</input_type>", "input_type"), ("<name>parked</name>", "name")] {
+            let export = directory.appendingPathComponent(line)
+            try FileManager.default.copyItem(atPath: Paths.fixture("project-images-subsets"), toPath: export.path)
+            let file = export.appendingPathComponent("annotations.xml")
+            let xml = try String(contentsOf: file, encoding: .utf8)
+            try Data(xml.replacingFirst(lacking, with: "").utf8).write(to: file)
+            let findings = try Shared.report(export.path, target: "cvat").findings
+            let finding = try #require(findings.first { $0.issueType == "attribute_spec_incomplete" }, "no <\(line)>")
+            #expect(finding.severity == .error && finding.location.line == 80 && finding.message.contains("no <\(line)>"))
+            // The absence is told once: no unknown input type, no attribute '' the shapes leave out.
+            #expect(!findings.contains { $0.issueType == "attribute_type_unsupported" || $0.message.contains("attribute ''") })
+            let out = directory.appendingPathComponent("\(line)-out")
+            let result = try Applier(linter: Shared.linter).apply(path: export.path, out: out.path, options: ApplyOptions())
+            #expect(result.outputReport?.summary.errors == 0)
+            let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+            if line == "input_type" {
+                #expect(written.contains("<name>parked</name>\n              <mutable>False</mutable>\n              <input_type>text</input_type>"))
+            } else {
+                #expect(!written.contains("<default_value>false</default_value>"), "the nameless spec is left out")
+            }
+        }
+    }
+
+    @Test("4,096 characters pass; a group id of 0 passes; Encord, which drops groups, is not asked about them")
+    func limits() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try Self.variant("task-images-every-shape", in: directory) {
+            $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="0">"#)
+                .replacingOccurrences(of: #"<attribute name="color">red</attribute>"#,
+                                      with: #"<attribute name="color">\#(String(repeating: "é", count: 4096))</attribute>"#)
+        }
+        let findings = try Shared.report(file.path, target: "cvat").findings
+        #expect(!findings.contains { ["group_id_negative", "attribute_value_too_long"].contains($0.issueType) })
+        let negative = try Self.variant("task-images-every-shape", in: directory) {
+            $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="-1">"#)
+        }
+        #expect(!(try Shared.report(negative.path, target: "encord").findings.contains { $0.issueType == "group_id_negative" }))
+    }
+}
+
+extension String {
+    /// The text with the first occurrence of `target` replaced (itself when there is none).
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = range(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}
