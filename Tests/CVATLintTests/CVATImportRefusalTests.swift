@@ -2,10 +2,10 @@
 import Foundation
 import Testing
 
-/// What stops CVAT's import of a file that parses: its serializer's limits (a group id below 0, an attribute
-/// value longer than 4,096 characters: errors for CVAT, left out under `--drop-invalid`, not asked where the
-/// target drops the field) and its project import's reading of `<meta>` (a spec without a name or an input
-/// type: mended by every `apply`).
+/// What stops CVAT's import of a file that parses: its serializer's limits (an attribute value longer than
+/// 4,096 characters, left out under `--drop-invalid`; a group id below 0, renumbered by every `apply` and not
+/// asked where the target drops groups) and its project import's reading of `<meta>` (a spec without a name
+/// or an input type, mended by every `apply`).
 @Suite("What CVAT's import refuses")
 struct CVATImportRefusalTests {
     /// The fixture `name` with `replace` applied to its text, written to `directory`.
@@ -18,34 +18,41 @@ struct CVATImportRefusalTests {
         return file
     }
 
-    static let cases: [(name: String, fixture: String, issueType: String, leftOut: Int, replace: @Sendable (String) -> String)] = [
-        ("a box's group_id -1", "task-images-every-shape", "group_id_negative", 1, {
-            $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="-1">"#)
-        }),
-        ("a track's group_id -3 (the whole track)", "task-video-tracks", "group_id_negative", 2, {
-            $0.replacingOccurrences(of: #"<track id="0" label="car" source="manual">"#,
-                                    with: #"<track id="0" label="car" source="manual" group_id="-3">"#)
-        }),
-        ("a value of 4,097 characters (counted as characters, not bytes)", "task-images-every-shape", "attribute_value_too_long", 1, {
-            $0.replacingFirst(#"<attribute name="color">red</attribute>"#,
-                              with: #"<attribute name="color">\#(String(repeating: "é", count: 4097))</attribute>"#)
-        }),
-    ]
-
-    @Test("An error for CVAT, a refusal, and only that annotation left out", arguments: cases.indices)
-    func refusedByCVAT(index: Int) throws {
-        let test = Self.cases[index]
+    @Test("A value over 4,096 characters (counted as characters, not bytes): an error for CVAT, a refusal, and only its annotation left out")
+    func valueTooLong() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = try Self.variant(test.fixture, in: directory, test.replace)
-        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == test.issueType },
-                                   "\(test.name)")
-        #expect(finding.severity == .error)
+        let file = try Self.variant("task-images-every-shape", in: directory) {
+            $0.replacingFirst(#"<attribute name="color">red</attribute>"#,
+                              with: #"<attribute name="color">\#(String(repeating: "é", count: 4097))</attribute>"#)
+        }
+        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "attribute_value_too_long" })
+        #expect(finding.severity == .error && finding.message.contains("4097 characters"))
         let (refused, dropped) = try VideoLayoutTests.withoutAndWithDropInvalid(file, linter: Shared.linter, allowLoss: false, in: directory)
-        #expect(refused.refusals.contains { $0.hasPrefix(test.issueType) })
+        #expect(refused.refusals.contains { $0.hasPrefix("attribute_value_too_long") })
         #expect(dropped.outputReport?.summary.errors == 0)
-        let leftOut = dropped.manifest.conservation.reduce(0) { $0 + ($1.leftOut[test.issueType] ?? 0) }
-        #expect(leftOut == test.leftOut, "\(test.name)")
+        #expect(dropped.manifest.conservation.first { $0.label == "car" && $0.kind == "box" }?.leftOut == ["attribute_value_too_long": 1])
+    }
+
+    @Test("A negative group id is an error for CVAT that every apply mends: -k becomes the largest group + k", arguments: [
+        ("task-images-every-shape", #"ybr="12.00" z_order="0">"#, #"ybr="12.00" z_order="0" group_id="-1">"#,
+         #"ybr="12.00" z_order="0" group_id="2">"#),
+        ("task-video-tracks", #"<track id="0" label="car" source="manual">"#, #"<track id="0" label="car" source="manual" group_id="-3">"#,
+         #"<track id="0" label="car" source="manual" group_id="5">"#),
+    ])
+    func negativeGroup(fixture: String, original: String, negative: String, mended: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try Self.variant(fixture, in: directory) { $0.replacingFirst(original, with: negative) }
+        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "group_id_negative" })
+        #expect(finding.severity == .error)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: file.path, out: out.path, options: ApplyOptions())
+        #expect(result.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains(mended), "the group past the largest of the input (1 in the images fixture, 2 in the video one)")
+        let repaired = result.manifest.conservation.reduce(0) { $0 + ($1.repaired["groupID"] ?? 0) }
+        #expect(repaired == (fixture == "task-images-every-shape" ? 1 : 0), "a box is repaired; a track's frames stay as they were")
     }
 
     @Test("An attribute spec without <input_type> is an error for CVAT, written as text by apply; one without <name> is left out")

@@ -27,6 +27,8 @@ final class ApplySurvey: AnnotationVisitor {
     private(set) var tracks: [TrackSpan] = []
     private(set) var largestImageID = -1
     private(set) var largestTrackID = -1
+    /// The largest group id of image shapes, tags and tracks (0 when none): negative ones are renumbered past it.
+    private(set) var largestGroupID = 0
     private(set) var imageCount = 0
 
     func visitMeta(_ meta: ExportMeta) { self.meta = meta }
@@ -36,11 +38,15 @@ final class ApplySurvey: AnnotationVisitor {
         if let id = image.id {
             largestImageID = max(largestImageID, id)
         }
-        for shape in image.shapes { note(shape, label: shape.label) }
+        for shape in image.shapes {
+            note(shape, label: shape.label)
+            if let group = shape.groupID { largestGroupID = max(largestGroupID, group) }
+        }
     }
 
     func visitTrackStart(_ track: TrackRecord) {
         if let id = track.id { largestTrackID = max(largestTrackID, id) }
+        if let group = track.groupID { largestGroupID = max(largestGroupID, group) }
         tracks.append(TrackSpan(first: track.location.line, last: track.location.line))
     }
 

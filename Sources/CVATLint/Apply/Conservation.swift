@@ -30,10 +30,11 @@ public struct ConservationRow: Sendable, Codable, Hashable {
 
 /// The conservation table of a write pass, and its check against counts made by other passes.
 enum Conservation {
-    /// Steps that keep an annotation by mending it: the repair actions, the keyframe fix of a track with none, and
-    /// the flags written on skeleton elements that lacked them.
+    /// Steps that keep an annotation by mending it: the repair actions, the keyframe fix of a track with none, the
+    /// flags written on skeleton elements that lacked them, and a negative group renumbered.
     static let repairs: Set<String> = [
         "declareAttributeValue", "mapAttributeValue", "repairPolygon", "rescaleToMedia", "clipToImage", "keyframe", "elementFlags",
+        "groupID",
     ]
 
     /// The table, one row per input label × kind, in label and kind order.

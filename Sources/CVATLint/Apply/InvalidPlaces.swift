@@ -7,7 +7,7 @@ struct InvalidPlaces {
         "number_not_finite", "rotation_out_of_range", "box_inverted", "too_few_points", "ellipse_radius",
         "cuboid_degenerate", "skeleton_element_points", "skeleton_empty", "skeleton_element_repeated",
         "attribute_value_not_boolean", "attribute_value_not_in_list", "attribute_value_not_a_number",
-        "attribute_value_out_of_range", "attribute_value_off_step", "attribute_value_too_long", "group_id_negative",
+        "attribute_value_out_of_range", "attribute_value_off_step", "attribute_value_too_long",
         "mask_rle_sum", "mask_box_empty", "polygon_self_intersecting",
         "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "track_task_undeclared",
         "media_size_mismatch", "media_empty", "media_not_image", "media_header_unreadable", "media_unreadable",
@@ -17,10 +17,10 @@ struct InvalidPlaces {
     /// Errors `apply` always mends without loss: undeclared labels are declared, keyframe-less tracks get
     /// keyframes on every frame they write, repeated ids are renumbered, media are written under `images/`,
     /// skeleton elements get the flags they lack, an attribute spec without a name is left out of `<meta>` and
-    /// one without an input type becomes text.
+    /// one without an input type becomes text, a negative group id gets a fresh one past the largest.
     static let mendedByApply: Set<String> = [
         "label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate", "media_folder_misnamed",
-        "skeleton_element_flags_missing", "attribute_spec_incomplete",
+        "skeleton_element_flags_missing", "attribute_spec_incomplete", "group_id_negative",
     ]
 
     /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that

@@ -39,6 +39,7 @@ extension WritePass {
         }
         let droppedFields = program.droppedFields(of: label)
         if stripFields(&attributes, dropping: droppedFields) { steps.append("dropField") }
+        if GroupRenumber.renumber(&attributes, largest: survey.largestGroupID) { steps.append("groupID") }
         var values = shape.attributes
         if let dropped = program.droppedAttributes[label], values.contains(where: { dropped.contains($0.name) }) {
             values.removeAll { dropped.contains($0.name) }
@@ -131,7 +132,7 @@ extension WritePass {
         // repair into one piece makes): an edit of the start tag.
         var tagEdit: StartTagEdit?
         if kind == shape.kind, texts.count == 1, texts[0].points == nil, elements.isEmpty, initial.isEmpty, repairSteps.isEmpty, !forceWrite,
-           !steps.contains("dropAttribute"), input.count == shape.xmlAttributes.count {
+           !steps.contains("dropAttribute"), !steps.contains("groupID"), input.count == shape.xmlAttributes.count {
             var edit = StartTagEdit(removing: input.filter { droppedFields.contains($0.role.field) }.map(\.name))
             if labelled, name != label { edit.label = name }
             tagEdit = edit.isEmpty ? nil : edit

@@ -91,7 +91,7 @@ extension WritePass {
     }
 
     /// The track's start tag with its label split for the kind it is drawn as, a repeated id renumbered,
-    /// and dropped fields left off; true when the label was renamed.
+    /// dropped fields left off and a negative group renumbered; true when the label was renamed.
     func rewriteHeader(_ header: TrackRecord, firstKind: ShapeKind) throws -> Bool {
         guard let span = header.span else { return false }
         var attributes = header.xmlAttributes
@@ -112,6 +112,7 @@ extension WritePass {
         let dropped = program.droppedFields(of: header.label)
         attributes.removeAll { ($0.role.field == .source || $0.role.field == .groupID) && dropped.contains($0.role.field) }
         changed = changed || attributes.count != before
+        if GroupRenumber.renumber(&attributes, largest: survey.largestGroupID) { changed = true }
         if changed {
             var tag = XMLBytes()
             CVATStyle.startTag("track", attributes, into: &tag)
