@@ -129,7 +129,7 @@ struct VideoLayoutTests {
         #expect(dropped.manifest.conservation.first { $0.label == "car" }?.leftOut == ["track_task_undeclared": 1])
     }
 
-    @Test("A job export's frames no track shows are told as the job's (its <meta> names no task id)")
+    @Test("A job export's frames (bare, or a track's off its grid) are told as the job's, not a task's")
     func jobFramesUnannotated() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -160,6 +160,9 @@ struct VideoLayoutTests {
         try Data(xml.utf8).write(to: file)
         let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "frame_unannotated" })
         #expect(finding.message.hasPrefix("3 of 4 frames of the job show no object"), "\(finding.message)")
+        try Data(xml.replacingOccurrences(of: #"<box frame="1""#, with: #"<box frame="7""#).utf8).write(to: file)
+        let offGrid = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "track_frame_off_grid" })
+        #expect(offGrid.message.hasPrefix("track 0: frame 7 is not a frame of the job (start 0, step 1, size 4)"), "\(offGrid.message)")
     }
 
     /// `apply` on `file` without `--drop-invalid` (into `a`), then with it (into `b`).
