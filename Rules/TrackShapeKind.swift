@@ -1,21 +1,27 @@
 import CVATLint
 
-/// Tracks whose frames change shape kind.
+/// Tracks whose frames change shape kind, and mask tracks, which CVAT imports as one shape.
 final class TrackShapeKind: Rule {
     static let description = RuleDescription(
         id: "track-shape-kind",
         defaultSeverity: .error,
         category: .tracks,
-        summary: "a track mixes shape kinds across its frames",
+        summary: "a track mixes shape kinds across its frames, or tracks a mask over several frames",
         rationale: """
             A track is one object drawn with one shape kind; CVAT's interpolation raises NotImplementedError \
-            when two frames of a track differ in kind.
+            when two frames of a track differ in kind. CVAT keeps masks as shapes only: its importer turns a \
+            mask track into one mask shape on the track's first keyframe and drops every other frame without \
+            a word.
             """,
-        issueTypes: [.init("track_mixes_shape_kinds")],
+        issueTypes: [.init("track_mixes_shape_kinds"), .init("mask_track_collapsed", severity: .warning)],
         triggering: [
             RuleExample.inTrack("a box frame then a polygon frame", """
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 ↓<polygon frame="1" keyframe="1" outside="0" points="1,1;5,1;3,4"/>
+                """),
+            RuleExample.inTrack("a mask tracked over two frames: CVAT keeps the first", target: "cvat", marking: .track, """
+                <mask frame="0" keyframe="1" outside="0" rle="4" left="1" top="1" width="2" height="2"/>
+                <mask frame="1" keyframe="1" outside="0" rle="4" left="2" top="1" width="2" height="2"/>
                 """),
         ],
         nonTriggering: [
@@ -28,15 +34,37 @@ final class TrackShapeKind: Rule {
     private let context: RuleContext
     @exclusivity(unchecked) private var kind: ShapeKind?
     @exclusivity(unchecked) private var reported = false
+    /// The current track's visible mask frames.
+    @exclusivity(unchecked) private var maskFrames = 0
+    private var collapsed = Occurrences<String>()
+    private var lostFrames = 0
 
     init(context: RuleContext) { self.context = context }
 
     func visitTrackStart(_ track: TrackRecord) {
         kind = nil
         reported = false
+        maskFrames = 0
+    }
+
+    func visitTrackEnd(_ track: TrackRecord) {
+        // Only where the target keeps video as tracks (one that takes images only makes each frame a shape).
+        guard maskFrames > 1, context.target.format(.video).status == .supported else { return }
+        collapsed.note("", at: track.location, example: track.displayName)
+        context.noteInstance("mask_track_collapsed", at: track.location)
+        lostFrames += maskFrames - 1
+    }
+
+    func finish() {
+        guard let entry = collapsed.all.first?.entry else { return }
+        let tracks = entry.count > 1 ? " (\(counted(entry.count, "mask track")) in all)" : ""
+        context.report("\(entry.example ?? "a track") tracks a mask over several frames\(tracks): CVAT keeps masks as shapes, "
+                       + "and its importer keeps only each mask track's first keyframe; \(counted(lostFrames, "frame")) would be lost",
+                       at: entry.first, severity: .warning, issueType: "mask_track_collapsed", count: entry.count)
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
+        if shape.kind == .mask, !shape.outside { maskFrames += 1 }
         guard let first = kind else {
             kind = shape.kind
             return

@@ -165,6 +165,28 @@ struct VideoLayoutTests {
         #expect(offGrid.message.hasPrefix("track 0: frame 7 is not a frame of the job (start 0, step 1, size 4)"), "\(offGrid.message)")
     }
 
+    @Test("A mask tracked over visible frames is told for CVAT (its importer keeps the first keyframe); a mask shape as CVAT writes it in a video is not")
+    func maskTrack() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("task-video-tracks/annotations.xml")), encoding: .utf8)
+        func mask(_ frame: Int, outside: Int) -> String {
+            #"    <mask frame="\#(frame)" keyframe="1" outside="\#(outside)" occluded="0" rle="2, 2, 0, 2" left="1" top="1" width="2" height="3" z_order="0">"#
+                + "\n    </mask>\n"
+        }
+        let file = directory.appendingPathComponent("annotations.xml")
+        func findings(_ frames: [(Int, Int)], target: String) throws -> [Finding] {
+            let track = #"  <track id="9" label="car" source="manual">"# + "\n" + frames.map { mask($0.0, outside: $0.1) }.joined() + "  </track>\n"
+            try Data(original.replacingOccurrences(of: "</annotations>", with: track + "</annotations>").utf8).write(to: file)
+            return try Shared.report(file.path, target: target).findings.filter { $0.issueType == "mask_track_collapsed" }
+        }
+        let tracked = try findings([(0, 0), (1, 0), (2, 1)], target: "cvat")
+        #expect(tracked.count == 1 && tracked.first?.severity == .warning)
+        #expect(tracked.first?.message.contains("1 frame would be lost") == true, "\(tracked.first?.message ?? "")")
+        #expect(try findings([(0, 0), (1, 1)], target: "cvat").isEmpty, "one visible frame: the shape CVAT writes as a track")
+        #expect(try findings([(0, 0), (1, 0), (2, 1)], target: "encord").isEmpty, "Encord makes every frame an image")
+    }
+
     /// `apply` on `file` without `--drop-invalid` (into `a`), then with it (into `b`).
     static func withoutAndWithDropInvalid(_ file: URL, linter: Linter, allowLoss: Bool,
                                           in directory: URL) throws -> (ApplyResult, ApplyResult) {
