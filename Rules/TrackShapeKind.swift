@@ -59,7 +59,8 @@ final class TrackShapeKind: Rule {
         guard let entry = collapsed.all.first?.entry else { return }
         let tracks = entry.count > 1 ? " (\(counted(entry.count, "mask track")) in all)" : ""
         context.report("\(entry.example ?? "a track") tracks a mask over several frames\(tracks): CVAT keeps masks as shapes, "
-                       + "and its importer keeps only each mask track's first keyframe; \(counted(lostFrames, "frame")) would be lost",
+                       + "and its importer keeps only each mask track's first keyframe; \(counted(lostFrames, "frame")) would be lost "
+                       + "(apply writes each frame as a track of its own)",
                        at: entry.first, severity: .warning, issueType: "mask_track_collapsed", count: entry.count)
     }
 

@@ -185,6 +185,20 @@ struct VideoLayoutTests {
         #expect(tracked.first?.message.contains("1 frame would be lost") == true, "\(tracked.first?.message ?? "")")
         #expect(try findings([(0, 0), (1, 1)], target: "cvat").isEmpty, "one visible frame: the shape CVAT writes as a track")
         #expect(try findings([(0, 0), (1, 0), (2, 1)], target: "encord").isEmpty, "Encord makes every frame an image")
+        // apply writes each visible frame as a track of its own, made a keyframe; the outside frame is left off.
+        _ = try findings([(0, 0), (1, 0), (2, 1)], target: "cvat")
+        let maskTrackText = try String(contentsOf: file, encoding: .utf8)
+        try Data(maskTrackText.replacingOccurrences(of: #"<mask frame="1" keyframe="1""#, with: #"<mask frame="1" keyframe="0""#).utf8).write(to: file)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: file.path, out: out.path, options: ApplyOptions())
+        #expect(result.outputReport?.summary.warnings == 0 && result.outputReport?.summary.errors == 0)
+        let row = try #require(result.manifest.conservation.first { $0.label == "car" && $0.kind == "mask" })
+        #expect(row.input == 2 && row.converted == ["splitMaskTrack": 2] && row.written == 2)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains(#"<track id="9" label="car" source="manual">"# + "\n" + mask(0, outside: 0) + "  </track>"))
+        #expect(written.contains(#"<track id="10" label="car" source="manual">"# + "\n" + mask(1, outside: 0) + "  </track>"),
+                "a fresh id past the largest, the interpolated frame made a keyframe")
+        #expect(!written.contains(#"<mask frame="2""#), "the outside frame is left off")
     }
 
     /// `apply` on `file` without `--drop-invalid` (into `a`), then with it (into `b`).

@@ -6,6 +6,9 @@ final class ApplySurvey: AnnotationVisitor {
         var first: Int
         var last: Int
         var hasKeyframe = false
+        /// Its frames where it is not outside, and how many of them are masks.
+        var visible = 0
+        var visibleMasks = 0
     }
 
     /// What one label (or skeleton element, keyed `skeleton\0element`) is used with, in first-use order.
@@ -55,6 +58,10 @@ final class ApplySurvey: AnnotationVisitor {
         guard !tracks.isEmpty else { return }
         tracks[tracks.count - 1].last = max(tracks[tracks.count - 1].last, shape.location.line)
         if shape.keyframe == true { tracks[tracks.count - 1].hasKeyframe = true }
+        if !shape.outside {
+            tracks[tracks.count - 1].visible += 1
+            if shape.kind == .mask { tracks[tracks.count - 1].visibleMasks += 1 }
+        }
     }
 
     private func note(_ shape: Shape, label: String) {

@@ -12,8 +12,12 @@ extension WritePass {
         let dropped = converts ? nil : invalid?.reason(forTrackLines: lines)
         let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
         track = OpenTrack(record: header, dropped: dropped, fixKeyframes: fix, converts: converts)
+        if !converts, dropped == nil, survey.tracks.indices.contains(trackIndex), Self.splitsMasks(survey.tracks[trackIndex], program) {
+            track?.splitsMasks = true
+            track?.indent = splicer.indentation(before: span.start)
+        }
         attempt {
-            if converts || dropped != nil {
+            if converts || dropped != nil || track?.splitsMasks == true {
                 try splicer.remove(span.start..<span.tagEnd)
             } else {
                 try splicer.copy(upTo: span.start)
@@ -36,6 +40,7 @@ extension WritePass {
             if counted { spillFrame(shape, of: header) }
             return
         }
+        if current.splitsMasks { return attempt { try splitMaskFrame(shape, of: header, span: span) } }
         attempt {
             var renamed = current.renamed
             if !current.headerDone {
@@ -83,7 +88,7 @@ extension WritePass {
     func visitTrackEnd(_ header: TrackRecord) {
         guard let current = track, let span = header.span else { return fail("no offsets for </track>") }
         track = nil
-        if current.dropped != nil || current.converts {
+        if current.dropped != nil || current.converts || current.splitsMasks {
             splicer.skip(upTo: span.end)
         } else {
             attempt { try splicer.copy(upTo: span.end) }
@@ -94,6 +99,19 @@ extension WritePass {
     /// dropped fields left off and a negative group renumbered; true when the label was renamed.
     func rewriteHeader(_ header: TrackRecord, firstKind: ShapeKind) throws -> Bool {
         guard let span = header.span else { return false }
+        let (attributes, changed, renamed) = headerAttributes(header, firstKind: firstKind)
+        if changed {
+            var tag = XMLBytes()
+            CVATStyle.startTag("track", attributes, into: &tag)
+            try splicer.replace(span.start..<span.tagEnd, with: tag)
+        }
+        return renamed
+    }
+
+    /// The attributes of the track's start tag as `rewriteHeader` writes them (a fresh id when `freshID`), whether
+    /// they differ from the input's, and whether the label was renamed.
+    func headerAttributes(_ header: TrackRecord, firstKind: ShapeKind,
+                          freshID: Bool = false) -> (attributes: [XMLAttribute], changed: Bool, renamed: Bool) {
         var attributes = header.xmlAttributes
         var changed = false
         let kind = program.outputKind(label: header.label, kind: firstKind) ?? firstKind
@@ -102,7 +120,7 @@ extension WritePass {
             attributes[index] = XMLAttribute(name: "label", value: name)
             changed = true
         }
-        if let id = header.id, !seenTrackIDs.insert(id), let index = attributes.firstIndex(where: { $0.name == "id" }) {
+        if let id = header.id, freshID || !seenTrackIDs.insert(id), let index = attributes.firstIndex(where: { $0.name == "id" }) {
             attributes[index] = XMLAttribute(name: "id", value: String(nextTrackID))
             nextTrackID += 1
             changed = true
@@ -113,11 +131,6 @@ extension WritePass {
         attributes.removeAll { ($0.role.field == .source || $0.role.field == .groupID) && dropped.contains($0.role.field) }
         changed = changed || attributes.count != before
         if GroupRenumber.renumber(&attributes, largest: survey.largestGroupID) { changed = true }
-        if changed {
-            var tag = XMLBytes()
-            CVATStyle.startTag("track", attributes, into: &tag)
-            try splicer.replace(span.start..<span.tagEnd, with: tag)
-        }
-        return name != header.label
+        return (attributes, changed, name != header.label)
     }
 }

@@ -51,6 +51,10 @@ final class WritePass: AnnotationVisitor {
         var fixKeyframes: Bool
         /// Whether its frames become shapes of their images (video → images).
         var converts: Bool
+        /// Whether each visible frame becomes a track of its own (a mask track CVAT would collapse), and the
+        /// indentation its start tag had.
+        var splitsMasks = false
+        var indent = ""
     }
 
     var track: OpenTrack?
