@@ -115,7 +115,7 @@ final class ImageUnannotated: Rule {
             guard count > 0 else { continue }
             let frames = bare.map(String.init).joined(separator: ", ") + (count > bare.count ? ", …" : "")
             // A job's <meta> names no task id: its frames are the job's.
-            let owner = task.id.map { "task \($0)" } ?? (facts.level == .job ? "the job" : "the task")
+            let owner = task.id.map { "task \($0)" } ?? "the \(facts.frameOwner)"
             context.report("\(count) of \(counted(size, "frame")) of \(owner) show no object (frames \(frames))",
                            at: task.location, issueType: "frame_unannotated", count: count) {
                 $0.taskID = task.id

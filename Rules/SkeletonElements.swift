@@ -101,7 +101,7 @@ final class SkeletonElements: Rule {
         for (label, entry) in unflagged.all {
             context.report("\(counted(entry.count, "element")) of skeletons of '\(label)' \(entry.count == 1 ? "lacks" : "lack") "
                            + "flags CVAT writes (the first: \(entry.example ?? "?")); apply writes them",
-                           at: entry.first, severity: .warning, issueType: "skeleton_element_flags_missing", count: entry.count) {
+                           at: entry.first, issueType: "skeleton_element_flags_missing", count: entry.count) {
                 $0.label = label
             }
         }

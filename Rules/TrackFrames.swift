@@ -66,8 +66,8 @@ final class TrackFrames: Rule {
     func finish() {
         for (trackID, entry) in offGrid.all {
             let task = context.facts.task(id: nil)
-            // A job export's frames are its job's (CVAT's job import refuses frames outside the job).
-            let owner = context.facts.level == .job ? "job" : "task"
+            // CVAT's job import refuses frames outside the job.
+            let owner = context.facts.frameOwner
             let grid = task.map { "start \($0.startFrame ?? 0), step \($0.frameStep), size \($0.size ?? 0)" } ?? "the \(owner)'s frames"
             context.report("track \(trackID): frame \(entry.example ?? "?") is not a frame of the \(owner) (\(grid))"
                            + (entry.count > 1 ? "; \(counted(entry.count, "frame")) of this track are off the grid" : ""),

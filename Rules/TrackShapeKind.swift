@@ -49,7 +49,7 @@ final class TrackShapeKind: Rule {
 
     func visitTrackEnd(_ track: TrackRecord) {
         // Only where the target keeps video as tracks (one that takes images only makes each frame a shape).
-        guard maskFrames > 1, context.target.format(.video).status == .supported else { return }
+        guard MaskTrackCollapse.losesFrames(visibleMaskFrames: maskFrames, target: context.target) else { return }
         collapsed.note("", at: track.location, example: track.displayName)
         context.noteInstance("mask_track_collapsed", at: track.location)
         lostFrames += maskFrames - 1
@@ -61,7 +61,7 @@ final class TrackShapeKind: Rule {
         context.report("\(entry.example ?? "a track") tracks a mask over several frames\(tracks): CVAT keeps masks as shapes, "
                        + "and its importer keeps only each mask track's first keyframe; \(counted(lostFrames, "frame")) would be lost "
                        + "(apply writes each frame as a track of its own)",
-                       at: entry.first, severity: .warning, issueType: "mask_track_collapsed", count: entry.count)
+                       at: entry.first, issueType: "mask_track_collapsed", count: entry.count)
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {

@@ -270,11 +270,10 @@ struct ApplyTests {
     func emptyImageName() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let export = directory.appendingPathComponent("export")
-        try FileManager.default.copyItem(atPath: Paths.fixture("task-images-every-shape"), toPath: export.path)
+        let export = try Paths.editedFixtureCopy("task-images-every-shape", in: directory) {
+            $0.replacingOccurrences(of: #"name="park.png""#, with: #"name="""#)
+        }
         let file = export.appendingPathComponent("annotations.xml")
-        let xml = try String(contentsOf: file, encoding: .utf8)
-        try Data(xml.replacingOccurrences(of: #"name="park.png""#, with: #"name="""#).utf8).write(to: file)
         for target in ["cvat", "encord"] {
             let findings = try Shared.report(export.path, target: target).findings
             let empty = try #require(findings.first { $0.issueType == "image_name_empty" })

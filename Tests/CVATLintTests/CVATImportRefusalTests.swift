@@ -8,21 +8,11 @@ import Testing
 /// or an input type, mended by every `apply`).
 @Suite("What CVAT's import refuses")
 struct CVATImportRefusalTests {
-    /// The fixture `name` with `replace` applied to its text, written to `directory`.
-    static func variant(_ name: String, in directory: URL, _ replace: (String) -> String) throws -> URL {
-        let text = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("\(name)/annotations.xml")), encoding: .utf8)
-        let changed = replace(text)
-        #expect(changed != text, "the change applies to \(name)")
-        let file = directory.appendingPathComponent("annotations.xml")
-        try Data(changed.utf8).write(to: file)
-        return file
-    }
-
     @Test("A value over 4,096 characters (counted as characters, not bytes): an error for CVAT, a refusal, and only its annotation left out")
     func valueTooLong() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = try Self.variant("task-images-every-shape", in: directory) {
+        let file = try Paths.editedFixtureFile("task-images-every-shape", in: directory) {
             $0.replacingFirst(#"<attribute name="color">red</attribute>"#,
                               with: #"<attribute name="color">\#(String(repeating: "é", count: 4097))</attribute>"#)
         }
@@ -43,7 +33,7 @@ struct CVATImportRefusalTests {
     func negativeGroup(fixture: String, original: String, negative: String, mended: String) throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = try Self.variant(fixture, in: directory) { $0.replacingFirst(original, with: negative) }
+        let file = try Paths.editedFixtureFile(fixture, in: directory) { $0.replacingFirst(original, with: negative) }
         let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "group_id_negative" })
         #expect(finding.severity == .error)
         let out = directory.appendingPathComponent("out")
@@ -60,11 +50,9 @@ struct CVATImportRefusalTests {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for (lacking, line) in [("<input_type>checkbox</input_type>", "input_type"), ("<name>parked</name>", "name")] {
-            let export = directory.appendingPathComponent(line)
-            try FileManager.default.copyItem(atPath: Paths.fixture("project-images-subsets"), toPath: export.path)
-            let file = export.appendingPathComponent("annotations.xml")
-            let xml = try String(contentsOf: file, encoding: .utf8)
-            try Data(xml.replacingFirst(lacking, with: "").utf8).write(to: file)
+            let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory.appendingPathComponent(line)) {
+                $0.replacingFirst(lacking, with: "")
+            }
             let findings = try Shared.report(export.path, target: "cvat").findings
             let finding = try #require(findings.first { $0.issueType == "attribute_spec_incomplete" }, "no <\(line)>")
             #expect(finding.severity == .error && finding.location.line == 80 && finding.message.contains("no <\(line)>"))
@@ -86,14 +74,14 @@ struct CVATImportRefusalTests {
     func limits() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = try Self.variant("task-images-every-shape", in: directory) {
+        let file = try Paths.editedFixtureFile("task-images-every-shape", in: directory) {
             $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="0">"#)
                 .replacingOccurrences(of: #"<attribute name="color">red</attribute>"#,
                                       with: #"<attribute name="color">\#(String(repeating: "é", count: 4096))</attribute>"#)
         }
         let findings = try Shared.report(file.path, target: "cvat").findings
         #expect(!findings.contains { ["group_id_negative", "attribute_value_too_long"].contains($0.issueType) })
-        let negative = try Self.variant("task-images-every-shape", in: directory) {
+        let negative = try Paths.editedFixtureFile("task-images-every-shape", in: directory) {
             $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="-1">"#)
         }
         #expect(!(try Shared.report(negative.path, target: "encord").findings.contains { $0.issueType == "group_id_negative" }))

@@ -85,15 +85,13 @@ struct ContainerTests {
     func misnamedFolderNotReused() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let export = directory.appendingPathComponent("in")
-        try FileManager.default.copyItem(atPath: Paths.fixture("media-folder-misnamed"), toPath: export.path)
         // A box with nothing Encord leaves off: the XML comes out byte for byte.
-        let file = export.appendingPathComponent("annotations.xml")
-        let xml = try String(contentsOf: file, encoding: .utf8)
-            .replacingOccurrences(of: #" source="manual" occluded="0" xtl"#, with: " xtl").replacingOccurrences(of: #" z_order="0">"#, with: ">")
-        try xml.write(to: file, atomically: true, encoding: .utf8)
+        let export = try Paths.editedFixtureCopy("media-folder-misnamed", in: directory) {
+            $0.replacingOccurrences(of: #" source="manual" occluded="0" xtl"#, with: " xtl").replacingOccurrences(of: #" z_order="0">"#, with: ">")
+        }
         let out = directory.appendingPathComponent("out")
         let result = try Applier(linter: Shared.encord).apply(path: export.path, out: out.path, options: ApplyOptions())
+        let xml = try String(contentsOf: export.appendingPathComponent("annotations.xml"), encoding: .utf8)
         #expect(try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8) == xml)
         #expect(result.inputReport.findings.contains { $0.issueType == "media_folder_misnamed" })
         #expect(result.timings.outputCheckMode != .reused && result.outputReport?.summary.errors == 0)

@@ -184,4 +184,18 @@ struct ReadmeTests {
             for action in rule.actions { #expect(row.contains("`\(action)`"), "README: \(rule.id) lists \(action)") }
         }
     }
+
+    @Test("A finding takes its issue type's declared severity unless the report or the target's profile names one")
+    func declaredSeverity() throws {
+        final class Sink: @unchecked Sendable { var severities: [Severity] = [] }
+        let sink = Sink()
+        let declared = try #require(Catalogue.standard.rules.first { $0.description.id == "geometry-invalid" }).description.issueSeverities
+        #expect(declared["group_id_negative"] == .warning && declared["box_inverted"] == nil)
+        let context = RuleContext(ruleID: "geometry-invalid", severity: .error, issueSeverities: declared, annotationsPath: "annotations.xml",
+                                  container: .xml, target: try Catalogue.standard.profile(named: "encord")) { sink.severities.append($0.severity) }
+        context.report("declared", at: nil, issueType: "group_id_negative")
+        context.report("the rule's own", at: nil, issueType: "box_inverted")
+        context.report("named by the report", at: nil, severity: .info, issueType: "group_id_negative")
+        #expect(sink.severities == [.warning, .error, .info])
+    }
 }

@@ -37,6 +37,29 @@ enum Paths {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// The fixture's annotations.xml as `edit` changes it (which it must), written alone into `directory`.
+    static func editedFixtureFile(_ name: String, in directory: URL, _ edit: (String) throws -> String) throws -> URL {
+        let file = directory.appendingPathComponent("annotations.xml")
+        try write(edit, of: name, to: file)
+        return file
+    }
+
+    /// A copy of the fixture export, media and all, as `directory/name`, its annotations.xml as `edit` changes it.
+    static func editedFixtureCopy(_ name: String, in directory: URL, _ edit: (String) throws -> String) throws -> URL {
+        let export = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture(name), toPath: export.path)
+        try write(edit, of: name, to: export.appendingPathComponent("annotations.xml"))
+        return export
+    }
+
+    private static func write(_ edit: (String) throws -> String, of name: String, to file: URL) throws {
+        let text = try String(contentsOf: URL(fileURLWithPath: fixture("\(name)/annotations.xml")), encoding: .utf8)
+        let edited = try edit(text)
+        #expect(edited != text, "the edit changes \(name)")
+        try Data(edited.utf8).write(to: file)
+    }
 }
 
 /// Shared linters (the schema compiles once per target), reading no configuration files.

@@ -92,10 +92,10 @@ struct VideoLayoutTests {
     func sizeUnknown() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let original = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("job-video/annotations.xml")), encoding: .utf8)
-        let start = try #require(original.range(of: "    <original_size>")), end = try #require(original.range(of: "</original_size>\n"))
-        let file = directory.appendingPathComponent("annotations.xml")
-        try Data(original.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "").utf8).write(to: file)
+        let file = try Paths.editedFixtureFile("job-video", in: directory) { original in
+            let start = try #require(original.range(of: "    <original_size>")), end = try #require(original.range(of: "</original_size>\n"))
+            return original.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
+        }
         let report = try Shared.report(file.path, target: "encord")
         let finding = try #require(report.findings.first { $0.issueType == "frame_size_unknown" })
         #expect(finding.severity == .error && finding.location.line != nil)
@@ -110,13 +110,13 @@ struct VideoLayoutTests {
     func trackTaskUndeclared() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let original = try String(contentsOf: URL(fileURLWithPath: Paths.fixture("project-video/annotations.xml")), encoding: .utf8)
         // The fixture's one track, and a copy of it naming a task <meta> does not list.
-        let start = try #require(original.range(of: "  <track ")), end = try #require(original.range(of: "</track>\n"))
-        let track = String(original[start.lowerBound..<end.upperBound])
-        let stray = track.replacingOccurrences(of: #"id="0""#, with: #"id="1""#).replacingOccurrences(of: #"task_id="21""#, with: #"task_id="99""#)
-        let file = directory.appendingPathComponent("annotations.xml")
-        try Data(original.replacingCharacters(in: end.upperBound..<end.upperBound, with: stray).utf8).write(to: file)
+        let file = try Paths.editedFixtureFile("project-video", in: directory) { original in
+            let start = try #require(original.range(of: "  <track ")), end = try #require(original.range(of: "</track>\n"))
+            let track = String(original[start.lowerBound..<end.upperBound])
+            let stray = track.replacingOccurrences(of: #"id="0""#, with: #"id="1""#).replacingOccurrences(of: #"task_id="21""#, with: #"task_id="99""#)
+            return original.replacingCharacters(in: end.upperBound..<end.upperBound, with: stray)
+        }
         let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "track_task_undeclared" })
         #expect(finding.severity == .error && finding.location.taskID == 99 && finding.message.contains("it lists 21, 22"))
         let unchanged = try Shared.report(Paths.fixture("project-video/annotations.xml"), target: "cvat")

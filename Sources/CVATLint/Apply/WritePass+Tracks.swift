@@ -51,18 +51,7 @@ extension WritePass {
             var attributes = shape.xmlAttributes
             var steps: [String] = []
             // A track with no keyframe: every shape it writes made one (CVAT keeps keyframes only).
-            if current.fixKeyframes {
-                if let index = attributes.firstIndex(where: { $0.name == "keyframe" }) {
-                    if attributes[index].value != "1" {
-                        attributes[index] = XMLAttribute(name: "keyframe", value: "1")
-                        steps.append("keyframe")
-                    }
-                } else {
-                    let after = (attributes.firstIndex { $0.name == "frame" }).map { $0 + 1 } ?? 0
-                    attributes.insert(XMLAttribute(name: "keyframe", value: "1"), at: after)
-                    steps.append("keyframe")
-                }
-            }
+            if current.fixKeyframes, Self.makeKeyframe(&attributes) { steps.append("keyframe") }
             let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps,
                                     place: framePlace(taskID: header.taskID))
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
@@ -93,6 +82,17 @@ extension WritePass {
         } else {
             attempt { try splicer.copy(upTo: span.end) }
         }
+    }
+
+    /// Makes a track frame's attributes say `keyframe="1"` (after `frame` when the flag is missing); true when they did not.
+    static func makeKeyframe(_ attributes: inout [XMLAttribute]) -> Bool {
+        guard let index = attributes.firstIndex(where: { $0.name == "keyframe" }) else {
+            attributes.insert(XMLAttribute(name: "keyframe", value: "1"), at: (attributes.firstIndex { $0.name == "frame" }).map { $0 + 1 } ?? 0)
+            return true
+        }
+        guard attributes[index].value != "1" else { return false }
+        attributes[index] = XMLAttribute(name: "keyframe", value: "1")
+        return true
     }
 
     /// The track's start tag with its label split for the kind it is drawn as, a repeated id renumbered,

@@ -60,7 +60,7 @@ public final class Checker: Sendable {
         let ruleFindings = FindingList()
         let running: [Rule] = rules.map { entry in
             entry.make(RuleContext(ruleID: entry.description.id, severity: entry.description.defaultSeverity,
-                                   annotationsPath: source.annotationsPath, container: source.container,
+                                   issueSeverities: entry.description.issueSeverities, annotationsPath: source.annotationsPath, container: source.container,
                                    target: options.target, options: options.ruleOptions,
                                    facts: facts, mediaHeader: source.mediaHeader, mediaContent: source.streamMedia,
                                    instances: instances, sink: ruleFindings.append))

@@ -204,6 +204,8 @@ public final class ExportFacts: AnnotationVisitor {
     }
 
     public var level: ExportLevel? { meta?.level }
+    /// What the export's frames belong to, as findings name it: a job export's are its job's.
+    public var frameOwner: String { level == .job ? "job" : "task" }
 
     public var mode: ExportMode? {
         let modes = meta?.modes ?? []
