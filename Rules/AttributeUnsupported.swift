@@ -13,9 +13,12 @@ final class AttributeUnsupported: ShapeRule {
             and step) and selects into radios, and has no occluded, z_order, group or source fields; an \
             Encord classification holds exactly one attribute, so a tag with several loses some. In every \
             target, an <attribute> whose name the label does not declare is dropped without a word (CVAT's \
-            importer does so). Each finding carries the action an import stage should take.
+            importer does so). CVAT's project import writes each shape's occluded flag and rotation (and a \
+            track shape's outside, keyframe and track id) among its attributes under those names, so a \
+            label's own attribute so named is overwritten and lost. Each finding carries the action an \
+            import stage should take.
             """,
-        issueTypes: [.init("attribute_not_declared"), .init("attribute_type_converted", profile: "attributes"), .init("attribute_type_unsupported", profile: "attributes"), .init("mutable_attribute_dropped", profile: "fields"), .init("tag_with_several_attributes"), .init("*_dropped", profile: "fields"), .init("*_converted", profile: "fields")],
+        issueTypes: [.init("attribute_not_declared"), .init("attribute_name_reserved"), .init("attribute_type_converted", profile: "attributes"), .init("attribute_type_unsupported", profile: "attributes"), .init("mutable_attribute_dropped", profile: "fields"), .init("tag_with_several_attributes"), .init("*_dropped", profile: "fields"), .init("*_converted", profile: "fields")],
         actions: ["dropAttribute", "convertAttribute", "dropField"],
         triggering: [
             RuleExample("a number attribute, for Encord", xml: RuleExample.document(
@@ -70,6 +73,11 @@ final class AttributeUnsupported: ShapeRule {
     private let context: RuleContext
     /// (label, attribute name) → uses of attributes the label does not declare.
     private var undeclared: [String: [String: Use]] = [:]
+    /// (label, attribute name) → shapes whose attribute the import overwrites with a built-in field.
+    private var overwritten: [String: [String: Use]] = [:]
+    /// The attribute names the import writes built-in fields under, for image shapes and for track shapes.
+    private var reservedOnImages: [String] = []
+    private var reservedOnTracks: [String] = []
     /// Tag labels → uses of tags with more than one attribute.
     private var crowdedTags: [String: Use] = [:]
     @exclusivity(unchecked) private var labelOrder: [String] = []
@@ -88,6 +96,10 @@ final class AttributeUnsupported: ShapeRule {
 
     func visitMeta(_ meta: ExportMeta) {
         let target = context.target
+        if let reserved = target.reservedAttributeNames {
+            reservedOnImages = reserved.names(level: meta.level, onTrack: false)
+            reservedOnTracks = reserved.names(level: meta.level, onTrack: true)
+        }
         for label in meta.labels {
             for attribute in label.attributes {
                 let support = target.attribute(attribute.inputType)
@@ -141,6 +153,14 @@ final class AttributeUnsupported: ShapeRule {
         if shape.kind == .tag, shape.attributes.count > 1, context.target.labelsBindOneShape {
             crowdedTags[label, default: Use(first: shape.location)].count += 1
         }
+        let reserved = track == nil ? reservedOnImages : reservedOnTracks
+        if !reserved.isEmpty, shape.kind != .tag {
+            // A shape the import skips loses its values anyway (shape-unsupported says so).
+            for attribute in shape.attributes where reserved.contains(attribute.name)
+                && context.target.shape(context.options.effectiveKind(shape.kind), level: context.facts.level).isKept {
+                overwritten[label, default: [:]][attribute.name, default: Use(first: attribute.location)].count += 1
+            }
+        }
         checkDeclared(shape.attributes, spec: context.facts.label(label), label: label)
         for element in shape.elements {
             checkDeclared(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)
@@ -177,6 +197,18 @@ final class AttributeUnsupported: ShapeRule {
                 context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); importers "
                                + "drop it without a word", at: use.first, issueType: "attribute_not_declared",
                                action: .dropAttribute(label: label, attribute: name)) {
+                    $0.label = label
+                    $0.attribute = name
+                }
+            }
+            let spec = context.facts.label(label)
+            for (name, use) in (overwritten[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                // An attribute the label does not declare is lost anyway (attribute_not_declared says so).
+                guard let declared = spec?.attributes.first(where: { $0.name == name }) else { continue }
+                let level = context.facts.level.map { " of a \($0.rawValue) export" } ?? ""
+                context.report("label '\(label)': attribute '\(name)' has the name of a built-in field that \(target.name)'s import\(level) "
+                               + "writes in its place: its values on \(counted(use.count, "shape")) are lost; give the attribute another name",
+                               at: declared.location, issueType: "attribute_name_reserved") {
                     $0.label = label
                     $0.attribute = name
                 }

@@ -1,7 +1,7 @@
 import CVATLint
 
-/// Every rule of the catalogue, in report order. Adding a rule: one file under Rules/ and one line here
-/// (a test fails when a rule declared under Rules/ is missing from this list).
+/// The shipped catalogue. Adding a rule is adding its file under Rules/: the build plugin lists every rule
+/// declared there, in file order, which is report order.
 extension Catalogue {
     /// The catalogue cvat-lint ships: the CVAT 1.1 schema, the rules under `Rules/` (each file's rule,
     /// listed by the build plugin), the target profiles and the fixtures the rules cite (built once per process).

@@ -98,6 +98,17 @@ public struct RuleExample: Sendable {
     /// A `↓` before a label's name marks its `<label>`, before its input type its `<attribute>`; `marked`
     /// marks `<task>`.
     public static func task(mode: String = "annotation", labels: [String], marked: Bool = false) -> String {
+        (marked ? String(marker) : "") + "<task>\n  <id>1</id>\n  <name>t</name>\n  <size>1</size>\n  <mode>\(mode)</mode>\n"
+            + indent(labelsSection(labels), by: 2) + "\n</task>"
+    }
+
+    /// A `<project>` meta section with these labels, written as `task(labels:)` takes them.
+    public static func project(labels: [String]) -> String {
+        "<project>\n  <id>1</id>\n  <name>p</name>\n" + indent(labelsSection(labels), by: 2) + "\n</project>"
+    }
+
+    /// `<labels>` with these labels, written as `task(labels:)` takes them.
+    private static func labelsSection(_ labels: [String]) -> String {
         let specs = labels.map { written -> String in
             let labelMark = written.first == marker ? String(marker) : ""
             let label = labelMark.isEmpty ? written : String(written.dropFirst())
@@ -120,8 +131,7 @@ public struct RuleExample: Sendable {
             if named.count == 2 { spec += "  <parent>\(named[1])</parent>\n" }
             return spec + "</label>"
         }
-        return (marked ? String(marker) : "") + "<task>\n  <id>1</id>\n  <name>t</name>\n  <size>1</size>\n  <mode>\(mode)</mode>\n"
-            + "  <labels>\n" + indent(specs.joined(separator: "\n"), by: 4) + "\n  </labels>\n</task>"
+        return "<labels>\n" + indent(specs.joined(separator: "\n"), by: 2) + "\n</labels>"
     }
 
     private static func indent(_ text: String, by spaces: Int) -> String {

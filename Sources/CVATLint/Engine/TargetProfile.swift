@@ -70,6 +70,35 @@ public struct TargetProfile: Sendable, Codable {
     public var media: MediaExpectations
     /// One ontology item holds one shape, so a label drawn as several kinds is split.
     public var labelsBindOneShape: Bool
+    /// The importer skips the shapes it does not take but still reads their `<attribute>` children, into
+    /// the attributes of the annotation it read before them (CVAT's project import and Datumaro's CVAT
+    /// reader fill one dictionary per annotation and open none for a skipped shape).
+    public var skippedShapeAttributesCarryOver: Bool?
+    /// Attribute names the importer fills with a built-in field of the shape, losing a label's own
+    /// attribute of that name.
+    public var reservedAttributeNames: ReservedAttributeNames?
+
+    /// Names an importer writes built-in fields under, among a shape's attributes.
+    public struct ReservedAttributeNames: Sendable, Codable {
+        /// The export levels whose import does it (`project`); every level when empty.
+        public var levels: [String]
+        /// Written for every shape (not for tags).
+        public var everyShape: [String]
+        /// Written for the shapes of a track as well.
+        public var trackShapes: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case levels
+            case everyShape = "every_shape"
+            case trackShapes = "track_shapes"
+        }
+
+        /// The names reserved for a shape in an export of `level`, on a track or not.
+        public func names(level: ExportLevel?, onTrack: Bool) -> [String] {
+            guard levels.isEmpty || levels.contains(level?.rawValue ?? "") else { return [] }
+            return onTrack ? everyShape + trackShapes : everyShape
+        }
+    }
     /// Severities this target gives particular issue types, with the reason (what its importer does).
     public var issues: [String: IssueSeverity]?
 
@@ -116,6 +145,8 @@ public struct TargetProfile: Sendable, Codable {
         case projectShapes = "project_shapes"
         case attributes, fields, media
         case labelsBindOneShape = "labels_bind_one_shape"
+        case skippedShapeAttributesCarryOver = "skipped_shape_attributes_carry_over"
+        case reservedAttributeNames = "reserved_attribute_names"
         case issues
     }
 

@@ -1,0 +1,136 @@
+@testable import CVATLint
+import Foundation
+import Testing
+
+/// What CVAT's project import (a Datumaro extractor) changes without a word: it skips ellipses, cuboids and
+/// masks but reads their `<attribute>` values into the annotation it opened before them (where that one keeps
+/// its attribute set and its label declares those names); and it writes built-in fields among a shape's
+/// attributes, over a label's own attribute of the same name.
+@Suite("What CVAT's project import moves or overwrites")
+struct CVATProjectImportTests {
+    private static let box = "    </box>\n"
+
+    private static func ellipse(parked: String, color: String, kind: String = "ellipse") -> String {
+        let geometry = kind == "mask" ? #"rle="4" left="1" top="1" width="2" height="2""# : #"cx="30.00" cy="30.00" rx="5.00" ry="3.00""#
+        return """
+                <\(kind) label="car" source="manual" occluded="0" \(geometry) z_order="0">
+                  <attribute name="parked">\(parked)</attribute>
+                  <attribute name="color">\(color)</attribute>
+                </\(kind)>
+
+            """
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        /// The text the skipped shape goes after, and the shape.
+        var after: String
+        var shape: String
+        /// The recipient the finding names ("" for none).
+        var replaces: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "an ellipse after a box that carries attributes", after: box, shape: ellipse(parked: "true", color: "blue"),
+             replaces: "'parked', 'color' of the box of 'car' at line 140"),
+        Case(name: "a mask after it", after: box, shape: ellipse(parked: "true", color: "red", kind: "mask"),
+             replaces: "'parked' of the box of 'car' at line 140"),
+        Case(name: "the same values: nothing changes", after: box, shape: ellipse(parked: "false", color: "red"), replaces: ""),
+        Case(name: "first in the next image: the last box of the image before", after: "    <tag label=\"daytime\"",
+             shape: ellipse(parked: "false", color: "blue"), replaces: "'color' of the box of 'car' at line 140"),
+        Case(name: "after a tag whose label has no such attribute: CVAT keeps only declared names", after: "    </tag>\n",
+             shape: ellipse(parked: "true", color: "blue"), replaces: ""),
+    ]
+
+    @Test("Found where a value changes, naming the annotation that takes it", arguments: cases)
+    func carriedOver(_ example: Case) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory) { xml in
+            guard let range = xml.range(of: example.after) else { return xml }
+            let insertAt = example.after.hasPrefix("    <tag") ? range.lowerBound : range.upperBound
+            return xml.replacingCharacters(in: insertAt..<insertAt, with: example.shape)
+        }
+        let findings = try Shared.report(export.path, target: "cvat").findings.filter { $0.issueType == "attribute_values_carried_over" }
+        if example.replaces.isEmpty {
+            #expect(findings.isEmpty)
+        } else {
+            let finding = try #require(findings.first)
+            #expect(findings.count == 1 && finding.severity == .warning)
+            #expect(finding.message.contains("this one replaces \(example.replaces)"), "\(finding.message)")
+            #expect(finding.action == .dropAnnotation(label: "car", shape: example.shape.contains("<mask") ? "mask" : "ellipse"))
+        }
+        #expect(!(try Shared.report(export.path, target: "encord").findings.contains { $0.issueType == "attribute_values_carried_over" }),
+                "Encord's importer does not share the parser")
+    }
+
+    @Test("A mask track after a box track in a video project hands its values to the box track's last frame")
+    func maskTrack() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-video", in: directory) {
+            $0.replacingFirst("  </track>\n", with: """
+                  </track>
+                  <track id="1" label="car" source="manual" task_id="21" subset="Train">
+                    <mask frame="0" keyframe="1" outside="0" occluded="0" rle="4" left="1" top="1" width="2" height="2" z_order="0">
+                      <attribute name="parked">true</attribute>
+                      <attribute name="color">red</attribute>
+                    </mask>
+                  </track>
+
+                """)
+        }
+        let finding = try #require(try Shared.report(export.path, target: "cvat").findings.first { $0.issueType == "attribute_values_carried_over" })
+        #expect(finding.location.line == 150 && finding.message.contains("'parked' of the box of 'car' at line 144"), "\(finding.message)")
+    }
+
+    @Test("apply --allow-loss leaves nothing to carry over; without it, the warning stays in the output")
+    func apply() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory) {
+            $0.replacingFirst(Self.box, with: Self.box + Self.ellipse(parked: "true", color: "blue"))
+        }
+        for allowLoss in [false, true] {
+            let out = directory.appendingPathComponent("out-\(allowLoss)")
+            let result = try Applier(linter: Shared.linter)
+                .apply(path: export.path, out: out.path, options: ApplyOptions(allowLoss: allowLoss))
+            let left = result.outputReport?.findings.contains { $0.issueType == "attribute_values_carried_over" }
+            #expect(left == !allowLoss)
+        }
+    }
+
+    @Test("An attribute named like a built-in field: lost in a project import of the shapes CVAT keeps, and only there", arguments: [
+        ("project-images-subsets", "occluded", "box", 1),
+        ("project-images-subsets", "rotation", "box", 1),
+        ("project-images-subsets", "outside", "box", 0),
+        ("project-video", "outside", "box", 1),
+        ("project-images-subsets", "occluded", "mask", 0),
+        ("task-images-every-shape", "occluded", "box", 0),
+    ])
+    func reservedName(fixture: String, name: String, kind: String, shapes: Int) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy(fixture, in: directory) { xml in
+            var edited = xml.replacingFirst("<name>parked</name>", with: "<name>\(name)</name>")
+                .replacingFirst(#"<attribute name="parked">"#, with: #"<attribute name="\#(name)">"#)
+            if kind == "mask" {
+                edited = edited.replacingFirst(#"<box label="car" source="manual" occluded="0" xtl="1.00" ytl="2.00" xbr="20.00" ybr="12.00" z_order="0">"#,
+                                               with: #"<mask label="car" source="manual" occluded="0" rle="4" left="1" top="1" width="2" height="2" z_order="0">"#)
+                    .replacingFirst("    </box>", with: "    </mask>")
+            }
+            return edited
+        }
+        for target in ["cvat", "encord"] {
+            let findings = try Shared.report(export.path, target: target).findings.filter { $0.issueType == "attribute_name_reserved" }
+            if shapes == 0 || target == "encord" {
+                #expect(findings.isEmpty, "\(target)")
+            } else {
+                let finding = try #require(findings.first)
+                #expect(findings.count == 1 && finding.severity == .warning && finding.location.attribute == name)
+                #expect(finding.message.contains("its values on 1 shape are lost"), "\(finding.message)")
+            }
+        }
+    }
+}
