@@ -52,7 +52,7 @@ final class AttributeCarriedOver: ShapeRule {
                                 """))),
         ])
 
-    /// The annotation the importer last opened an attribute set for, with the values that set now holds.
+    /// The annotation the importer last opened an attribute set for, and what skipped shapes wrote into it.
     private struct Recipient {
         var kind: ShapeKind
         var label: String
@@ -60,7 +60,18 @@ final class AttributeCarriedOver: ShapeRule {
         /// Whether the annotation keeps that very set: a tag always, a shape only when it carried an attribute
         /// (an empty set is replaced by a fresh one when the annotation is made).
         var keepsSet: Bool
-        var values: [String: String]
+        /// Its own `<attribute>` values.
+        var own: [AttributeValue]
+        /// For each name a skipped shape wrote: the last value written, which the annotation ends with, and by whom.
+        var written: [String: (value: String, writer: Writer)] = [:]
+
+        /// The value it carried under `name` itself (the last, as a dictionary keeps it).
+        func ownValue(_ name: String) -> String? { own.last { $0.name == name }?.value }
+    }
+
+    private struct Writer {
+        var key: Key
+        var location: SourceLocation
     }
 
     private struct Key: Hashable {
@@ -69,39 +80,58 @@ final class AttributeCarriedOver: ShapeRule {
     }
 
     private let context: RuleContext
-    private var recipient: Recipient?
+    /// The kinds the import skips at this export's level: none for most, and then nothing to follow.
+    @exclusivity(unchecked) private var skippedKinds: Set<ShapeKind> = []
+    @exclusivity(unchecked) private var recipient: Recipient?
     private var carried = Occurrences<Key>()
     private var changedAttributes: [Key: Set<String>] = [:]
 
     init(context: RuleContext) { self.context = context }
 
-    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
+    func visitMeta(_ meta: ExportMeta) {
         guard context.target.skippedShapeAttributesCarryOver == true else { return }
+        skippedKinds = Set(ShapeKind.allCases.filter { $0 != .tag && !context.target.shape($0, level: meta.level).isKept })
+    }
+
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
+        guard !skippedKinds.isEmpty else { return }
         let kind = context.options.effectiveKind(shape.kind)
-        let skipped = kind != .tag && !context.target.shape(kind, level: context.facts.level).isKept
-        guard skipped else {
-            recipient = Recipient(kind: kind, label: label, line: shape.location.line, keepsSet: kind == .tag || !shape.attributes.isEmpty,
-                                  values: Dictionary(shape.attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last }))
+        guard skippedKinds.contains(kind) else {
+            close()
+            recipient = Recipient(kind: kind, label: label, line: shape.location.line,
+                                  keepsSet: kind == .tag || !shape.attributes.isEmpty, own: shape.attributes)
             return
         }
-        guard !shape.attributes.isEmpty, var target = recipient, target.keepsSet else { return }
-        // The importer keeps only the values its label declares a spec for.
-        let declared = Set(context.facts.label(target.label)?.attributes.map(\.name) ?? [])
-        var changed: [String] = []
-        for value in shape.attributes {
-            if declared.contains(value.name), target.values[value.name] != value.value { changed.append(value.name) }
-            target.values[value.name] = value.value
+        guard !shape.attributes.isEmpty, recipient?.keepsSet == true else { return }
+        let writer = Writer(key: Key(skipped: kind, label: label), location: shape.location)
+        for value in shape.attributes { recipient?.written[value.name] = (value.value, writer) }
+    }
+
+    /// Once no later shape can write into the recipient's set: what it ends with against what it carried,
+    /// for the names its label declares (the importer keeps only those), told at the shape that wrote each.
+    private func close() {
+        guard let closing = recipient, !closing.written.isEmpty else { return }
+        recipient = nil
+        let declared = Set(context.facts.label(closing.label)?.attributes.map(\.name) ?? [])
+        var changedBy: [(writer: Writer, names: [String])] = []
+        for (name, entry) in closing.written.sorted(by: { $0.key < $1.key })
+        where declared.contains(name) && entry.value != closing.ownValue(name) {
+            if let index = changedBy.firstIndex(where: { $0.writer.location == entry.writer.location }) {
+                changedBy[index].names.append(name)
+            } else {
+                changedBy.append((entry.writer, [name]))
+            }
         }
-        recipient = target
-        guard !changed.isEmpty else { return }
-        let key = Key(skipped: kind, label: label)
-        let names = changed.map { "'\($0)'" }.joined(separator: ", ")
-        carried.note(key, at: shape.location, example: "\(names) of the \(target.kind.rawValue) of '\(target.label)' at line \(target.line)")
-        changedAttributes[key, default: []].formUnion(changed)
-        context.noteInstance("attribute_values_carried_over", at: shape.location)
+        for (writer, names) in changedBy.sorted(by: { $0.writer.location.line < $1.writer.location.line }) {
+            let quoted = names.map { "'\($0)'" }.joined(separator: ", ")
+            carried.note(writer.key, at: writer.location,
+                         example: "\(quoted) of the \(closing.kind.rawValue) of '\(closing.label)' at line \(closing.line)")
+            changedAttributes[writer.key, default: []].formUnion(names)
+        }
     }
 
     func finish() {
+        close()
         for (key, entry) in carried.all {
             let kind = key.skipped.rawValue
             let all = (changedAttributes[key] ?? []).sorted().map { "'\($0)'" }.joined(separator: ", ")

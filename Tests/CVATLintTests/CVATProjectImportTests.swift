@@ -33,10 +33,12 @@ struct CVATProjectImportTests {
 
     static let cases: [Case] = [
         Case(name: "an ellipse after a box that carries attributes", after: box, shape: ellipse(parked: "true", color: "blue"),
-             replaces: "'parked', 'color' of the box of 'car' at line 140"),
+             replaces: "'color', 'parked' of the box of 'car' at line 140"),
         Case(name: "a mask after it", after: box, shape: ellipse(parked: "true", color: "red", kind: "mask"),
              replaces: "'parked' of the box of 'car' at line 140"),
         Case(name: "the same values: nothing changes", after: box, shape: ellipse(parked: "false", color: "red"), replaces: ""),
+        Case(name: "a second ellipse writes the box's own values back: nothing changes in the end", after: box,
+             shape: ellipse(parked: "true", color: "blue") + ellipse(parked: "false", color: "red"), replaces: ""),
         Case(name: "first in the next image: the last box of the image before", after: "    <tag label=\"daytime\"",
              shape: ellipse(parked: "false", color: "blue"), replaces: "'color' of the box of 'car' at line 140"),
         Case(name: "after a tag whose label has no such attribute: CVAT keeps only declared names", after: "    </tag>\n",
