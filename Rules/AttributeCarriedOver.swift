@@ -12,8 +12,9 @@ final class AttributeCarriedOver: ShapeRule {
             polygon, polyline, points, skeleton or tag it opened, and opens none for the ellipses, cuboids \
             and masks it skips. Their values land on the annotation before them (in the same image, or the \
             last one of an earlier image or track) when that one carries an attribute of its own or is a \
-            tag: where its label has attributes of those names, its values are silently replaced. Converting \
-            or dropping the skipped shapes (apply --allow-loss) leaves nothing to carry over.
+            tag: its values are silently replaced, and a name its label lacks is added to the label (the \
+            project import creates attributes it does not know). Converting or dropping the skipped shapes \
+            (apply --allow-loss) leaves nothing to carry over.
             """,
         issueTypes: [.init("attribute_values_carried_over")],
         actions: ["dropAnnotation"],
@@ -108,14 +109,13 @@ final class AttributeCarriedOver: ShapeRule {
     }
 
     /// Once no later shape can write into the recipient's set: what it ends with against what it carried,
-    /// for the names its label declares (the importer keeps only those), told at the shape that wrote each.
+    /// told at the shape that wrote each value. Every name counts: CVAT's project import (soft attribute
+    /// import) adds one the label lacks to the label, and Datumaro keeps them all.
     private func close() {
         guard let closing = recipient, !closing.written.isEmpty else { return }
         recipient = nil
-        let declared = Set(context.facts.label(closing.label)?.attributes.map(\.name) ?? [])
         var changedBy: [(writer: Writer, names: [String])] = []
-        for (name, entry) in closing.written.sorted(by: { $0.key < $1.key })
-        where declared.contains(name) && entry.value != closing.ownValue(name) {
+        for (name, entry) in closing.written.sorted(by: { $0.key < $1.key }) where entry.value != closing.ownValue(name) {
             if let index = changedBy.firstIndex(where: { $0.writer.location == entry.writer.location }) {
                 changedBy[index].names.append(name)
             } else {

@@ -4,7 +4,7 @@ import Testing
 
 /// What CVAT's project import (a Datumaro extractor) changes without a word: it skips ellipses, cuboids and
 /// masks but reads their `<attribute>` values into the annotation it opened before them (where that one keeps
-/// its attribute set and its label declares those names); and it writes built-in fields among a shape's
+/// its attribute set); and it writes built-in fields among a shape's
 /// attributes, over a label's own attribute of the same name.
 @Suite("What CVAT's project import moves or overwrites")
 struct CVATProjectImportTests {
@@ -41,8 +41,8 @@ struct CVATProjectImportTests {
              shape: ellipse(parked: "true", color: "blue") + ellipse(parked: "false", color: "red"), replaces: ""),
         Case(name: "first in the next image: the last box of the image before", after: "    <tag label=\"daytime\"",
              shape: ellipse(parked: "false", color: "blue"), replaces: "'color' of the box of 'car' at line 140"),
-        Case(name: "after a tag whose label has no such attribute: CVAT keeps only declared names", after: "    </tag>\n",
-             shape: ellipse(parked: "true", color: "blue"), replaces: ""),
+        Case(name: "after a tag whose label has no such attributes: the project import adds them to it", after: "    </tag>\n",
+             shape: ellipse(parked: "true", color: "blue"), replaces: "'color', 'parked' of the tag of 'daytime' at line 146"),
     ]
 
     @Test("Found where a value changes, naming the annotation that takes it", arguments: cases)
