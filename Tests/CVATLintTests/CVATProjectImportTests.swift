@@ -135,4 +135,43 @@ struct CVATProjectImportTests {
             }
         }
     }
+
+    @Test("A mask track made polygons (a video project, --allow-loss) stays one track, a frame's further pieces tracks ended on the next frame; dropped, it goes whole")
+    func maskTrackAsPolygons() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-video", in: directory) {
+            $0.replacingFirst("  </track>\n", with: """
+                  </track>
+                  <track id="1" label="car" source="manual" task_id="21" subset="Train">
+                    <mask frame="0" keyframe="1" outside="0" occluded="0" rle="0, 1, 1, 1" left="1" top="1" width="3" height="1" z_order="0">
+                    </mask>
+                    <mask frame="1" keyframe="1" outside="0" occluded="0" rle="0, 2" left="1" top="1" width="2" height="1" z_order="0">
+                    </mask>
+                  </track>
+
+                """)
+        }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: export.path, out: out.path, options: ApplyOptions(allowLoss: true))
+        #expect(result.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let tracks = written.components(separatedBy: "<track ").dropFirst().map { $0.components(separatedBy: "</track>")[0] }
+        let polygonTracks = tracks.filter { $0.contains("<polygon") }
+        #expect(polygonTracks.count == 2, "the track, and one for the second piece of frame 0")
+        let frames = polygonTracks.map { track in
+            track.components(separatedBy: "<polygon ").dropFirst().map { $0.contains(#"outside="1""#) ? "out" : $0.components(separatedBy: "\"")[1] }
+        }
+        #expect(frames == [["0", "1"], ["0", "out"]], "\(frames)")
+        let row = result.manifest.conservation.first { $0.label == "car" && $0.kind == "mask" }
+        #expect(row?.input == 2 && row?.written == 3 && row?.addsUp == true, "two mask frames written as three polygons")
+
+        // With --masks drop the track is left out whole: no empty <track> is written.
+        let dropped = directory.appendingPathComponent("dropped")
+        let leftOut = try Applier(linter: Shared.linter)
+            .apply(path: export.path, out: dropped.path, options: ApplyOptions(allowLoss: true, masks: .drop))
+        #expect(leftOut.outputReport?.summary.errors == 0)
+        let remaining = try String(contentsOf: dropped.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(remaining.components(separatedBy: "<track ").count == 2 && !remaining.contains("<mask"), "the box track alone")
+    }
 }

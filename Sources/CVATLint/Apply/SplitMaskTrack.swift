@@ -12,10 +12,12 @@ public enum MaskTrackCollapse {
 }
 
 extension WritePass {
-    /// Whether the track is one to split: masks only, and frames lost otherwise, while it stays a track.
-    static func splitsMasks(_ track: ApplySurvey.TrackSpan, _ program: ApplyProgram) -> Bool {
+    /// Whether the track is one to split: masks only, and frames lost otherwise, while it stays a track of
+    /// masks (converted to polygons, it is an ordinary track that keeps every frame).
+    static func splitsMasks(_ track: ApplySurvey.TrackSpan, label: String, _ program: ApplyProgram) -> Bool {
         MaskTrackCollapse.losesFrames(visibleMaskFrames: track.visibleMasks, target: program.target)
             && track.visibleMasks == track.visible && !program.videoToImages
+            && program.outputKind(label: label, kind: .mask) == .mask
     }
 
     /// One frame of a track being split: a visible one becomes a track of its own, an outside one is left off.

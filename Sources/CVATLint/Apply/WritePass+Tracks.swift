@@ -12,15 +12,22 @@ extension WritePass {
         let dropped = converts ? nil : invalid?.reason(forTrackLines: lines)
         let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
         track = OpenTrack(record: header, dropped: dropped, fixKeyframes: fix, converts: converts)
-        if !converts, dropped == nil, survey.tracks.indices.contains(trackIndex), Self.splitsMasks(survey.tracks[trackIndex], program) {
+        track?.indent = splicer.indentation(before: span.start)
+        if !converts, dropped == nil, survey.tracks.indices.contains(trackIndex),
+           Self.splitsMasks(survey.tracks[trackIndex], label: header.label, program) {
             track?.splitsMasks = true
-            track?.indent = splicer.indentation(before: span.start)
         }
         attempt {
             if converts || dropped != nil || track?.splitsMasks == true {
                 try splicer.remove(span.start..<span.tagEnd)
             } else {
-                try splicer.copy(upTo: span.start)
+                // The start tag waits for the first shape written: a track whose every shape is left out goes whole.
+                let lead = splicer.lineStart(before: span.start)
+                guard let leading = splicer.bytes(lead..<span.start), let tag = splicer.bytes(span.start..<span.tagEnd) else {
+                    return fail("the start tag of a track is no longer held")
+                }
+                track?.pendingHead = PendingHead(leading: Array(leading), tag: Array(tag), span: span)
+                try splicer.copy(upTo: lead)
             }
         }
     }
@@ -41,19 +48,16 @@ extension WritePass {
             return
         }
         if current.splitsMasks { return attempt { try splitMaskFrame(shape, of: header, span: span) } }
+        if let frame = shape.frame { closePieces(at: frame) }
         attempt {
-            var renamed = current.renamed
-            if !current.headerDone {
-                track?.headerDone = true
-                renamed = try rewriteHeader(header, firstKind: shape.kind)
-                track?.renamed = renamed
-            }
             var attributes = shape.xmlAttributes
             var steps: [String] = []
             // A track with no keyframe: every shape it writes made one (CVAT keeps keyframes only).
             if current.fixKeyframes, Self.makeKeyframe(&attributes) { steps.append("keyframe") }
             let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps,
                                     place: framePlace(taskID: header.taskID))
+            if case .drop = outcome {} else { try writeHead(header, firstKind: shape.kind) }
+            let renamed = track?.renamed ?? false
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
             switch outcome {
             case let .keep(noted):
@@ -64,23 +68,38 @@ extension WritePass {
                 try splicer.copy(upTo: span.end)
             case let .drop(step):
                 if counted { route(label, shape.kind, to: nil, nil, steps: [step]) }
-                try splicer.remove(span.start..<span.end)
+                if track?.pendingHead != nil {
+                    // Left out with the start tag still unwritten: the tag goes too, unless a later shape brings it back.
+                    splicer.skip(upTo: span.end)
+                    track?.pendingHead?.skipped = true
+                } else {
+                    try splicer.remove(span.start..<span.end)
+                }
             case let .write(texts, toLabel, toKind, steps, tagEdit):
                 if counted {
                     route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps, produced: texts.count)
                 }
-                try replace(span, with: texts, tagEdit: tagEdit)
+                if texts.count > 1 {
+                    try writePieces(texts, of: shape, span: span)
+                } else {
+                    try replace(span, with: texts, tagEdit: tagEdit)
+                }
             }
         }
     }
 
     func visitTrackEnd(_ header: TrackRecord) {
-        guard let current = track, let span = header.span else { return fail("no offsets for </track>") }
+        guard track != nil, let span = header.span else { return fail("no offsets for </track>") }
+        closePieces(at: nil)
+        guard let current = track else { return }
         track = nil
-        if current.dropped != nil || current.converts || current.splitsMasks {
+        if current.dropped != nil || current.converts || current.splitsMasks || current.pendingHead != nil {
             splicer.skip(upTo: span.end)
         } else {
-            attempt { try splicer.copy(upTo: span.end) }
+            attempt {
+                try splicer.copy(upTo: span.end)
+                try splicer.write(current.pieceTracks)
+            }
         }
     }
 
@@ -95,17 +114,29 @@ extension WritePass {
         return true
     }
 
-    /// The track's start tag with its label split for the kind it is drawn as, a repeated id renumbered,
-    /// dropped fields left off and a negative group renumbered; true when the label was renamed.
-    func rewriteHeader(_ header: TrackRecord, firstKind: ShapeKind) throws -> Bool {
-        guard let span = header.span else { return false }
+    /// Writes the track's start tag before its first shape written: as it was, or with its label split for the
+    /// kind it is drawn as, a repeated id renumbered, dropped fields left off and a negative group renumbered.
+    func writeHead(_ header: TrackRecord, firstKind: ShapeKind) throws {
+        guard let head = track?.pendingHead else { return }
+        track?.pendingHead = nil
+        track?.headerDone = true
         let (attributes, changed, renamed) = headerAttributes(header, firstKind: firstKind)
+        track?.renamed = renamed
+        var tag = XMLBytes()
         if changed {
-            var tag = XMLBytes()
             CVATStyle.startTag("track", attributes, into: &tag)
-            try splicer.replace(span.start..<span.tagEnd, with: tag)
+        } else if head.skipped {
+            tag.append(bytes: head.tag[...])
         }
-        return renamed
+        if head.skipped {
+            // Shapes left out before it took the tag with them: it is written anew.
+            var text = XMLBytes()
+            text.append(bytes: head.leading[...])
+            text.append(bytes: tag.bytes[...])
+            try splicer.write(text)
+        } else if changed {
+            try splicer.replace(head.span.start..<head.span.tagEnd, with: tag)
+        }
     }
 
     /// The attributes of the track's start tag as `rewriteHeader` writes them (a fresh id when `freshID`), whether

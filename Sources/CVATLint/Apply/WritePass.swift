@@ -54,7 +54,22 @@ final class WritePass: AnnotationVisitor {
         /// Whether each visible frame becomes a track of its own (a mask track CVAT would collapse), and the
         /// indentation its start tag had.
         var splitsMasks = false
+        /// The indentation of its start tag.
         var indent = ""
+        /// Its start tag, until its first shape is written.
+        var pendingHead: PendingHead?
+        /// Pieces of its last frame beyond the first, and the tracks made of earlier ones, written after it.
+        var pendingPieces: PendingPieces?
+        var pieceTracks = XMLBytes()
+    }
+
+    /// A track's start tag not yet written: its bytes and the line break and indentation before them, and whether
+    /// shapes left out after it took them out of the output (then a shape written brings them back).
+    struct PendingHead {
+        var leading: [UInt8]
+        var tag: [UInt8]
+        var span: ByteSpan
+        var skipped = false
     }
 
     var track: OpenTrack?
