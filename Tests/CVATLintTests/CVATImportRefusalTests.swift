@@ -5,7 +5,8 @@ import Testing
 /// What stops CVAT's import of a file that parses: its serializer's limits (an attribute value longer than
 /// 4,096 characters, left out under `--drop-invalid`; a group id below 0, renumbered by every `apply` and not
 /// asked where the target drops groups) and its project import's reading of `<meta>` (a spec without a name
-/// or an input type, mended by every `apply`).
+/// or an input type, mended by every `apply`); and a shape without its label, for which `apply` declares no
+/// label of an empty name.
 @Suite("What CVAT's import refuses")
 struct CVATImportRefusalTests {
     @Test("A value over 4,096 characters (counted as characters, not bytes): an error for CVAT, a refusal, and only its annotation left out")
@@ -85,6 +86,21 @@ struct CVATImportRefusalTests {
             $0.replacingOccurrences(of: #"ybr="12.00" z_order="0">"#, with: #"ybr="12.00" z_order="0" group_id="-1">"#)
         }
         #expect(!(try Shared.report(negative.path, target: "encord").findings.contains { $0.issueType == "group_id_negative" }))
+    }
+}
+
+extension CVATImportRefusalTests {
+    @Test("A shape without its label: apply refuses it, or leaves it out under --drop-invalid and declares no label '' (which CVAT refuses)")
+    func shapeWithoutLabel() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("task-images-every-shape", in: directory) {
+            $0.replacingFirst(#"<points label="person" source="auto""#, with: #"<points source="auto""#)
+        }
+        let (refused, dropped) = try VideoLayoutTests.withoutAndWithDropInvalid(export, linter: Shared.linter, allowLoss: true, in: directory)
+        #expect(refused.refusals.contains { $0.hasPrefix("schema") })
+        #expect(dropped.outputReport?.summary.errors == 0, "no label '' declared for the shape left out")
+        #expect(dropped.manifest.conservation.first { $0.label == "" && $0.kind == "points" }?.leftOut.isEmpty == false)
     }
 }
 

@@ -75,15 +75,16 @@ struct MetaRewrite {
                 labels.append(copy)
             }
         }
-        // Labels the shapes use and <meta> does not declare: declared, with the attributes they carry as text.
-        for label in survey.labelOrder where !declared.contains(label) {
+        // Labels the shapes use and <meta> does not declare: declared, with the attributes they carry as text. An
+        // empty name (a shape without its label) cannot be declared: those shapes keep their error.
+        for label in survey.labelOrder where !label.isEmpty && !declared.contains(label) {
             for (itemName, kinds) in Self.grouped(program.itemNames(of: label)) {
                 labels.append(newLabel(itemName, type: kinds.count == 1 ? Self.labelType(kinds[0]) : "any", parent: nil,
                                        attributes: survey.attributes(of: label), dropped: program.droppedAttributes[label]))
             }
         }
         for (skeleton, elements) in survey.elementsBySkeleton.sorted(by: { $0.key < $1.key }) {
-            for element in elements where !declaredElements.contains("\(skeleton)\u{0}\(element)") {
+            for element in elements where !element.isEmpty && !declaredElements.contains("\(skeleton)\u{0}\(element)") {
                 labels.append(newLabel(element, type: "points", parent: program.itemName(label: skeleton, kind: .skeleton),
                                        attributes: survey.attributes(of: "\(skeleton)\u{0}\(element)"),
                                        dropped: program.droppedAttributes[element]))
