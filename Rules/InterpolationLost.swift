@@ -33,6 +33,8 @@ final class InterpolationLost: Rule {
             RuleExample.inTrack("a video task exported as CVAT for video, for CVAT itself", target: "cvat",
                                 meta: RuleExample.task(mode: "interpolation", labels: ["car"]),
                                 #"<box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>"#),
+            RuleExample("a video task with neither an image nor a track: no format to judge (CVAT for images writes every frame)",
+                        target: "cvat", xml: RuleExample.document(meta: RuleExample.task(mode: "interpolation", labels: ["car"]), body: "")),
         ])
 
     private let context: RuleContext
@@ -57,7 +59,9 @@ final class InterpolationLost: Rule {
         let tasks = facts.meta?.tasks ?? []
         let videoTasks = tasks.filter { $0.mode == .interpolation }
         let imageTasks = tasks.filter { $0.mode == .annotation }
-        let hasImages = facts.imageCount > 0 || (facts.trackCount == 0 && facts.format == .images)
+        // A file with neither images nor tracks tells no format: CVAT for images writes an <image> for every frame,
+        // empty or not, so it is rather a video export with no track (or all of them left out by apply).
+        let hasImages = facts.imageCount > 0
 
         if facts.format != .video, hasImages {
             for task in videoTasks {
