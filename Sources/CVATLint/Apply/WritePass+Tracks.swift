@@ -139,7 +139,7 @@ extension WritePass {
         }
     }
 
-    /// The attributes of the track's start tag as `rewriteHeader` writes them (a fresh id when `freshID`), whether
+    /// The attributes of the track's start tag as `writeHead` writes them (a fresh id when `freshID`), whether
     /// they differ from the input's, and whether the label was renamed.
     func headerAttributes(_ header: TrackRecord, firstKind: ShapeKind,
                           freshID: Bool = false) -> (attributes: [XMLAttribute], changed: Bool, renamed: Bool) {
