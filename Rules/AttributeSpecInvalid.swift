@@ -14,9 +14,12 @@ final class AttributeSpecInvalid: Rule {
             min, max and step, with min < max and step > 0 (the UI's "min;max;step" is stored that way). \
             Servers before 2023 hardly validated specs, so old exports hold odd ones; targets that build \
             their ontology from the spec trip on them. A spec without <name> or <input_type> stops CVAT's \
-            project import, which reads both from every spec (a KeyError, or the type set on the spec before).
+            project import, which reads both from every spec (a KeyError, or the type set on the spec before). \
+            Specs in the 1.0 text form (@select=color:red,blue) have neither element: Datumaro's CVAT reader \
+            stops on them.
             """,
-        issueTypes: [.init("attribute_spec_invalid"), .init("attribute_spec_incomplete")],
+        issueTypes: [.init("attribute_spec_invalid"), .init("attribute_spec_incomplete"),
+                     .init("attribute_spec_text_form", severity: .info)],
         triggering: [
             RuleExample("a select with no values", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:↓select:color"]), body: "")),
@@ -48,8 +51,10 @@ final class AttributeSpecInvalid: Rule {
     init(context: RuleContext) { self.context = context }
 
     func visitMeta(_ meta: ExportMeta) {
+        var textForm = Occurrences<String>()
         for label in meta.labels {
             for attribute in label.namelessAttributes { reportIncomplete(attribute, of: label) }
+            for attribute in label.attributes where attribute.isTextForm { textForm.note("", at: attribute.location, example: label.name) }
             for attribute in label.attributes {
                 if !attribute.lacks.isEmpty { reportIncomplete(attribute, of: label) }
                 guard let problem = Self.problem(with: attribute) else { continue }
@@ -60,6 +65,15 @@ final class AttributeSpecInvalid: Rule {
                 }
             }
         }
+        reportTextForm(textForm)
+    }
+
+    /// Once for the file: the form is the era's, not one spec's.
+    private func reportTextForm(_ specs: Occurrences<String>) {
+        guard let entry = specs.all.first?.entry else { return }
+        context.report("\(counted(entry.count, "attribute spec")) \(entry.count == 1 ? "is" : "are") written in the 1.0 text form "
+                       + "(@type=name:values) rather than as <name>, <input_type> and <values>", at: entry.first,
+                       issueType: "attribute_spec_text_form") { $0.label = entry.example }
     }
 
     private func reportIncomplete(_ attribute: AttributeSpec, of label: LabelSpec) {

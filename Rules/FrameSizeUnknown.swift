@@ -12,9 +12,10 @@ final class FrameSizeUnknown: Rule {
             directly under <meta> for job exports. Where a file lost it and holds no frames beside it, a \
             frame's size is unknowable. An import that makes the frames images (Encord, apply's reexport) \
             needs each image's width and height to place coordinates, and no placeholder can stand in for \
-            them. Reported per task with the frames affected.
+            them. Reported per task with the frames affected. Datumaro's CVAT reader sizes every track by the \
+            first original_size in <meta>, files or not, and stops on a track when there is none.
             """,
-        issueTypes: [.init("frame_size_unknown")],
+        issueTypes: [.init("frame_size_unknown"), .init("tracks_size_unstated", severity: .info)],
         triggering: [
             RuleExample.inTrack("a track in a file with no original_size and no frames beside it", meta: """
                 <task>
@@ -51,7 +52,19 @@ final class FrameSizeUnknown: Rule {
     /// Frames judged already, per task: each frame once, whichever track shows it first.
     @exclusivity(unchecked) private var judged: [Int: IntegerBitSet] = [:]
 
+    /// The first track, when `<meta>` states no frame size at all.
+    private var firstUnsizedTrack: SourceLocation?
+    private var unsizedTracks = 0
+
     init(context: RuleContext) { self.context = context }
+
+    func visitTrackStart(_ track: TrackRecord) {
+        guard context.facts.meta != nil, !context.facts.frameSizes.declaresAny else { return }
+        unsizedTracks += 1
+        if firstUnsizedTrack == nil { firstUnsizedTrack = track.location }
+        // Where the target stops on it, --drop-invalid leaves each such track out.
+        context.noteInstance("tracks_size_unstated", at: track.location)
+    }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard !shape.outside, let frame = shape.frame, frame >= 0 else { return }
@@ -66,6 +79,10 @@ final class FrameSizeUnknown: Rule {
     }
 
     func finish() {
+        if let first = firstUnsizedTrack {
+            context.report("\(counted(unsizedTracks, "track")) but no original_size anywhere in <meta>", at: first,
+                           issueType: "tracks_size_unstated", count: unsizedTracks)
+        }
         for (task, entry) in unknown.all {
             let scope = task >= 0 ? "task \(task)" : "the video"
             context.report("\(scope): \(counted(entry.count, "frame")) with annotations \(entry.count == 1 ? "has" : "have") no known size "

@@ -58,7 +58,9 @@ final class LabelUndeclared: Rule {
     }
 
     private func check(_ label: String, parent: String?, at location: SourceLocation) {
-        guard context.facts.declaresLabels, context.facts.label(label, parent: parent) == nil else { return }
+        let facts = context.facts
+        guard facts.declaresLabels || (context.target.labelsFromMeta == true && facts.meta != nil),
+              facts.label(label, parent: parent) == nil else { return }
         unknown.note(Key(label: label, parent: parent), at: location)
     }
 

@@ -11,9 +11,11 @@ final class MaskRLEInvalid: Rule {
             CVAT's mask RLE runs over the width × height box row by row, starting with background; the runs \
             must add up to exactly width × height (true of every real mask checked). A shorter or longer \
             list decodes into a shifted or truncated mask, and CVAT does not check it on import. A mask box \
-            that leaves the image cannot be placed.
+            that leaves the image cannot be placed. Datumaro's CVAT reader draws each mask on a canvas of its \
+            image's declared width and height, and stops on an image that states neither.
             """,
-        issueTypes: [.init("mask_rle_sum"), .init("mask_box_empty"), .init("mask_outside_image", severity: .warning)],
+        issueTypes: [.init("mask_rle_sum"), .init("mask_box_empty"), .init("mask_outside_image", severity: .warning),
+                     .init("mask_image_size_unknown", severity: .info)],
         triggering: [
             RuleExample.inImage("runs that add up to 5 for a 2 × 2 mask", #"↓<mask label="a" rle="1, 3, 1" left="0" top="0" width="2" height="2"/>"#),
         ],
@@ -22,13 +24,24 @@ final class MaskRLEInvalid: Rule {
         ])
 
     private let context: RuleContext
+    /// Images holding masks whose width or height the file does not state.
+    private var unsized = Occurrences<String>()
 
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
+        var holdsMask = false
         for shape in image.shapes where shape.kind == .mask {
+            holdsMask = true
             check(shape, label: shape.label, imageWidth: image.width, imageHeight: image.height)
         }
+        if holdsMask, image.width == nil || image.height == nil { unsized.note("", at: image.location, example: image.name) }
+    }
+
+    func finish() {
+        guard let entry = unsized.all.first?.entry else { return }
+        context.report("\(counted(entry.count, "image")) holding masks \(entry.count == 1 ? "states" : "state") no width or height "
+                       + "('\(entry.example ?? "")' first)", at: entry.first, issueType: "mask_image_size_unknown", count: entry.count)
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {

@@ -45,7 +45,8 @@ final class MediaMissing: Rule {
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        guard let resolution = context.facts.newFrameMedia, let frame = shape.frame else { return }
+        guard context.target.media.framesNeedFiles != false,
+              let resolution = context.facts.newFrameMedia, let frame = shape.frame else { return }
         report(resolution, name: frameName(frame), at: shape.location) {
             $0.frame = frame
             $0.trackID = track.id
@@ -142,6 +143,8 @@ final class MediaMissing: Rule {
     func finish() {
         reportMappings()
         let facts = context.facts
+        // A target that reads no frame files needs none for an export of tracks alone.
+        guard facts.imageCount > 0 || context.target.media.framesNeedFiles != false else { return markFrames() }
         if facts.media == nil, context.container != .xml {
             let expectations = context.target.media
             guard let severity = expectations.noImages else { return }
@@ -160,7 +163,12 @@ final class MediaMissing: Rule {
                            + "(its case counts, even where the file system ignores it); apply writes the media under images/",
                            at: facts.meta?.node.location, severity: severity, issueType: "media_folder_misnamed")
         }
-        // A video export saves every frame of its range, annotated or not: those files are named too.
+        markFrames()
+    }
+
+    /// A video export saves every frame of its range, annotated or not: those files are named too.
+    private func markFrames() {
+        let facts = context.facts
         guard let media = facts.media, facts.format != .images else { return }
         for (task, offset) in facts.taskFrameOffsets {
             guard let start = task.startFrame, let size = task.size, size > 0, size <= 10_000_000 else { continue }

@@ -13,10 +13,13 @@ final class MetaInconsistent: Rule {
             task or job export holds at most size images (deleted frames leave gaps, never extras). A file \
             that breaks these was edited or merged by a script, and importers that trust <meta> misplace frames. \
             A project export names each track's task (task_id), and CVAT's project import looks that task up \
-            among the tasks <meta> lists to size the track's frames.
+            among the tasks <meta> lists to size the track's frames. A project's <meta> names each task's \
+            subset; Datumaro's CVAT reader splits a project by them and stops when there is none. An image \
+            declared 0 pixels wide or high has no area to place a shape on (Datumaro refuses the size).
             """,
         issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch"),
-                     .init("track_task_undeclared")],
+                     .init("track_task_undeclared"), .init("project_subsets_missing", severity: .info),
+                     .init("image_size_zero")],
         triggering: [
             RuleExample("more images than the task has frames", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"], marked: true),
@@ -43,10 +46,16 @@ final class MetaInconsistent: Rule {
     private var offGrid = Occurrences<String>()
     /// Tracks per task id that <meta> does not list.
     private var undeclaredTasks = Occurrences<Int>()
+    /// Images declared 0 pixels wide or high.
+    private var zeroSized = Occurrences<String>()
 
     init(context: RuleContext) { self.context = context }
 
     func visitMeta(_ meta: ExportMeta) {
+        if meta.level == .project, meta.tasks.allSatisfy({ $0.subset == nil }) {
+            context.report("the project's <meta> names no task's <subset>", at: meta.section?.location,
+                           issueType: "project_subsets_missing")
+        }
         for task in meta.tasks {
             guard let start = task.startFrame, let stop = task.stopFrame, let size = task.size, size > 0 else { continue }
             let expected = start + (size - 1) * task.frameStep
@@ -62,6 +71,10 @@ final class MetaInconsistent: Rule {
 
     func visitImage(_ image: ImageRecord) {
         imageCount += 1
+        if image.width == 0 || image.height == 0 {
+            zeroSized.note("", at: image.location, example: image.name)
+            context.noteInstance("image_size_zero", at: image.location)
+        }
         let facts = context.facts
         guard facts.level == .task || facts.level == .job, let id = image.id, let task = facts.task(id: nil),
               !TrackFrames.isOnGrid(id, task) else { return }
@@ -88,6 +101,10 @@ final class MetaInconsistent: Rule {
                            + "(start \(task?.startFrame ?? 0), step \(task?.frameStep ?? 1), size \(task?.size ?? 0))"
                            + (entry.count > 1 ? "; \(counted(entry.count, "image")) are off the grid" : ""),
                            at: entry.first, issueType: "image_id_off_grid")
+        }
+        if let entry = zeroSized.all.first?.entry {
+            context.report("\(counted(entry.count, "image")) \(entry.count == 1 ? "is" : "are") declared 0 pixels wide or high "
+                           + "('\(entry.example ?? "")' first)", at: entry.first, issueType: "image_size_zero", count: entry.count)
         }
         let listed = (facts.meta?.tasks ?? []).compactMap(\.id).map(String.init).joined(separator: ", ")
         for (task, entry) in undeclaredTasks.all {

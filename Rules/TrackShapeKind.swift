@@ -1,6 +1,7 @@
 import CVATLint
 
-/// Tracks whose frames change shape kind, and mask tracks, which CVAT imports as one shape.
+/// Tracks whose frames change shape kind, mask tracks, which CVAT imports as one shape, and tracks of a kind
+/// the target refuses in a track (Datumaro: masks and skeletons).
 final class TrackShapeKind: Rule {
     static let description = RuleDescription(
         id: "track-shape-kind",
@@ -11,9 +12,12 @@ final class TrackShapeKind: Rule {
             A track is one object drawn with one shape kind; CVAT's interpolation raises NotImplementedError \
             when two frames of a track differ in kind. CVAT keeps masks as shapes only: its importer turns a \
             mask track into one mask shape on the track's first keyframe and drops every other frame without \
-            a word.
+            a word. Datumaro's CVAT reader stops on a mask in a track (it sizes the mask by its image, and a \
+            track has none) and on a skeleton in a track (it asks the skeleton's elements for a frame).
             """,
-        issueTypes: [.init("track_mixes_shape_kinds"), .init("mask_track_collapsed", severity: .warning)],
+        issueTypes: [.init("track_mixes_shape_kinds"), .init("mask_track_collapsed", severity: .warning),
+                     .init("*_track_unsupported", profile: "track_shapes")],
+        actions: ["dropAnnotation"],
         triggering: [
             RuleExample.inTrack("a box frame then a polygon frame", """
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
@@ -37,6 +41,9 @@ final class TrackShapeKind: Rule {
     /// The current track's visible mask frames.
     @exclusivity(unchecked) private var maskFrames = 0
     private var collapsed = Occurrences<String>()
+    /// Tracks of a kind the target refuses in a track, per label and kind.
+    private var refused = Occurrences<String>()
+    private var refusedKinds: [String: ShapeKind] = [:]
     private var lostFrames = 0
 
     init(context: RuleContext) { self.context = context }
@@ -56,6 +63,7 @@ final class TrackShapeKind: Rule {
     }
 
     func finish() {
+        reportRefused()
         guard let entry = collapsed.all.first?.entry else { return }
         let tracks = entry.count > 1 ? " (\(counted(entry.count, "mask track")) in all)" : ""
         context.report("\(entry.example ?? "a track") tracks a mask over several frames\(tracks): CVAT keeps masks as shapes, "
@@ -68,6 +76,11 @@ final class TrackShapeKind: Rule {
         if shape.kind == .mask, !shape.outside { maskFrames += 1 }
         guard let first = kind else {
             kind = shape.kind
+            if let support = context.target.trackShapes?[shape.kind.rawValue], !support.isKept {
+                let key = "\(track.label)\u{0}\(shape.kind.rawValue)"
+                refused.note(key, at: track.location, example: track.label)
+                refusedKinds[key] = shape.kind
+            }
             return
         }
         guard shape.kind != first else { return }
@@ -79,6 +92,18 @@ final class TrackShapeKind: Rule {
             $0.trackID = track.id
             $0.frame = shape.frame
             $0.label = track.label
+        }
+    }
+
+    /// One finding per label and kind the target refuses in a track, with how many tracks.
+    private func reportRefused() {
+        for (key, entry) in refused.all {
+            guard let kind = refusedKinds[key], let support = context.target.trackShapes?[kind.rawValue] else { continue }
+            let label = entry.example ?? ""
+            context.report("\(counted(entry.count, "track")) of '\(label)' \(entry.count == 1 ? "tracks a" : "track") \(kind.rawValue)"
+                           + (entry.count == 1 ? "" : "s") + "; " + (support.note ?? "\(context.target.name) does not take it in a track"),
+                           at: entry.first, severity: support.severity, issueType: "\(kind.rawValue)_track_unsupported",
+                           action: .dropAnnotation(label: label, shape: kind.rawValue), count: entry.count) { $0.label = label }
         }
     }
 }

@@ -58,7 +58,7 @@ struct ApplyTests {
     static func apply(_ path: String, target: String, options: ApplyOptions, into directory: URL,
                       plan: PlanDocument? = nil) throws -> (ApplyResult, URL) {
         let out = directory.appendingPathComponent("out")
-        let result = try Applier(linter: target == "encord" ? Shared.encord : Shared.linter)
+        let result = try Applier(linter: Shared.linter(for: target))
             .apply(path: path, out: out.path, plan: plan, options: options)
         return (result, out)
     }

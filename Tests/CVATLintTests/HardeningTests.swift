@@ -6,7 +6,7 @@ import ZIPFoundation
 
 /// Lints bytes as a bare annotations.xml through the whole tool (both passes, every rule).
 func lintBytes(_ bytes: [UInt8], target: String = "cvat") throws -> ExportReport {
-    try (target == "encord" ? Shared.encord : Shared.linter).check(MemoryExport(bytes: bytes))
+    try Shared.linter(for: target).check(MemoryExport(bytes: bytes))
 }
 
 /// A TCP listener on loopback that remembers whether anyone connected.

@@ -78,9 +78,19 @@ enum Shared {
     /// Target cvat: "would CVAT itself re-import this".
     static let linter = makeLinter(target: "cvat")
     static let encord = makeLinter(target: "encord")
+    static let datumaro = makeLinter(target: "datumaro")
+
+    /// The shared linter of a shipped target.
+    static func linter(for target: String) -> Linter {
+        switch target {
+        case "encord": encord
+        case "datumaro": datumaro
+        default: linter
+        }
+    }
 
     static func report(_ path: String, target: String = "cvat") throws -> ExportReport {
-        try (target == "encord" ? encord : linter).lint(path: path).0
+        try linter(for: target).lint(path: path).0
     }
 }
 

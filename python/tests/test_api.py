@@ -19,7 +19,7 @@ def cli_json(*arguments: str) -> Dict[str, Any]:
     return json.loads(process.stdout)
 
 
-@pytest.mark.parametrize("target", ["encord", "cvat"])
+@pytest.mark.parametrize("target", ["encord", "cvat", "datumaro"])
 @pytest.mark.parametrize("export", USABLE, ids=lambda p: p.name)
 def test_check_matches_the_cli(export: Path, target: str) -> None:
     try:
@@ -84,7 +84,7 @@ def test_unusable_input_raises_cvat_lint_error() -> None:
     assert raised.value.exit_code == 2 and "no-such-export" in raised.value.reason
 
 
-@pytest.mark.parametrize("target", ["encord", "cvat"])
+@pytest.mark.parametrize("target", ["encord", "cvat", "datumaro"])
 @pytest.mark.parametrize("export", USABLE, ids=lambda p: p.name)
 def test_apply_matches_the_manifest(export: Path, target: str, tmp_path: Path) -> None:
     out = tmp_path / "out"

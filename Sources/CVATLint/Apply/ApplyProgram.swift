@@ -57,6 +57,8 @@ struct ApplyProgram {
     private(set) var rescales: [String: String] = [:]
     /// Repairs: labels whose shapes are clipped to their image.
     private(set) var clippedLabels: Set<String> = []
+    /// Repairs: 1.0 text attribute specs written as 1.1 elements, where the target refuses the text form.
+    private(set) var rewritesTextSpecs = false
     /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
     let minimumArea: Double
 
@@ -69,6 +71,7 @@ struct ApplyProgram {
         format = report.format
         let meta = survey.meta
         for action in plan.actions { consider(action, report: report, meta: meta) }
+        rewritesTextSpecs = report.findings.contains { $0.issueType == "attribute_spec_text_form" && $0.severity == .error }
         for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }
         nameLabels(plan: plan, survey: survey)
     }

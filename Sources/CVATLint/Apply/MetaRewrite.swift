@@ -104,12 +104,16 @@ struct MetaRewrite {
         let dropped = program.droppedAttributes[name] ?? []
         let types = program.attributeTypes[name] ?? [:]
         let immutable = program.immutableLabels.contains(name)
-        label.children[index].children = label.children[index].children.compactMap { attribute in
-            guard attribute.name == "attribute" else { return attribute }
+        label.children[index].children = label.children[index].children.compactMap { written in
+            guard written.name == "attribute" else { return written }
+            // A 1.0 text spec ("@select=model:a,b,c") becomes the 1.1 elements it stands for where the target
+            // refuses the text form (Datumaro's reader stops on it); elsewhere the file stays as it was.
+            let isTextForm = program.rewritesTextSpecs && written.children.isEmpty && !written.text.trimmingSpaces().isEmpty
+            var attribute = isTextForm ? Self.elements(of: AttributeSpec(dsl: written.text.trimmingSpaces(), location: written.location),
+                                                       at: written.location) : written
             // A 1.1 spec without <name> is one no shape can name: left out (CVAT's project import trips on it).
             guard let attributeName = attribute.value("name") else { return attribute.children.isEmpty ? attribute : nil }
             if dropped.contains(attributeName) { return nil }
-            var attribute = attribute
             // Without <input_type>, text: the type that holds every value its shapes carry (where CVAT writes it).
             if attribute.child("input_type") == nil {
                 let position = attribute.children.lastIndex { ["name", "mutable"].contains($0.name) }.map { $0 + 1 } ?? 0
@@ -149,6 +153,17 @@ struct MetaRewrite {
         }
         children.append(XMLNode(name: "attributes", children: specs, location: place))
         return XMLNode(name: "label", children: children, location: place)
+    }
+
+    /// A spec as CVAT 1.1 writes it: name, mutable, input type, default value, values one per line.
+    private static func elements(of spec: AttributeSpec, at place: SourceLocation) -> XMLNode {
+        XMLNode(name: "attribute", children: [
+            XMLNode(name: "name", text: spec.name, location: place),
+            XMLNode(name: "mutable", text: spec.mutable == true ? "True" : "False", location: place),
+            XMLNode(name: "input_type", text: spec.inputType, location: place),
+            XMLNode(name: "default_value", text: spec.defaultValue ?? "", location: place),
+            XMLNode(name: "values", text: spec.values.joined(separator: "\n"), location: place),
+        ], location: place)
     }
 
     /// Sets a leaf child's text, adding the child when it is missing.

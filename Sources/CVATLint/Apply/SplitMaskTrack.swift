@@ -5,9 +5,10 @@
 /// a track of one frame needs none.
 public enum MaskTrackCollapse {
     /// Whether a track with this many visible mask frames loses some on import: more than one, for a target that
-    /// keeps video as tracks. The rule that reports it (`mask_track_collapsed`) asks the same.
+    /// keeps video as tracks and says nothing else of masks in tracks (Datumaro refuses them instead). The rule
+    /// that reports it (`mask_track_collapsed`) asks the same.
     public static func losesFrames(visibleMaskFrames: Int, target: TargetProfile) -> Bool {
-        visibleMaskFrames > 1 && target.format(.video).status == .supported
+        visibleMaskFrames > 1 && target.format(.video).status == .supported && target.trackShapes?["mask"] == nil
     }
 }
 

@@ -62,6 +62,9 @@ public struct TargetProfile: Sendable, Codable {
     public var shapes: [String: FeatureSupport]
     /// Shape kinds in project exports, where they differ (CVAT's project import skips some).
     public var projectShapes: [String: FeatureSupport]?
+    /// Shape kinds as the frames of a track, where they differ from the kinds in images (Datumaro's reader
+    /// stops on a mask or a skeleton in a track).
+    public var trackShapes: [String: FeatureSupport]?
     /// Attribute input types (`checkbox`, `radio`, `number`, `text`, `select`).
     public var attributes: [String: FeatureSupport]
     /// Built-in fields: occluded, z_order, group_id, source, outside, keyframe, rotation, mutable.
@@ -74,6 +77,9 @@ public struct TargetProfile: Sendable, Codable {
     /// the attributes of the annotation it read before them (CVAT's project import and Datumaro's CVAT
     /// reader fill one dictionary per annotation and open none for a skipped shape).
     public var skippedShapeAttributesCarryOver: Bool?
+    /// The importer resolves labels against `<meta>` alone, even when it declares none (Datumaro's reader): then
+    /// every label used is undeclared. Otherwise a `<meta>` without labels leaves them to the server's task.
+    public var labelsFromMeta: Bool?
     /// Attribute names the importer fills with a built-in field of the shape, losing a label's own
     /// attribute of that name.
     public var reservedAttributeNames: ReservedAttributeNames?
@@ -130,6 +136,9 @@ public struct TargetProfile: Sendable, Codable {
         public var junk: Severity?
         /// Severity of an export with no `images/` folder.
         public var noImages: Severity?
+        /// Whether video frames need their files too (nil: yes); Datumaro's reader looks only for the files of
+        /// `<image>` elements.
+        public var framesNeedFiles: Bool?
 
         enum CodingKeys: String, CodingKey {
             case requiresImages = "requires_images"
@@ -137,15 +146,18 @@ public struct TargetProfile: Sendable, Codable {
             case imageExtensions = "image_extensions"
             case missing, mapped, unnamed, junk
             case noImages = "no_images"
+            case framesNeedFiles = "frames_need_files"
         }
     }
 
     enum CodingKeys: String, CodingKey {
         case target, name, description, formats, levels, shapes
         case projectShapes = "project_shapes"
+        case trackShapes = "track_shapes"
         case attributes, fields, media
         case labelsBindOneShape = "labels_bind_one_shape"
         case skippedShapeAttributesCarryOver = "skipped_shape_attributes_carry_over"
+        case labelsFromMeta = "labels_from_meta"
         case reservedAttributeNames = "reserved_attribute_names"
         case issues
     }
@@ -162,6 +174,11 @@ public struct TargetProfile: Sendable, Codable {
     public func shape(_ kind: ShapeKind, level: ExportLevel?) -> FeatureSupport {
         if level == .project, let special = projectShapes?[kind.rawValue] { return special }
         return shapes[kind.rawValue] ?? .supported
+    }
+
+    /// How the target takes a kind as the frames of a track: as in images unless `track_shapes` says otherwise.
+    public func trackShape(_ kind: ShapeKind, level: ExportLevel?) -> FeatureSupport {
+        trackShapes?[kind.rawValue] ?? shape(kind, level: level)
     }
 
     public func attribute(_ inputType: String) -> FeatureSupport {
@@ -183,6 +200,7 @@ public struct TargetProfile: Sendable, Codable {
         let section: [String: FeatureSupport]?
         switch path {
         case "shapes": section = shapes.merging(projectShapes ?? [:]) { lhs, _ in lhs }
+        case "track_shapes": section = trackShapes ?? [:]
         case "levels": section = levels
         case "formats": section = formats
         case "attributes": section = attributes

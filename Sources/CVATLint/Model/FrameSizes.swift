@@ -34,6 +34,9 @@ public struct FrameSizes: Sendable {
         return (width, height)
     }
 
+    /// Whether `<meta>` states any frame size at all.
+    public var declaresAny: Bool { !byTask.isEmpty || metaLevel != nil }
+
     /// The size `<meta>` declares for frames of task `taskID` (nil: of the only task or the job).
     public func declared(taskID: Int?) -> Size? {
         if let taskID, let size = byTask[taskID] { return size }

@@ -92,6 +92,8 @@ public struct AttributeSpec: Sendable {
     /// Of `<name>` and `<input_type>`, those a 1.1 spec leaves out (a 1.0 text spec lacks none): CVAT's project
     /// import reads both from every spec it meets, with no default.
     public var lacks: [String] = []
+    /// Written in the 1.0 text form (`@select=name:a,b,c`) rather than as 1.1 elements.
+    public var isTextForm = false
 
     public init(name: String, mutable: Bool?, inputType: String, defaultValue: String?, values: [String],
                 location: SourceLocation) {
@@ -134,6 +136,7 @@ public struct AttributeSpec: Sendable {
         let values = nameEnd < rest.endIndex ? rest[rest.index(after: nameEnd)...].split(separator: ",").map(String.init) : []
         self.init(name: name, mutable: mutable, inputType: inputType, defaultValue: values.first, values: values,
                   location: location)
+        isTextForm = true
     }
 }
 

@@ -1,0 +1,136 @@
+import CVATLint
+import Foundation
+import Testing
+
+/// Datumaro's CVAT reader (PyPI `datumaro`) run on a folder by `Tests/Importers/datumaro_import.py`.
+enum DatumaroReader {
+    static let harness = Paths.packageRoot.appendingPathComponent("Tests/Importers/datumaro_import.py")
+
+    /// The Python that has `datumaro`: `CVAT_LINT_DATUMARO_PYTHON`, else `python3` on the path.
+    static let python = ProcessInfo.processInfo.environment["CVAT_LINT_DATUMARO_PYTHON"] ?? "python3"
+
+    /// What the reader made of one folder: the items and annotations it read, or why it stopped.
+    struct Outcome: Decodable {
+        var items: Int?
+        var error: String?
+        var cause: String?
+        var unavailable: String?
+    }
+
+    static func run(on folder: String) throws -> Outcome {
+        try JSONDecoder().decode(Outcome.self, from: runProgram(python, [harness.path, folder]))
+    }
+
+    /// Whether Datumaro can be imported here; the tests skip with this reason when not.
+    static let available: Bool = (try? run(on: "--probe").unavailable == nil) ?? false
+
+    /// Every fixture and corpus export folder (Datumaro reads folders, not zips) but the one cvat-lint refuses
+    /// on purpose (a media symlink, which Datumaro follows).
+    static let exports: [String] = (Paths.fixtureExports + CorpusEntry.all.map(\.path))
+        .filter { !$0.hasSuffix(".zip") && !$0.hasSuffix("hostile-media-symlink") }
+}
+
+@Suite("Datumaro's CVAT reader beside check --target datumaro and what apply writes",
+       .enabled(if: DatumaroReader.available, "the `datumaro` package is not importable by \(DatumaroReader.python); `pip install datumaro` to run these"))
+struct DatumaroTests {
+    @Test("check --target datumaro finds an error exactly where Datumaro's import stops", arguments: DatumaroReader.exports)
+    func errorsWhereTheImportStops(_ path: String) throws {
+        let outcome = try DatumaroReader.run(on: path)
+        let errors: [Finding]
+        do {
+            errors = try Shared.report(path, target: "datumaro").findings.filter { $0.severity == .error }
+        } catch {
+            #expect(outcome.error != nil, "unreadable for cvat-lint, read by Datumaro: \(error)")
+            return
+        }
+        #expect(errors.isEmpty == (outcome.error == nil),
+                "cvat-lint: \(errors.prefix(3).map(\.issueType)); Datumaro: \(outcome.cause ?? "imported")")
+    }
+
+    @Test("apply --target datumaro --allow-loss --drop-invalid writes a folder Datumaro reads, whenever its check is clean",
+          arguments: DatumaroReader.exports)
+    func applyOutputImports(_ path: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result: ApplyResult
+        let out: URL
+        do {
+            (result, out) = try ApplyTests.apply(path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
+                                                into: directory)
+        } catch is InputError {
+            return
+        }
+        guard result.refusals.isEmpty, let output = result.outputReport, output.summary.errors == 0 else { return }
+        let outcome = try DatumaroReader.run(on: out.path)
+        #expect(outcome.error == nil, "Datumaro stopped on what apply wrote: \(outcome.cause ?? "")")
+        #expect(outcome.items == result.manifest.images.written || result.manifest.images.written == 0,
+                "one item per image written")
+    }
+
+    @Test("The harness tells the difference: a job export stops Datumaro, the task it came from does not")
+    func harnessDiscriminates() throws {
+        #expect(try DatumaroReader.run(on: Paths.fixture("job-images")).error?.contains("<meta> -> <task>") == true)
+        #expect(try DatumaroReader.run(on: Paths.fixture("task-images-every-shape")).items == 2)
+    }
+}
+
+/// Each thing Datumaro's reader stops on, alone in an otherwise clean export: an error of its own issue type for
+/// `--target datumaro` (and the import does stop, where Datumaro is installed), while CVAT's importer takes it.
+@Suite("What stops Datumaro's CVAT reader")
+struct DatumaroRefusalTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var issueType: String
+        var fixture: String
+        var edit: @Sendable (String) -> String
+        var testDescription: String { issueType }
+    }
+
+    static let cases: [Case] = [
+        Case(issueType: "mask_track_unsupported", fixture: "project-video") {
+            $0.replacingFirst(#"<box frame="0" keyframe="1" outside="0" occluded="0" xtl="1.00" ytl="2.00" xbr="20.00" ybr="12.00" z_order="0">"#,
+                              with: #"<mask frame="0" keyframe="1" outside="0" occluded="0" rle="4" left="1" top="1" width="2" height="2" z_order="0">"#)
+                .replacingFirst("    </box>", with: "    </mask>")
+        },
+        Case(issueType: "tracks_size_unstated", fixture: "project-video") {
+            guard let start = $0.range(of: "<original_size>"), let end = $0.range(of: "</original_size>") else { return $0 }
+            return $0.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
+        },
+        Case(issueType: "project_subsets_missing", fixture: "project-images-subsets") {
+            $0.replacingFirst("<subset>Train</subset>", with: "").replacingFirst("<subset>Validation</subset>", with: "")
+        },
+        Case(issueType: "mask_image_size_unknown", fixture: "task-images-every-shape") {
+            $0.replacingFirst(#"<image id="0" name="street.png" width="64" height="48">"#, with: #"<image id="0" name="street.png" height="48">"#)
+        },
+        Case(issueType: "image_size_zero", fixture: "task-images-every-shape") {
+            $0.replacingFirst(#"<image id="1" name="park.png" width="64" height="48">"#, with: #"<image id="1" name="park.png" width="64" height="0">"#)
+        },
+        Case(issueType: "label_not_declared", fixture: "task-images-every-shape") {
+            guard let start = $0.range(of: "<labels>"), let end = $0.range(of: "</labels>") else { return $0 }
+            return $0.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
+        },
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape") {
+            $0.replacingFirst("""
+                <attribute>
+                              <name>parked</name>
+                              <mutable>False</mutable>
+                              <input_type>checkbox</input_type>
+                              <default_value>false</default_value>
+                              <values>false</values>
+                            </attribute>
+                """, with: "<attribute>@checkbox=parked:false</attribute>")
+        },
+    ]
+
+    @Test("An error of its own issue type for Datumaro, and none for CVAT", arguments: cases)
+    func stopsDatumaroAlone(_ example: Case) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy(example.fixture, in: directory, example.edit)
+        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        #expect(Set(errors.map(\.issueType)) == [example.issueType], "\(errors.map(\.message))")
+        #expect(!(try Shared.report(export.path, target: "cvat").findings.contains { $0.severity == .error }))
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: export.path).error != nil, "Datumaro read it")
+        }
+    }
+}
