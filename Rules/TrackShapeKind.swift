@@ -23,6 +23,8 @@ final class TrackShapeKind: Rule {
                 <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 ↓<polygon frame="1" keyframe="1" outside="0" points="1,1;5,1;3,4"/>
                 """),
+            RuleExample.inTrack("a mask in a track, for Datumaro (its reader sizes masks by their image and stops)", target: "datumaro",
+                                marking: .track, #"<mask frame="0" keyframe="1" outside="0" rle="4" left="1" top="1" width="2" height="2"/>"#),
             RuleExample.inTrack("a mask tracked over two frames: CVAT keeps the first", target: "cvat", marking: .track, """
                 <mask frame="0" keyframe="1" outside="0" rle="4" left="1" top="1" width="2" height="2"/>
                 <mask frame="1" keyframe="1" outside="0" rle="4" left="2" top="1" width="2" height="2"/>

@@ -176,11 +176,6 @@ public struct TargetProfile: Sendable, Codable {
         return shapes[kind.rawValue] ?? .supported
     }
 
-    /// How the target takes a kind as the frames of a track: as in images unless `track_shapes` says otherwise.
-    public func trackShape(_ kind: ShapeKind, level: ExportLevel?) -> FeatureSupport {
-        trackShapes?[kind.rawValue] ?? shape(kind, level: level)
-    }
-
     public func attribute(_ inputType: String) -> FeatureSupport {
         attributes[inputType] ?? FeatureSupport(status: .unsupported, severity: .warning,
                                                 note: "unknown input type '\(inputType)'")
