@@ -13,7 +13,7 @@ final class AttributeUnsupported: ShapeRule {
             and step) and selects into radios, and has no occluded, z_order, group or source fields; an \
             Encord classification holds exactly one attribute, so a tag with several loses some. In every \
             target, an <attribute> whose name the label does not declare is dropped without a word (CVAT's \
-            importer does so). CVAT's project import writes each shape's occluded flag and rotation (and a \
+            task import does so; its project import adds the name to the label instead). CVAT's project import writes each shape's occluded flag and rotation (and a \
             track shape's outside, keyframe and track id) among its attributes under those names, so a \
             label's own attribute so named is overwritten and lost. Each finding carries the action an \
             import stage should take.

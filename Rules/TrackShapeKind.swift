@@ -7,7 +7,7 @@ final class TrackShapeKind: Rule {
         id: "track-shape-kind",
         defaultSeverity: .error,
         category: .tracks,
-        summary: "a track mixes shape kinds across its frames, or tracks a mask over several frames",
+        summary: "a track mixes shape kinds across its frames, tracks a mask over several frames, or is of a kind the target refuses in a track",
         rationale: """
             A track is one object drawn with one shape kind; CVAT's interpolation raises NotImplementedError \
             when two frames of a track differ in kind. CVAT keeps masks as shapes only: its importer turns a \

@@ -67,22 +67,25 @@ struct CVATProjectImportTests {
                 "Encord's importer does not share the parser")
     }
 
+    /// The video project fixture with a second track of `car` after its box track, holding these frames
+    /// (written at four spaces).
+    private static func projectVideo(addingMaskFrames frames: String, in directory: URL) throws -> URL {
+        try Paths.editedFixtureCopy("project-video", in: directory) {
+            $0.replacingFirst("  </track>\n", with: "  </track>\n  <track id=\"1\" label=\"car\" source=\"manual\" task_id=\"21\" subset=\"Train\">\n"
+                              + frames + "\n  </track>\n")
+        }
+    }
+
     @Test("A mask track after a box track in a video project hands its values to the box track's last frame")
     func maskTrack() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let export = try Paths.editedFixtureCopy("project-video", in: directory) {
-            $0.replacingFirst("  </track>\n", with: """
-                  </track>
-                  <track id="1" label="car" source="manual" task_id="21" subset="Train">
-                    <mask frame="0" keyframe="1" outside="0" occluded="0" rle="4" left="1" top="1" width="2" height="2" z_order="0">
-                      <attribute name="parked">true</attribute>
-                      <attribute name="color">red</attribute>
-                    </mask>
-                  </track>
-
-                """)
-        }
+        let export = try Self.projectVideo(addingMaskFrames: """
+                <mask frame="0" keyframe="1" outside="0" occluded="0" rle="4" left="1" top="1" width="2" height="2" z_order="0">
+                  <attribute name="parked">true</attribute>
+                  <attribute name="color">red</attribute>
+                </mask>
+            """, in: directory)
         let finding = try #require(try Shared.report(export.path, target: "cvat").findings.first { $0.issueType == "attribute_values_carried_over" })
         #expect(finding.location.line == 150 && finding.message.contains("'parked' of the box of 'car' at line 144"), "\(finding.message)")
     }
@@ -140,18 +143,12 @@ struct CVATProjectImportTests {
     func maskTrackAsPolygons() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let export = try Paths.editedFixtureCopy("project-video", in: directory) {
-            $0.replacingFirst("  </track>\n", with: """
-                  </track>
-                  <track id="1" label="car" source="manual" task_id="21" subset="Train">
-                    <mask frame="0" keyframe="1" outside="0" occluded="0" rle="0, 1, 1, 1" left="1" top="1" width="3" height="1" z_order="0">
-                    </mask>
-                    <mask frame="1" keyframe="1" outside="0" occluded="0" rle="0, 2" left="1" top="1" width="2" height="1" z_order="0">
-                    </mask>
-                  </track>
-
-                """)
-        }
+        let export = try Self.projectVideo(addingMaskFrames: """
+                <mask frame="0" keyframe="1" outside="0" occluded="0" rle="0, 1, 1, 1" left="1" top="1" width="3" height="1" z_order="0">
+                </mask>
+                <mask frame="1" keyframe="1" outside="0" occluded="0" rle="0, 2" left="1" top="1" width="2" height="1" z_order="0">
+                </mask>
+            """, in: directory)
         let out = directory.appendingPathComponent("out")
         let result = try Applier(linter: Shared.linter).apply(path: export.path, out: out.path, options: ApplyOptions(allowLoss: true))
         #expect(result.outputReport?.summary.errors == 0)

@@ -81,6 +81,8 @@ struct DatumaroRefusalTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var issueType: String
         var fixture: String
+        /// Whether `apply --allow-loss --drop-invalid` mends it (converts, declares, rewrites or leaves out).
+        var mended = true
         var edit: @Sendable (String) -> String
         var testDescription: String { issueType }
     }
@@ -95,10 +97,10 @@ struct DatumaroRefusalTests {
             guard let start = $0.range(of: "<original_size>"), let end = $0.range(of: "</original_size>") else { return $0 }
             return $0.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
         },
-        Case(issueType: "project_subsets_missing", fixture: "project-images-subsets") {
+        Case(issueType: "project_subsets_missing", fixture: "project-images-subsets", mended: false) {
             $0.replacingFirst("<subset>Train</subset>", with: "").replacingFirst("<subset>Validation</subset>", with: "")
         },
-        Case(issueType: "mask_image_size_unknown", fixture: "task-images-every-shape") {
+        Case(issueType: "mask_image_size_unknown", fixture: "task-images-every-shape", mended: false) {
             $0.replacingFirst(#"<image id="0" name="street.png" width="64" height="48">"#, with: #"<image id="0" name="street.png" height="48">"#)
         },
         Case(issueType: "image_size_zero", fixture: "task-images-every-shape") {
@@ -121,7 +123,7 @@ struct DatumaroRefusalTests {
         },
     ]
 
-    @Test("An error of its own issue type for Datumaro, and none for CVAT", arguments: cases)
+    @Test("An error of its own issue type for Datumaro, none for CVAT, and apply mends it or refuses", arguments: cases)
     func stopsDatumaroAlone(_ example: Case) throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -131,6 +133,14 @@ struct DatumaroRefusalTests {
         #expect(!(try Shared.report(export.path, target: "cvat").findings.contains { $0.severity == .error }))
         if DatumaroReader.available {
             #expect(try DatumaroReader.run(on: export.path).error != nil, "Datumaro read it")
+        }
+        // What apply mends leaves an output with no error; what it cannot, it refuses.
+        let (result, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
+                                               into: directory)
+        if example.mended {
+            #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
+        } else {
+            #expect(result.refusals.contains { $0.hasPrefix(example.issueType) })
         }
     }
 }

@@ -56,6 +56,18 @@ enum CVATStyle {
         out.append(">")
     }
 
+    /// A `<track>` of these frames on a line of its own: a line break and `indent` before it and before its end
+    /// tag, each frame on its own line at `indent` plus two spaces.
+    static func track(_ attributes: [XMLAttribute], frames: [ShapeText], indent: String, into out: inout XMLBytes) {
+        out.append("\n")
+        out.append(indent)
+        startTag("track", attributes, into: &out)
+        out.append(bytes: ShapeText.render(frames, indent: indent + "  ", leading: true).bytes[...])
+        out.append("\n")
+        out.append(indent)
+        out.append("</track>")
+    }
+
     /// A `<meta>` subtree as CVAT writes it: leaves on one line, containers with their children indented.
     static func node(_ node: XMLNode, indent: String) -> XMLBytes {
         var out = XMLBytes()

@@ -45,13 +45,7 @@ extension WritePass {
         let (headerAttributes, _, _) = headerAttributes(header, firstKind: shape.kind, freshID: current.headerDone)
         track?.headerDone = true
         var text = XMLBytes()
-        text.append("\n")
-        text.append(current.indent)
-        CVATStyle.startTag("track", headerAttributes, into: &text)
-        text.append(bytes: ShapeText.render(texts, indent: splicer.indentation(before: span.start), leading: true).bytes[...])
-        text.append("\n")
-        text.append(current.indent)
-        text.append("</track>")
+        CVATStyle.track(headerAttributes, frames: texts, indent: current.indent, into: &text)
         try splicer.replace(splicer.lineStart(before: span.start)..<span.end, with: text)
     }
 }

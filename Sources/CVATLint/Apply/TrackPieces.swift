@@ -28,13 +28,7 @@ extension WritePass {
             if let next, next > pending.frame { frames.append(Self.frameCopy(of: piece, frame: next, outside: true)) }
             let (attributes, _, _) = headerAttributes(current.record, firstKind: pending.kind, freshID: true)
             var text = XMLBytes()
-            text.append("\n")
-            text.append(current.indent)
-            CVATStyle.startTag("track", attributes, into: &text)
-            text.append(bytes: ShapeText.render(frames, indent: current.indent + "  ", leading: true).bytes[...])
-            text.append("\n")
-            text.append(current.indent)
-            text.append("</track>")
+            CVATStyle.track(attributes, frames: frames, indent: current.indent, into: &text)
             track?.pieceTracks.append(bytes: text.bytes[...])
         }
     }
