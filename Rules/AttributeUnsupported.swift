@@ -11,15 +11,16 @@ final class AttributeUnsupported: ShapeRule {
         rationale: """
             Targets differ in what an annotation can carry. Encord turns numbers into text (losing min, max \
             and step) and selects into radios, and has no occluded, z_order, group or source fields; an \
-            Encord classification holds exactly one attribute, so a tag with several loses some. In every \
-            target, an <attribute> whose name the label does not declare is dropped without a word (CVAT's \
-            task import does so; its project import adds the name to the label instead). CVAT's project import writes each shape's occluded flag and rotation (and a \
+            Encord classification holds exactly one attribute, so a tag with several loses some. An \
+            <attribute> whose name the label does not declare is dropped without a word by an import that \
+            keeps declared attributes only (CVAT's task import; its project import adds the name to the \
+            label, and Datumaro keeps the value): declaring it in <meta> as text keeps every value. CVAT's project import writes each shape's occluded flag and rotation (and a \
             track shape's outside, keyframe and track id) among its attributes under those names, so a \
             label's own attribute so named is overwritten and lost. Each finding carries the action an \
             import stage should take.
             """,
         issueTypes: [.init("attribute_not_declared"), .init("attribute_name_reserved"), .init("attribute_type_converted", profile: "attributes"), .init("attribute_type_unsupported", profile: "attributes"), .init("mutable_attribute_dropped", profile: "fields"), .init("tag_with_several_attributes"), .init("*_dropped", profile: "fields"), .init("*_converted", profile: "fields")],
-        actions: ["dropAttribute", "convertAttribute", "dropField"],
+        actions: ["declareAttribute", "dropAttribute", "convertAttribute", "dropField"],
         triggering: [
             RuleExample("a number attribute, for Encord", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car:↓number:speed"]),
@@ -169,6 +170,8 @@ final class AttributeUnsupported: ShapeRule {
 
     private func checkDeclared(_ attributes: [AttributeValue], spec: LabelSpec?, label: String) {
         guard !attributes.isEmpty, let spec, !spec.declaresAll(attributes) else { return }
+        // A skeleton element's label is reported in its own right: it joins the order on its first undeclared use.
+        if seenLabels.insert(label).inserted { labelOrder.append(label) }
         for attribute in attributes where !spec.attributes.contains(where: { $0.name == attribute.name }) {
             undeclared[label, default: [:]][attribute.name, default: Use(first: attribute.location)].count += 1
         }
@@ -194,9 +197,13 @@ final class AttributeUnsupported: ShapeRule {
         }
         for label in labelOrder {
             for (name, use) in (undeclared[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); importers "
-                               + "drop it without a word", at: use.first, issueType: "attribute_not_declared",
-                               action: .dropAttribute(label: label, attribute: name)) {
+                // Declaring it keeps every value (as text); a name CVAT cannot declare (blank) can only be left out.
+                let declarable = !name.withoutASCIISpacesAtEdges.isEmpty
+                context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); an "
+                               + "import that keeps declared attributes only drops its values without a word"
+                               + (declarable ? " unless <meta> declares it" : ""), at: use.first, issueType: "attribute_not_declared",
+                               action: declarable ? .declareAttribute(label: label, attribute: name) : .dropAttribute(label: label, attribute: name),
+                               count: use.count) {
                     $0.label = label
                     $0.attribute = name
                 }

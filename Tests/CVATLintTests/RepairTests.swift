@@ -193,6 +193,39 @@ struct RepairTests {
         #expect(meta[foot.upperBound...].prefix(600).contains("<parent>pose</parent>"))
     }
 
+    @Test("An attribute the label lacks is declared as text, losslessly: mutable where a track carries it, on skeleton elements too",
+          arguments: [("task-images-every-shape", false), ("task-video-tracks", true)])
+    func attributeDeclared(fixture: String, onTrack: Bool) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A value on the car's first box (a track frame in the video), one on a skeleton element, and a blank name.
+        let export = try Paths.editedFixtureCopy(fixture, in: directory) { xml in
+            xml.replacingFirst(#"<attribute name="color">red</attribute>"#,
+                                   with: #"<attribute name="color">red</attribute><attribute name="plate">AB1</attribute><attribute name=" ">x</attribute>"#)
+                .replacingFirst(#"points="20.00,20.00">"#, with: #"points="20.00,20.00"><attribute name="tilt">left</attribute>"#)
+        }
+        let report = try Shared.report(export.path, target: "cvat")
+        let undeclared = report.findings.filter { $0.issueType == "attribute_not_declared" }
+        #expect(undeclared.map(\.action) == [.dropAttribute(label: "car", attribute: " "), .declareAttribute(label: "car", attribute: "plate"),
+                                              .declareAttribute(label: "head", attribute: "tilt")])
+        #expect(undeclared.allSatisfy { $0.count == nil && $0.severity == .warning })
+        // Lossless: executed without --allow-loss; the blank name is left as it was (dropping it is lossy).
+        let (result, out) = try ApplyTests.apply(export.path, target: "cvat", options: ApplyOptions(), into: directory)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let mutable = onTrack ? "True" : "False"
+        for name in ["plate", "tilt"] {
+            #expect(written.contains("<name>\(name)</name>\n              <mutable>\(mutable)</mutable>\n              <input_type>text</input_type>"))
+        }
+        #expect(written.contains(#"<attribute name="plate">AB1</attribute>"#) && written.contains(#"<attribute name="tilt">left</attribute>"#))
+        let after = try #require(result.outputReport).findings.filter { $0.issueType == "attribute_not_declared" }
+        #expect(after.map(\.location.attribute) == [" "])
+        let repaired = result.manifest.conservation.filter { !$0.repaired.isEmpty }
+        #expect(repaired.map(\.label) == ["car", "pose"] && repaired.allSatisfy { $0.repaired == ["declareAttribute": 1] && $0.addsUp })
+        #expect(result.manifest.executed.map(\.action) == [.declareAttribute(label: "car", attribute: "plate"),
+                                                          .declareAttribute(label: "head", attribute: "tilt")])
+        #expect(result.manifest.skipped.map(\.action) == [.dropAttribute(label: "car", attribute: " ")])
+    }
+
     @Test("An image resized after annotation has its coordinates scaled to its file and its size set")
     func rescaled() throws {
         let (result, xml) = try Self.apply(Paths.fixture("repair-media-resized"), options: ApplyOptions(allowLoss: true))

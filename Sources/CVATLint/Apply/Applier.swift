@@ -244,11 +244,11 @@ public struct Applier {
                     && (action.kind.map { $0 == route.kind.rawValue || $0 == route.toKind?.rawValue } ?? true)
             }
             var counts: [ApplyProgram.LabelKind: Int] = [:]
-            // A value's repair is counted by its finding: the routes know the label, not which value a shape held.
-            if ["declareAttributeValue", "mapAttributeValue"].contains(action.typeName),
+            // A repair in <meta> is counted by its finding: the routes know the label, not which value a shape held.
+            if ["declareAttribute", "declareAttributeValue", "mapAttributeValue"].contains(action.typeName),
                let finding = report.findings.first(where: { $0.action == action }) {
                 return ExecutedAction(action: action, lossless: action.isLossless, touched: [],
-                                      note: counted(finding.count ?? 1, "value") + " in shapes")
+                                      note: counted(finding.count ?? 1, action.typeName == "declareAttribute" ? "use" : "value") + " in shapes")
             }
             for (route, tally) in touched { counts[ApplyProgram.LabelKind(label: route.label, kind: route.kind), default: 0] += tally.count }
             var note: String?
@@ -357,7 +357,7 @@ extension ImportAction {
     var label: String? {
         switch self {
         case let .splitLabel(label, _, _), let .convertShape(label, _, _), let .convertAttribute(label, _, _, _),
-             let .dropAttribute(label, _), let .dropAnnotation(label, _), let .splitPoints(label, _),
+             let .dropAttribute(label, _), let .declareAttribute(label, _), let .dropAnnotation(label, _), let .splitPoints(label, _),
              let .repairPolygon(label), let .clipToImage(label):
             label
         case let .dropField(label, _): label

@@ -47,6 +47,8 @@ struct ApplyProgram {
     private(set) var videoToImages = false
     /// Files named by skipMedia.
     private(set) var skippedFiles: Set<String> = []
+    /// Repairs: attributes declared as text, per label (skeleton elements: per sublabel), in plan order.
+    private(set) var declaredAttributes: [String: [String]] = [:]
     /// Repairs: values added to an attribute's list, per label and attribute.
     private(set) var declaredValues: [String: [String: [String]]] = [:]
     /// Repairs: value spellings written instead, per label, attribute and value.
@@ -138,6 +140,8 @@ struct ApplyProgram {
                     fieldsDroppedEverywhere.append(role)
                 }
             }
+        case let .declareAttribute(label, attribute):
+            if declaredAttributes[label]?.contains(attribute) != true { declaredAttributes[label, default: []].append(attribute) }
         case let .declareAttributeValue(label, attribute, value):
             declaredValues[label, default: [:]][attribute, default: []].append(value)
         case let .mapAttributeValue(label, attribute, from, to):

@@ -15,6 +15,8 @@ final class ApplySurvey: AnnotationVisitor {
     private struct LabelUse {
         var kinds: [ShapeKind] = []
         var attributes: [String] = []
+        /// The attribute names a track shape carries (a subset of `attributes`).
+        var trackAttributes: [String] = []
         var elements: [String] = []
         /// Where each element's own use is kept, once one carries attributes.
         var elementSlots: [Int?] = []
@@ -42,7 +44,7 @@ final class ApplySurvey: AnnotationVisitor {
             largestImageID = max(largestImageID, id)
         }
         for shape in image.shapes {
-            note(shape, label: shape.label)
+            note(shape, label: shape.label, onTrack: false)
             if let group = shape.groupID { largestGroupID = max(largestGroupID, group) }
         }
     }
@@ -54,7 +56,7 @@ final class ApplySurvey: AnnotationVisitor {
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
-        note(shape, label: track.label)
+        note(shape, label: track.label, onTrack: true)
         guard !tracks.isEmpty else { return }
         tracks[tracks.count - 1].last = max(tracks[tracks.count - 1].last, shape.location.line)
         if shape.keyframe == true { tracks[tracks.count - 1].hasKeyframe = true }
@@ -64,12 +66,10 @@ final class ApplySurvey: AnnotationVisitor {
         }
     }
 
-    private func note(_ shape: Shape, label: String) {
+    private func note(_ shape: Shape, label: String, onTrack: Bool) {
         let slot = self.slot(of: label, drawn: true)
         if !uses[slot].kinds.contains(shape.kind) { uses[slot].kinds.append(shape.kind) }
-        for value in shape.attributes where !uses[slot].attributes.contains(value.name) {
-            uses[slot].attributes.append(value.name)
-        }
+        noteAttributes(shape.attributes, in: slot, onTrack: onTrack)
         for element in shape.elements {
             let position: Int
             if let known = uses[slot].elements.firstIndex(of: element.label) {
@@ -82,9 +82,14 @@ final class ApplySurvey: AnnotationVisitor {
             guard !element.attributes.isEmpty else { continue }
             let elementSlot = uses[slot].elementSlots[position] ?? self.slot(of: "\(label)\u{0}\(element.label)", drawn: false)
             uses[slot].elementSlots[position] = elementSlot
-            for value in element.attributes where !uses[elementSlot].attributes.contains(value.name) {
-                uses[elementSlot].attributes.append(value.name)
-            }
+            noteAttributes(element.attributes, in: elementSlot, onTrack: onTrack)
+        }
+    }
+
+    private func noteAttributes(_ values: [AttributeValue], in slot: Int, onTrack: Bool) {
+        for value in values {
+            if !uses[slot].attributes.contains(value.name) { uses[slot].attributes.append(value.name) }
+            if onTrack, !uses[slot].trackAttributes.contains(value.name) { uses[slot].trackAttributes.append(value.name) }
         }
     }
 
@@ -106,6 +111,11 @@ final class ApplySurvey: AnnotationVisitor {
     /// element keyed `skeleton\0element`, in first-use order.
     func attributes(of key: String) -> [String] {
         slots[key].map { uses[$0].attributes } ?? []
+    }
+
+    /// Whether a track shape of `key` (a label, or `skeleton\0element`) carries the attribute `name`.
+    func isOnTracks(_ name: String, of key: String) -> Bool {
+        slots[key].map { uses[$0].trackAttributes.contains(name) } ?? false
     }
 
     /// Skeleton element labels used per skeleton label, in first-use order.

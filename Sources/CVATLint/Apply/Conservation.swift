@@ -33,7 +33,7 @@ enum Conservation {
     /// Steps that keep an annotation by mending it: the repair actions, the keyframe fix of a track with none, the
     /// flags written on skeleton elements that lacked them, and a negative group renumbered.
     static let repairs: Set<String> = [
-        "declareAttributeValue", "mapAttributeValue", "repairPolygon", "rescaleToMedia", "clipToImage", "keyframe", "elementFlags",
+        "declareAttribute", "declareAttributeValue", "mapAttributeValue", "repairPolygon", "rescaleToMedia", "clipToImage", "keyframe", "elementFlags",
         "groupID",
     ]
 

@@ -46,7 +46,7 @@ struct MetaRewrite {
             let name = node.value("name") ?? ""
             if let parent = node.value("parent"), !parent.isEmpty {
                 declaredElements.insert("\(parent)\u{0}\(name)")
-                var element = adjusted(node, label: name)
+                var element = adjusted(node, label: name, surveyKey: "\(parent)\u{0}\(name)")
                 let newParent = program.itemName(label: parent, kind: .skeleton)
                 if newParent != parent { set(&element, "parent", newParent) }
                 labels.append(element)
@@ -59,11 +59,11 @@ struct MetaRewrite {
             }
             let items = program.itemNames(of: name)
             guard !items.isEmpty else {
-                labels.append(adjusted(node, label: name))
+                labels.append(adjusted(node, label: name, surveyKey: name))
                 continue
             }
             for (itemName, kinds) in Self.grouped(items) {
-                var copy = adjusted(node, label: name)
+                var copy = adjusted(node, label: name, surveyKey: name)
                 if itemName != name { set(&copy, "name", itemName) }
                 // A label split or converted by apply, whose type names one kind, takes the kind it is now
                 // drawn as (a type that disagrees with the input is the input's own, and stays).
@@ -80,14 +80,13 @@ struct MetaRewrite {
         for label in survey.labelOrder where !label.isEmpty && !declared.contains(label) {
             for (itemName, kinds) in Self.grouped(program.itemNames(of: label)) {
                 labels.append(newLabel(itemName, type: kinds.count == 1 ? Self.labelType(kinds[0]) : "any", parent: nil,
-                                       attributes: survey.attributes(of: label), dropped: program.droppedAttributes[label]))
+                                       surveyKey: label, dropped: program.droppedAttributes[label]))
             }
         }
         for (skeleton, elements) in survey.elementsBySkeleton.sorted(by: { $0.key < $1.key }) {
             for element in elements where !element.isEmpty && !declaredElements.contains("\(skeleton)\u{0}\(element)") {
                 labels.append(newLabel(element, type: "points", parent: program.itemName(label: skeleton, kind: .skeleton),
-                                       attributes: survey.attributes(of: "\(skeleton)\u{0}\(element)"),
-                                       dropped: program.droppedAttributes[element]))
+                                       surveyKey: "\(skeleton)\u{0}\(element)", dropped: program.droppedAttributes[element]))
             }
         }
         var rebuilt = original
@@ -97,9 +96,16 @@ struct MetaRewrite {
         return changed
     }
 
-    /// A label spec with its attributes as the program has them.
-    private func adjusted(_ label: XMLNode, label name: String) -> XMLNode {
+    /// A label spec with its attributes as the program has them; `surveyKey` is where the survey keeps its use.
+    private func adjusted(_ label: XMLNode, label name: String, surveyKey: String) -> XMLNode {
         var label = label
+        let listed = label.child("attributes")?.children.compactMap { spec in
+            spec.value("name") ?? (spec.children.isEmpty ? AttributeSpec(dsl: spec.text.trimmingSpaces(), location: spec.location).name : nil)
+        } ?? []
+        let declared = DeclareAttribute.specs(for: name, listed: listed, surveyKey: surveyKey, program: program, survey: survey)
+        if !declared.isEmpty, label.child("attributes") == nil {
+            label.children.append(XMLNode(name: "attributes", location: label.location))
+        }
         guard let index = label.children.firstIndex(where: { $0.name == "attributes" }) else { return label }
         let dropped = program.droppedAttributes[name] ?? []
         let types = program.attributeTypes[name] ?? [:]
@@ -132,24 +138,20 @@ struct MetaRewrite {
                 set(&attribute, "values", DeclareAttributeValue.values(listed, adding: added))
             }
             return attribute
-        }
+        } + declared
         return label
     }
 
-    private func newLabel(_ name: String, type: String, parent: String?, attributes: [String], dropped: Set<String>?) -> XMLNode {
+    /// A label the shapes use and `<meta>` lacks, with the attributes they carry as text (mutable where a track carries them).
+    private func newLabel(_ name: String, type: String, parent: String?, surveyKey: String, dropped: Set<String>?) -> XMLNode {
         let place = SourceLocation(line: 0, column: 0)
         var children = [XMLNode(name: "name", text: name, location: place),
                         XMLNode(name: "color", text: Self.color(for: name), location: place),
                         XMLNode(name: "type", text: type, location: place)]
         if let parent { children.append(XMLNode(name: "parent", text: parent, location: place)) }
-        let specs = attributes.filter { !(dropped?.contains($0) ?? false) }.map { attribute in
-            XMLNode(name: "attribute", children: [
-                XMLNode(name: "name", text: attribute, location: place),
-                XMLNode(name: "mutable", text: "False", location: place),
-                XMLNode(name: "input_type", text: "text", location: place),
-                XMLNode(name: "default_value", text: "", location: place),
-                XMLNode(name: "values", text: "", location: place),
-            ], location: place)
+        let specs = survey.attributes(of: surveyKey).filter { !(dropped?.contains($0) ?? false) }.map { attribute in
+            DeclareAttribute.textSpec(attribute, mutable: DeclareAttribute.isMutable(attribute, label: name, surveyKey: surveyKey,
+                                                                                     program: program, survey: survey))
         }
         children.append(XMLNode(name: "attributes", children: specs, location: place))
         return XMLNode(name: "label", children: children, location: place)

@@ -30,7 +30,9 @@ extension WritePass {
             }
         }
         var steps = initial + repairSteps
-        let noted = DeclareAttributeValue.holdsDeclaredValue(shape, label: label, program: program) ? ["declareAttributeValue"] : []
+        // Repairs in <meta> alone: the shape keeps its bytes, counted under the repair.
+        let noted = (DeclareAttributeValue.holdsDeclaredValue(shape, label: label, program: program) ? ["declareAttributeValue"] : [])
+            + (DeclareAttribute.carriesDeclared(shape, label: label, program: program) ? ["declareAttribute"] : [])
         let name = program.itemName(label: label, kind: kind)
         var attributes = input
         if labelled, name != label, let index = attributes.firstIndex(where: { $0.role.field == .label }) {

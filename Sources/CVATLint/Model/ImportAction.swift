@@ -27,6 +27,9 @@ public enum ImportAction: Sendable, Hashable, Codable {
     case relayoutMedia(subset: String, count: Int)
     /// Export again from CVAT in another format or at another level.
     case reexport(format: String, level: String?)
+    /// Declare in `<meta>` an attribute `label`'s shapes carry and the label lacks (as text), so that its values
+    /// reach an importer that keeps declared attributes only.
+    case declareAttribute(label: String, attribute: String)
     /// Add `value` to the declared values of `label`'s attribute, so the values it holds are all declared.
     case declareAttributeValue(label: String, attribute: String, value: String)
     /// Write the declared spelling `to` wherever `label`'s attribute holds `from` (from configuration).
@@ -40,7 +43,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
 
     private enum Kind: String, Codable {
         case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, splitPoints, skipMedia,
-             mapMediaName, mapMediaNames, relayoutMedia, reexport, declareAttributeValue, mapAttributeValue, repairPolygon,
+             mapMediaName, mapMediaNames, relayoutMedia, reexport, declareAttribute, declareAttributeValue, mapAttributeValue, repairPolygon,
              rescaleToMedia, clipToImage
     }
 
@@ -65,6 +68,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
             (.mapMediaNames, [(.from, from), (.to, to), (.normalization, normalization), (.example, example)])
         case let .relayoutMedia(subset, _): (.relayoutMedia, [(.subset, subset)])
         case let .reexport(format, level): (.reexport, [(.format, format), (.level, level)])
+        case let .declareAttribute(label, attribute): (.declareAttribute, [(.label, label), (.attribute, attribute)])
         case let .declareAttributeValue(label, attribute, value):
             (.declareAttributeValue, [(.label, label), (.attribute, attribute), (.value, value)])
         case let .mapAttributeValue(label, attribute, from, to):
@@ -107,6 +111,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case .relayoutMedia:
             self = .relayoutMedia(subset: try text(.subset), count: try container.decode(Int.self, forKey: .count))
         case .reexport: self = .reexport(format: try text(.format), level: try optional(.level))
+        case .declareAttribute: self = .declareAttribute(label: try text(.label), attribute: try text(.attribute))
         case .declareAttributeValue:
             self = .declareAttributeValue(label: try text(.label), attribute: try text(.attribute), value: try text(.value))
         case .mapAttributeValue:
@@ -140,6 +145,7 @@ extension ImportAction {
         "mapMediaName": (true, "the <image> name set to the file's name, so that XML and files agree"),
         "mapMediaNames": (true, "every <image> name the rule covers set to its file's name"),
         "relayoutMedia": (false, "project images moved to images/default/ under flat unique names (subset prefix, folders joined by _), subset set to default"),
+        "declareAttribute": (true, "the attribute declared in <meta> for the label as text (mutable where a track that stays one carries it); every shape keeps its value"),
         "declareAttributeValue": (true, "the value added to the attribute's declared values in <meta>; every shape keeps what it holds"),
         "mapAttributeValue": (true, "the value written as the declared spelling the configuration maps it to (values: in .cvat-lint.yml)"),
         "repairPolygon": (false, "each self-intersecting polygon split at its crossings into simple polygons covering the same area, each with the label, attributes and group (lossy in vertex order; pieces under min_area left out and counted)"),
@@ -170,6 +176,7 @@ extension ImportAction {
         case let .mapMediaNames(from, to, _, count, example): "mapMediaNames \(count) names like '\(example)' (\(from.isEmpty ? "∅" : from) → \(to.isEmpty ? "∅" : to))"
         case let .relayoutMedia(subset, count): "relayoutMedia \(count) images of subset '\(subset)' → images/default/"
         case let .reexport(format, level): "reexport as \(format)" + (level.map { " at level \($0)" } ?? "")
+        case let .declareAttribute(label, attribute): "declareAttribute '\(label)'.\(attribute)"
         case let .declareAttributeValue(label, attribute, value): "declareAttributeValue '\(label)'.\(attribute) += '\(value)'"
         case let .mapAttributeValue(label, attribute, from, to): "mapAttributeValue '\(label)'.\(attribute) '\(from)' → '\(to)'"
         case let .repairPolygon(label): "repairPolygon '\(label)'"
