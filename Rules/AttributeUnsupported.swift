@@ -197,8 +197,10 @@ final class AttributeUnsupported: ShapeRule {
         }
         for label in labelOrder {
             for (name, use) in (undeclared[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                // Declaring it keeps every value (as text); a name CVAT cannot declare (blank) can only be left out.
-                let declarable = !name.withoutASCIISpacesAtEdges.isEmpty
+                // Declaring it keeps every value (as text); a blank name cannot be declared, and one the import
+                // writes a built-in field under would lose its values all the same: those can only be left out.
+                let declarable = !name.withoutASCIISpacesAtEdges.isEmpty && !reservedOnImages.contains(name)
+                    && !reservedOnTracks.contains(name)
                 context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); an "
                                + "import that keeps declared attributes only drops its values without a word"
                                + (declarable ? " unless <meta> declares it" : ""), at: use.first, issueType: "attribute_not_declared",

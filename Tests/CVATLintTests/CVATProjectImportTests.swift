@@ -139,6 +139,20 @@ struct CVATProjectImportTests {
         }
     }
 
+    @Test("An undeclared attribute is declared by apply unless the import writes a built-in field under its name", arguments: [
+        ("project-images-subsets", "occluded", false), ("project-images-subsets", "plate", true), ("task-images-every-shape", "occluded", true),
+    ])
+    func undeclaredReservedName(fixture: String, name: String, declared: Bool) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy(fixture, in: directory) { xml in
+            xml.replacingFirst(#"<attribute name="parked">false</attribute>"#,
+                               with: #"<attribute name="parked">false</attribute><attribute name="\#(name)">yes</attribute>"#)
+        }
+        let finding = try #require(try Shared.report(export.path, target: "cvat").findings.first { $0.issueType == "attribute_not_declared" })
+        #expect(finding.action == (declared ? .declareAttribute(label: "car", attribute: name) : .dropAttribute(label: "car", attribute: name)))
+    }
+
     @Test("A mask track made polygons (a video project, --allow-loss) stays one track, a frame's further pieces tracks ended on the next frame; dropped, it goes whole")
     func maskTrackAsPolygons() throws {
         let directory = try Paths.temporaryDirectory()
