@@ -26,12 +26,7 @@ enum DeclareAttribute {
     /// A text attribute spec as CVAT 1.1 writes it.
     static func textSpec(_ name: String, mutable: Bool) -> XMLNode {
         let place = SourceLocation(line: 0, column: 0)
-        return XMLNode(name: "attribute", children: [
-            XMLNode(name: "name", text: name, location: place),
-            XMLNode(name: "mutable", text: mutable ? "True" : "False", location: place),
-            XMLNode(name: "input_type", text: "text", location: place),
-            XMLNode(name: "default_value", text: "", location: place),
-            XMLNode(name: "values", text: "", location: place),
-        ], location: place)
+        return MetaRewrite.elements(of: AttributeSpec(name: name, mutable: mutable, inputType: "text", defaultValue: "", values: [],
+                                                      location: place), at: place)
     }
 }

@@ -99,10 +99,10 @@ struct MetaRewrite {
     /// A label spec with its attributes as the program has them; `surveyKey` is where the survey keeps its use.
     private func adjusted(_ label: XMLNode, label name: String, surveyKey: String) -> XMLNode {
         var label = label
-        let listed = label.child("attributes")?.children.compactMap { spec in
+        let names = label.child("attributes")?.children.compactMap { spec in
             spec.value("name") ?? (spec.children.isEmpty ? AttributeSpec(dsl: spec.text.trimmingSpaces(), location: spec.location).name : nil)
         } ?? []
-        let declared = DeclareAttribute.specs(for: name, listed: listed, surveyKey: surveyKey, program: program, survey: survey)
+        let declared = DeclareAttribute.specs(for: name, listed: names, surveyKey: surveyKey, program: program, survey: survey)
         if !declared.isEmpty, label.child("attributes") == nil {
             label.children.append(XMLNode(name: "attributes", location: label.location))
         }
@@ -158,7 +158,7 @@ struct MetaRewrite {
     }
 
     /// A spec as CVAT 1.1 writes it: name, mutable, input type, default value, values one per line.
-    private static func elements(of spec: AttributeSpec, at place: SourceLocation) -> XMLNode {
+    static func elements(of spec: AttributeSpec, at place: SourceLocation) -> XMLNode {
         XMLNode(name: "attribute", children: [
             XMLNode(name: "name", text: spec.name, location: place),
             XMLNode(name: "mutable", text: spec.mutable == true ? "True" : "False", location: place),
