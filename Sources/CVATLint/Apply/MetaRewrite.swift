@@ -99,9 +99,8 @@ struct MetaRewrite {
     /// A label spec with its attributes as the program has them; `surveyKey` is where the survey keeps its use.
     private func adjusted(_ label: XMLNode, label name: String, surveyKey: String) -> XMLNode {
         var label = label
-        let names = label.child("attributes")?.children.compactMap { spec in
-            spec.value("name") ?? (spec.children.isEmpty ? AttributeSpec(dsl: spec.text.trimmingSpaces(), location: spec.location).name : nil)
-        } ?? []
+        // The names it declares, 1.0 text specs included, as the check read them.
+        let names = LabelSpec(node: label).attributes.map(\.name)
         let declared = DeclareAttribute.specs(for: name, listed: names, surveyKey: surveyKey, program: program, survey: survey)
         if !declared.isEmpty, label.child("attributes") == nil {
             label.children.append(XMLNode(name: "attributes", location: label.location))
