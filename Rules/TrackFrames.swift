@@ -6,17 +6,25 @@ final class TrackFrames: Rule {
         id: "track-frames",
         defaultSeverity: .error,
         category: .tracks,
-        summary: "a track's frames do not strictly increase, or fall off the task's frame grid",
+        summary: "a track's frames repeat, do not increase, or fall off the task's frame grid",
         rationale: """
-            CVAT interpolates between a track's frames and asserts that they increase. Each frame must be a \
-            frame of the task: start_frame + k·step with k < size (step from frame_filter), or the import \
-            fails with "Unknown frame N". Project exports offset frames per task, so the grid is checked for \
-            task and job exports only.
+            CVAT's import splits each track into its task's jobs reading the shapes in the order written \
+            (annotation.py, _is_track_inside and _slice_track): frames out of order can leave the track, or \
+            its outside frames, out without a word. Where it interpolates it sorts the shapes by frame and \
+            asserts that no frame comes twice, so a repeated frame breaks the import of a track that spans \
+            jobs and every later export. Each frame must be a frame of the task: start_frame + k·step with \
+            k < size (step from frame_filter), or the import fails with "Unknown frame N". Project exports \
+            offset frames per task, so the grid is checked for task and job exports only.
             """,
-        issueTypes: [.init("track_frame_off_grid"), .init("track_frames_not_increasing")],
+        issueTypes: [.init("track_frame_off_grid"), .init("track_frame_repeated"), .init("track_frames_not_increasing")],
         triggering: [
             RuleExample.inTrack("frames that go back", """
                 <box frame="3" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                ↓<box frame="2" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
+                """),
+            RuleExample.inTrack("a frame written twice, out of order", """
+                <box frame="2" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 ↓<box frame="2" keyframe="1" outside="0" xtl="2" ytl="1" xbr="6" ybr="5"/>
                 """),
             RuleExample.inTrack("a frame past the end of a 1-frame task",
@@ -32,26 +40,46 @@ final class TrackFrames: Rule {
 
     private let context: RuleContext
     @exclusivity(unchecked) private var lastFrame: Int?
+    /// The current track's frames so far, while they increase (a repeat is then only ever the frame before).
+    @exclusivity(unchecked) private var frames: [Int] = []
+    /// The same frames as a set, from the first that goes back on: from there any earlier one can come again.
+    private var unordered: Set<Int>?
     private var offGrid = Occurrences<Int>()
 
     init(context: RuleContext) { self.context = context }
 
-    func visitTrackStart(_ track: TrackRecord) { lastFrame = nil }
+    func visitTrackStart(_ track: TrackRecord) {
+        lastFrame = nil
+        frames.removeAll(keepingCapacity: true)
+        unordered = nil
+    }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard let frame = shape.frame else { return }
-        if let last = lastFrame, frame <= last {
-            context.report("\(track.displayName): frame \(frame) comes after frame \(last); frames must strictly increase",
-                           at: shape.location, issueType: "track_frames_not_increasing") {
-                $0.trackID = track.id
-                $0.frame = frame
-                $0.label = track.label
+        if let last = lastFrame, frame <= last || unordered != nil {
+            if unordered == nil { unordered = Set(frames) }
+            if unordered?.insert(frame).inserted == false {
+                report(track, shape, frame, "track_frame_repeated",
+                       "\(track.displayName): frame \(frame) is written again; a track has one shape per frame")
+            } else if frame < last {
+                report(track, shape, frame, "track_frames_not_increasing",
+                       "\(track.displayName): frame \(frame) comes after frame \(last); frames should increase")
             }
+        } else {
+            frames.append(frame)
         }
         lastFrame = frame
         if context.facts.level != .project, let task = context.facts.task(id: track.taskID), !Self.isOnGrid(frame, task) {
             offGrid.note(track.id ?? -1, at: shape.location, example: String(frame))
             context.noteInstance("track_frame_off_grid", at: shape.location)
+        }
+    }
+
+    private func report(_ track: TrackRecord, _ shape: Shape, _ frame: Int, _ issueType: String, _ message: String) {
+        context.report(message, at: shape.location, issueType: issueType) {
+            $0.trackID = track.id
+            $0.frame = frame
+            $0.label = track.label
         }
     }
 

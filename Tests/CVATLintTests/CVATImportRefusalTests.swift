@@ -46,6 +46,46 @@ struct CVATImportRefusalTests {
         #expect(repaired == (fixture == "task-images-every-shape" ? 1 : 0), "a box is repaired; a track's frames stay as they were")
     }
 
+    @Test("A track's frames out of order: an error for CVAT (its import splits a track into jobs in the order written), written in frame order by every apply")
+    func framesOutOfOrder() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try Paths.editedFixtureFile("task-video-tracks", in: directory) {
+            $0.replacingFirst(#"<polygon frame="1""#, with: #"<polygon frame="later""#)
+                .replacingFirst(#"<polygon frame="2""#, with: #"<polygon frame="1""#)
+                .replacingFirst(#"<polygon frame="later""#, with: #"<polygon frame="2""#)
+        }
+        let finding = try #require(try Shared.report(file.path, target: "cvat").findings.first { $0.issueType == "track_frames_not_increasing" })
+        #expect(finding.severity == .error && finding.message.contains("frame 1 comes after frame 2"), "\(finding.message)")
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: file.path, out: out.path, options: ApplyOptions())
+        #expect(result.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let person = written.components(separatedBy: #"label="person""#)[1].components(separatedBy: "</track>")[0]
+        let frames = person.components(separatedBy: "<polygon frame=\"").dropFirst().map { $0.prefix(1) }
+        #expect(frames == ["1", "2"], "\(person)")
+        #expect(person.contains(#"<polygon frame="1" keyframe="1" outside="0" occluded="0" points="6.00,20.00"#),
+                "the shape written second, now first, byte for byte")
+        let row = result.manifest.conservation.first { $0.label == "person" && $0.kind == "polygon" }
+        #expect(row?.repaired == ["frameOrder": 2] && row?.addsUp == true, "\(String(describing: row))")
+    }
+
+    @Test("A track frame written twice: an error for CVAT (it asserts one shape per frame), not mended; --drop-invalid leaves the track out")
+    func frameRepeated() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try Paths.editedFixtureFile("task-video-tracks", in: directory) {
+            $0.replacingFirst(#"<polygon frame="2""#, with: #"<polygon frame="1""#)
+        }
+        let findings = try Shared.report(file.path, target: "cvat").findings
+        let finding = try #require(findings.first { $0.issueType == "track_frame_repeated" })
+        #expect(finding.severity == .error && finding.location.line == 119 && !findings.contains { $0.issueType == "track_frames_not_increasing" })
+        let (refused, dropped) = try VideoLayoutTests.withoutAndWithDropInvalid(file, linter: Shared.linter, allowLoss: false, in: directory)
+        #expect(refused.refusals.contains { $0.hasPrefix("track_frame_repeated") })
+        #expect(dropped.outputReport?.summary.errors == 0)
+        #expect(dropped.manifest.conservation.first { $0.label == "person" && $0.kind == "polygon" }?.leftOut == ["track_frame_repeated": 2])
+    }
+
     @Test("An attribute spec without <input_type> is an error for CVAT, written as text by apply; one without <name> is left out")
     func incompleteSpecs() throws {
         let directory = try Paths.temporaryDirectory()

@@ -153,16 +153,23 @@ struct CVATProjectImportTests {
         #expect(finding.action == (declared ? .declareAttribute(label: "car", attribute: name) : .dropAttribute(label: "car", attribute: name)))
     }
 
-    @Test("A mask track made polygons (a video project, --allow-loss) stays one track, a frame's further pieces tracks ended on the next frame; dropped, it goes whole")
-    func maskTrackAsPolygons() throws {
+    @Test("A mask track made polygons (a video project, --allow-loss) stays one track, a frame's further pieces tracks ended on the next frame (in frame order, however written); dropped, it goes whole",
+          arguments: [false, true])
+    func maskTrackAsPolygons(writtenBackwards: Bool) throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let export = try Self.projectVideo(addingMaskFrames: """
+        let maskFrames = [
+            """
                 <mask frame="0" keyframe="1" outside="0" occluded="0" rle="0, 1, 1, 1" left="1" top="1" width="3" height="1" z_order="0">
                 </mask>
+            """,
+            """
                 <mask frame="1" keyframe="1" outside="0" occluded="0" rle="0, 2" left="1" top="1" width="2" height="1" z_order="0">
                 </mask>
-            """, in: directory)
+            """,
+        ]
+        let export = try Self.projectVideo(addingMaskFrames: (writtenBackwards ? maskFrames.reversed() : maskFrames).joined(separator: "\n"),
+                                           in: directory)
         let out = directory.appendingPathComponent("out")
         let result = try Applier(linter: Shared.linter).apply(path: export.path, out: out.path, options: ApplyOptions(allowLoss: true))
         #expect(result.outputReport?.summary.errors == 0)
@@ -176,6 +183,7 @@ struct CVATProjectImportTests {
         #expect(frames == [["0", "1"], ["0", "out"]], "\(frames)")
         let row = result.manifest.conservation.first { $0.label == "car" && $0.kind == "mask" }
         #expect(row?.input == 2 && row?.written == 3 && row?.addsUp == true, "two mask frames written as three polygons")
+        #expect(row?.repaired == (writtenBackwards ? ["frameOrder": 2] : [:]), "\(String(describing: row))")
 
         // With --masks drop the track is left out whole: no empty <track> is written.
         let dropped = directory.appendingPathComponent("dropped")

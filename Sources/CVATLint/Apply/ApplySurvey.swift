@@ -9,6 +9,9 @@ final class ApplySurvey: AnnotationVisitor {
         /// Its frames where it is not outside, and how many of them are masks.
         var visible = 0
         var visibleMasks = 0
+        /// Its frames in order when one of them comes before the one written before it (nil otherwise): `apply`
+        /// writes such a track's shapes in frame order.
+        var sortedFrames: [Int]?
     }
 
     /// What one label (or skeleton element, keyed `skeleton\0element`) is used with, in first-use order.
@@ -35,6 +38,8 @@ final class ApplySurvey: AnnotationVisitor {
     /// The largest group id of image shapes, tags and tracks (0 when none): negative ones are renumbered past it.
     private(set) var largestGroupID = 0
     private(set) var imageCount = 0
+    /// The frames of the track being read, sorted onto its span at its end when they are out of order.
+    private var trackFrames: [Int] = []
 
     func visitMeta(_ meta: ExportMeta) { self.meta = meta }
 
@@ -53,6 +58,12 @@ final class ApplySurvey: AnnotationVisitor {
         if let id = track.id { largestTrackID = max(largestTrackID, id) }
         if let group = track.groupID { largestGroupID = max(largestGroupID, group) }
         tracks.append(TrackSpan(first: track.location.line, last: track.location.line))
+        trackFrames.removeAll(keepingCapacity: true)
+    }
+
+    func visitTrackEnd(_ track: TrackRecord) {
+        guard !tracks.isEmpty, tracks[tracks.count - 1].sortedFrames != nil else { return }
+        tracks[tracks.count - 1].sortedFrames = trackFrames.sorted()
     }
 
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
@@ -60,6 +71,10 @@ final class ApplySurvey: AnnotationVisitor {
         guard !tracks.isEmpty else { return }
         tracks[tracks.count - 1].last = max(tracks[tracks.count - 1].last, shape.location.line)
         if shape.keyframe == true { tracks[tracks.count - 1].hasKeyframe = true }
+        if let frame = shape.frame {
+            if let last = trackFrames.last, frame < last { tracks[tracks.count - 1].sortedFrames = [] }
+            trackFrames.append(frame)
+        }
         if !shape.outside {
             tracks[tracks.count - 1].visible += 1
             if shape.kind == .mask { tracks[tracks.count - 1].visibleMasks += 1 }

@@ -9,7 +9,7 @@ struct InvalidPlaces {
         "attribute_value_not_boolean", "attribute_value_not_in_list", "attribute_value_not_a_number",
         "attribute_value_out_of_range", "attribute_value_off_step", "attribute_value_too_long",
         "mask_rle_sum", "mask_box_empty", "polygon_self_intersecting",
-        "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "track_task_undeclared",
+        "track_frame_off_grid", "track_frame_repeated", "track_mixes_shape_kinds", "track_task_undeclared",
         "tracks_size_unstated", "media_size_mismatch", "media_empty", "media_not_image", "media_header_unreadable", "media_unreadable",
         "image_name_duplicate", "image_name_differs_only_in_extension", "image_name_empty", "image_size_zero", "schema",
     ]
@@ -18,10 +18,12 @@ struct InvalidPlaces {
     /// keyframes on every frame they write, repeated ids are renumbered, media are written under `images/`,
     /// skeleton elements get the flags they lack, an attribute spec without a name is left out of `<meta>` and
     /// one without an input type becomes text, a negative group id gets a fresh one past the largest, a 1.0 text
-    /// spec is written as 1.1 elements (where the target refuses the text form).
+    /// spec is written as 1.1 elements (where the target refuses the text form), a track's shapes are written in
+    /// frame order.
     static let mendedByApply: Set<String> = [
         "label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate", "media_folder_misnamed",
         "skeleton_element_flags_missing", "attribute_spec_incomplete", "group_id_negative", "attribute_spec_text_form",
+        "track_frames_not_increasing",
     ]
 
     /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that
@@ -35,7 +37,7 @@ struct InvalidPlaces {
 
     /// Issue types that concern a track as a whole when it stays a track.
     static let trackWide: Set<String> = [
-        "track_frame_off_grid", "track_frames_not_increasing", "track_mixes_shape_kinds", "track_task_undeclared",
+        "track_frame_off_grid", "track_frame_repeated", "track_mixes_shape_kinds", "track_task_undeclared",
         "tracks_size_unstated", "schema",
     ]
 

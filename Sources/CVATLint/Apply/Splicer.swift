@@ -18,6 +18,11 @@ final class Splicer {
     /// Whether any input byte was left out or any new text written: false means the output is the input.
     private(set) var edited = false
 
+    /// While a track is written to be put in frame order: what was written for its start tag (frame nil) and
+    /// for each of its shapes, and which of them output goes to now.
+    private var segments: [(frame: Int?, bytes: [UInt8])]?
+    private var segment = 0
+
     init(sink: @escaping (UnsafeRawBufferPointer, _ edited: Bool) throws -> Void) {
         self.sink = sink
         buffer.reserveCapacity(1 << 16)
@@ -119,6 +124,29 @@ final class Splicer {
     /// The input from the position on that is still held (the document's tail at the end of a parse).
     var heldTail: ArraySlice<UInt8> { tape }
 
+    /// From here on output is held in segments, the first one for a track's start tag, until `endSegments`.
+    func beginSegments() {
+        segments = [(nil, [])]
+        segment = 0
+    }
+
+    /// Output goes on to the start tag's segment (`frame` nil) or to a new one for the shape on `frame`.
+    func writeSegment(frame: Int?) {
+        guard segments != nil else { return }
+        guard let frame else { return segment = 0 }
+        segments?.append((frame, []))
+        segment = (segments?.count ?? 1) - 1
+    }
+
+    /// Writes the segments held, the start tag's first and then the shapes by frame (in written order within a frame).
+    func endSegments() throws {
+        guard let held = segments else { return }
+        segments = nil
+        let ordered = held.enumerated().sorted { ($0.element.frame ?? .min, $0.offset) < ($1.element.frame ?? .min, $1.offset) }
+        if ordered.map(\.offset) != Array(held.indices) { edited = true }
+        for (_, part) in ordered { try emit(part.bytes) }
+    }
+
     private func drop(_ count: Int) {
         guard count > 0 else { return }
         head += count
@@ -130,12 +158,20 @@ final class Splicer {
     }
 
     private func emit<C: Collection>(_ bytes: C) throws where C.Element == UInt8 {
+        if segments != nil {
+            segments?[segment].bytes.append(contentsOf: bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         written += Int64(bytes.count)
         if buffer.count >= 1 << 16 { try flush() }
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer) throws {
+        if segments != nil {
+            segments?[segment].bytes.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+            return
+        }
         buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
         written += Int64(bytes.count)
         if buffer.count >= 1 << 16 { try flush() }

@@ -23,14 +23,26 @@ extension WritePass {
     func closePieces(at next: Int?) {
         guard let current = track, let pending = current.pendingPieces else { return }
         track?.pendingPieces = nil
+        // Frames out of order: the next is the next in frame order, not the next written.
+        let following = current.sortedFrames.map { Self.firstFrame(after: pending.frame, in: $0) } ?? next
         for piece in pending.texts {
             var frames = [Self.frameCopy(of: piece, frame: nil, outside: false)]
-            if let next, next > pending.frame { frames.append(Self.frameCopy(of: piece, frame: next, outside: true)) }
+            if let following, following > pending.frame { frames.append(Self.frameCopy(of: piece, frame: following, outside: true)) }
             let (attributes, _, _) = headerAttributes(current.record, firstKind: pending.kind, freshID: true)
             var text = XMLBytes()
             CVATStyle.track(attributes, frames: frames, indent: current.indent, into: &text)
             track?.pieceTracks.append(bytes: text.bytes[...])
         }
+    }
+
+    /// The first of `frames` (sorted) past `frame`, by bisection: a long track can have pieces on every frame.
+    static func firstFrame(after frame: Int, in frames: [Int]) -> Int? {
+        var low = 0, high = frames.count
+        while low < high {
+            let middle = (low + high) / 2
+            if frames[middle] > frame { high = middle } else { low = middle + 1 }
+        }
+        return low < frames.count ? frames[low] : nil
     }
 
     /// A piece as a keyframe of its own track, on `frame` (its own when nil), visible or outside.

@@ -17,6 +17,11 @@ extension WritePass {
            Self.splitsMasks(survey.tracks[trackIndex], label: header.label, program) {
             track?.splitsMasks = true
         }
+        // Frames out of order: the shapes are held and written in frame order at the track's end (CVAT's
+        // import reads them in the order written where it splits a track into its jobs).
+        if !converts, dropped == nil, track?.splitsMasks == false, survey.tracks.indices.contains(trackIndex) {
+            track?.sortedFrames = survey.tracks[trackIndex].sortedFrames
+        }
         attempt {
             if converts || dropped != nil || track?.splitsMasks == true {
                 try splicer.remove(span.start..<span.tagEnd)
@@ -28,6 +33,7 @@ extension WritePass {
                 }
                 track?.pendingHead = PendingHead(leading: Array(leading), tag: Array(tag), span: span)
                 try splicer.copy(upTo: lead)
+                if track?.sortedFrames != nil { splicer.beginSegments() }
             }
         }
     }
@@ -56,14 +62,23 @@ extension WritePass {
             if current.fixKeyframes, Self.makeKeyframe(&attributes) { steps.append("keyframe") }
             let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps,
                                     place: framePlace(taskID: header.taskID))
+            let sorts = current.sortedFrames != nil
+            let head = track?.pendingHead?.span
+            if sorts { splicer.writeSegment(frame: nil) }
             if case .drop = outcome {} else { try writeHead(header, firstKind: shape.kind) }
+            if sorts {
+                // The start tag as it was goes with the tag's segment, not with the shape after it.
+                if let head, track?.pendingHead == nil { try splicer.copy(upTo: head.tagEnd) }
+                splicer.writeSegment(frame: shape.frame ?? .max)
+            }
             let renamed = track?.renamed ?? false
+            let ordered = sorts ? ["frameOrder"] : []
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
             switch outcome {
             case let .keep(noted):
                 if counted {
                     route(label, shape.kind, to: program.itemName(label: label, kind: shape.kind), shape.kind,
-                          steps: (renamed ? ["splitLabel"] : []) + noted)
+                          steps: (renamed ? ["splitLabel"] : []) + noted + ordered)
                 }
                 try splicer.copy(upTo: span.end)
             case let .drop(step):
@@ -77,7 +92,8 @@ extension WritePass {
                 }
             case let .write(texts, toLabel, toKind, steps, tagEdit):
                 if counted {
-                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps, produced: texts.count)
+                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps + ordered,
+                          produced: texts.count)
                 }
                 if texts.count > 1 {
                     try writePieces(texts, of: shape, span: span)
@@ -92,6 +108,7 @@ extension WritePass {
         guard track != nil, let span = header.span else { return fail("no offsets for </track>") }
         closePieces(at: nil)
         guard let current = track else { return }
+        attempt { try splicer.endSegments() }
         track = nil
         if current.dropped != nil || current.converts || current.splitsMasks || current.pendingHead != nil {
             splicer.skip(upTo: span.end)

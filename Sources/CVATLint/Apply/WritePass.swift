@@ -2,7 +2,8 @@ import Foundation
 
 /// The second pass of `apply`: reads `annotations.xml` again through the same reader, with byte offsets,
 /// and writes it out with the program's edits. Untouched elements are copied byte for byte. Memory holds
-/// one image or one track frame; video frames turned into images spill to a temporary file, sorted by frame.
+/// one image or one track frame (a whole track when its frames are out of order, to write them in order); video
+/// frames turned into images spill to a temporary file, sorted by frame.
 final class WritePass: AnnotationVisitor {
     /// One input label × kind going to one output label × kind by some steps.
     struct Route: Hashable {
@@ -54,6 +55,8 @@ final class WritePass: AnnotationVisitor {
         /// Whether each visible frame becomes a track of its own (a mask track CVAT would collapse), and the
         /// indentation its start tag had.
         var splitsMasks = false
+        /// Its frames in order when they are not as written: its shapes are then written in that order.
+        var sortedFrames: [Int]?
         /// The indentation of its start tag.
         var indent = ""
         /// Its start tag, until its first shape is written.
