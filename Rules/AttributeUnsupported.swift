@@ -199,11 +199,14 @@ final class AttributeUnsupported: ShapeRule {
             for (name, use) in (undeclared[label] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 // Declaring it keeps every value (as text); a blank name cannot be declared, and one the import
                 // writes a built-in field under would lose its values all the same: those can only be left out.
-                let declarable = !name.withoutASCIISpacesAtEdges.isEmpty && !reservedOnImages.contains(name)
-                    && !reservedOnTracks.contains(name)
+                let blank = name.withoutASCIISpacesAtEdges.isEmpty
+                let reserved = reservedOnImages.contains(name) || reservedOnTracks.contains(name)
+                let declarable = !blank && !reserved
                 context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); an "
                                + "import that keeps declared attributes only drops its values without a word"
-                               + (declarable ? " unless <meta> declares it" : ""), at: use.first, issueType: "attribute_not_declared",
+                               + (declarable ? " unless <meta> declares it" : "")
+                               + (reserved ? "; the import writes a built-in field under this name, so rename the attribute to keep its values" : ""),
+                               at: use.first, issueType: "attribute_not_declared",
                                action: declarable ? .declareAttribute(label: label, attribute: name) : .dropAttribute(label: label, attribute: name),
                                count: use.count) {
                     $0.label = label

@@ -151,6 +151,7 @@ struct CVATProjectImportTests {
         }
         let finding = try #require(try Shared.report(export.path, target: "cvat").findings.first { $0.issueType == "attribute_not_declared" })
         #expect(finding.action == (declared ? .declareAttribute(label: "car", attribute: name) : .dropAttribute(label: "car", attribute: name)))
+        #expect(finding.message.contains("rename the attribute") == !declared, "\(finding.message)")
     }
 
     @Test("A mask track made polygons (a video project, --allow-loss) stays one track, a frame's further pieces tracks ended on the next frame (in frame order, however written); dropped, it goes whole",
