@@ -60,7 +60,7 @@ final class TrackFrames: Rule {
             if unordered == nil { unordered = Set(frames) }
             if unordered?.insert(frame).inserted == false {
                 report(track, shape, frame, "track_frame_repeated",
-                       "\(track.displayName): frame \(frame) is written again; a track has one shape per frame")
+                       "\(track.displayName): frame \(frame) is written again; a track holds one shape per frame, so keep one of the two")
             } else if frame < last {
                 report(track, shape, frame, "track_frames_not_increasing",
                        "\(track.displayName): frame \(frame) comes after frame \(last); frames should increase")

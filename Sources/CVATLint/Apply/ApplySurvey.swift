@@ -40,6 +40,7 @@ final class ApplySurvey: AnnotationVisitor {
     private(set) var imageCount = 0
     /// The frames of the track being read, sorted onto its span at its end when they are out of order.
     private var trackFrames: [Int] = []
+    private var trackOutOfOrder = false
 
     func visitMeta(_ meta: ExportMeta) { self.meta = meta }
 
@@ -59,10 +60,11 @@ final class ApplySurvey: AnnotationVisitor {
         if let group = track.groupID { largestGroupID = max(largestGroupID, group) }
         tracks.append(TrackSpan(first: track.location.line, last: track.location.line))
         trackFrames.removeAll(keepingCapacity: true)
+        trackOutOfOrder = false
     }
 
     func visitTrackEnd(_ track: TrackRecord) {
-        guard !tracks.isEmpty, tracks[tracks.count - 1].sortedFrames != nil else { return }
+        guard trackOutOfOrder, !tracks.isEmpty else { return }
         tracks[tracks.count - 1].sortedFrames = trackFrames.sorted()
     }
 
@@ -72,7 +74,7 @@ final class ApplySurvey: AnnotationVisitor {
         tracks[tracks.count - 1].last = max(tracks[tracks.count - 1].last, shape.location.line)
         if shape.keyframe == true { tracks[tracks.count - 1].hasKeyframe = true }
         if let frame = shape.frame {
-            if let last = trackFrames.last, frame < last { tracks[tracks.count - 1].sortedFrames = [] }
+            if let last = trackFrames.last, frame < last { trackOutOfOrder = true }
             trackFrames.append(frame)
         }
         if !shape.outside {

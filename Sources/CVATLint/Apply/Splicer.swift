@@ -132,10 +132,14 @@ final class Splicer {
 
     /// Output goes on to the start tag's segment (`frame` nil) or to a new one for the shape on `frame`.
     func writeSegment(frame: Int?) {
-        guard segments != nil else { return }
-        guard let frame else { return segment = 0 }
-        segments?.append((frame, []))
-        segment = (segments?.count ?? 1) - 1
+        guard var held = segments else { return }
+        if let frame {
+            held.append((frame, []))
+            segment = held.count - 1
+        } else {
+            segment = 0
+        }
+        segments = held
     }
 
     /// Writes the segments held, the start tag's first and then the shapes by frame (in written order within a frame).
@@ -168,13 +172,8 @@ final class Splicer {
     }
 
     private func emit(_ bytes: UnsafeRawBufferPointer) throws {
-        if segments != nil {
-            segments?[segment].bytes.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
-            return
-        }
-        buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
-        written += Int64(bytes.count)
-        if buffer.count >= 1 << 16 { try flush() }
+        // Through the typed path: one copy.
+        try emit(bytes.assumingMemoryBound(to: UInt8.self))
     }
 
     func flush() throws {

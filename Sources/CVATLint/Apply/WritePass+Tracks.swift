@@ -63,14 +63,9 @@ extension WritePass {
             let outcome = transform(shape, label: label, attributes: attributes, labelled: false, splits: false, steps: steps,
                                     place: framePlace(taskID: header.taskID))
             let sorts = current.sortedFrames != nil
-            let head = track?.pendingHead?.span
             if sorts { splicer.writeSegment(frame: nil) }
             if case .drop = outcome {} else { try writeHead(header, firstKind: shape.kind) }
-            if sorts {
-                // The start tag as it was goes with the tag's segment, not with the shape after it.
-                if let head, track?.pendingHead == nil { try splicer.copy(upTo: head.tagEnd) }
-                splicer.writeSegment(frame: shape.frame ?? .max)
-            }
+            if sorts { splicer.writeSegment(frame: shape.frame ?? .max) }
             let renamed = track?.renamed ?? false
             let ordered = sorts ? ["frameOrder"] : []
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
@@ -153,6 +148,9 @@ extension WritePass {
             try splicer.write(text)
         } else if changed {
             try splicer.replace(head.span.start..<head.span.tagEnd, with: tag)
+        } else {
+            // Written now, not with the shape after it: a track put in frame order holds the two apart.
+            try splicer.copy(upTo: head.span.tagEnd)
         }
     }
 
