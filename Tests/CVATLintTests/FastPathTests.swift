@@ -33,6 +33,57 @@ struct RLEReadingTests {
     }
 }
 
+@Suite("Decimal reading")
+struct DecimalReadingTests {
+    /// What the reader must give: the C library's value for the decimal at the start of the text, and its
+    /// length; nil where it has an exponent or more than 15 significant digits (the general parser's).
+    static func reference(_ text: String) -> (Double, Int)? {
+        let bytes = Array(text.utf8)
+        var index = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? 1 : 0
+        var digits = 0
+        var significant = 0
+        var fraction = 0
+        var seenPoint = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if (0x30...0x39).contains(byte) {
+                digits += 1
+                if significant > 0 || byte != 0x30 { significant += 1 }
+                if seenPoint { fraction += 1 }
+            } else if byte == UInt8(ascii: "."), !seenPoint {
+                seenPoint = true
+            } else {
+                break
+            }
+            index += 1
+        }
+        guard digits > 0, significant <= 15, fraction <= 22 else { return nil }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") { return nil }
+        return (strtod(String(decoding: bytes[..<index], as: UTF8.self), nil), index)
+    }
+
+    @Test("DecimalReader.read gives strtod's value, to the bit, for every plain decimal it takes, and leaves the rest")
+    func sameAsStrtod() {
+        var generator = SeededGenerator(seed: 7)
+        let alphabet: [Character] = ["0", "0", "1", "5", "9", ".", "-", "+", "e", ",", ";", " "]
+        var cases = ["12.50", "-0", ".5", "5.", "0.000000000000000000001", "999999999999999", "1000000000000000",
+                     "0000000000000000000001", "1.2.3", "12e", "-.", "+7;"]
+        for _ in 0..<50_000 {
+            cases.append(String((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet.randomElement(using: &generator) ?? "0" }))
+            let whole = Int.random(in: 0...99_999, using: &generator)
+            let cents = Int.random(in: 0...99, using: &generator)
+            cases.append("\(Bool.random(using: &generator) ? "-" : "")\(whole).\(cents < 10 ? "0" : "")\(cents)")
+        }
+        let mismatches = cases.filter { text in
+            let read = Array(text.utf8).withUnsafeBufferPointer { DecimalReader.read($0) }
+            let expected = Self.reference(text)
+            guard let read, let expected else { return (read == nil) != (expected == nil) }
+            return read.value.bitPattern != expected.0.bitPattern || read.length != expected.1
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+}
+
 @Suite("Coordinates as apply writes them")
 struct CoordinateTextTests {
     @Test("CVATStyle.number writes what \"%.2f\" of the value rounded to cents writes, without Foundation's formatter")

@@ -125,8 +125,11 @@ struct XMLBytes: Equatable {
     }
 
     mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        // A native or small string lends its bytes as they are (`withUTF8` would first copy the value).
+        guard text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) != nil else {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
     }
 
     /// `text` escaped for an attribute value in double quotes, or for element content.

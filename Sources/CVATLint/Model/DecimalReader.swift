@@ -9,38 +9,44 @@ enum DecimalReader {
     /// The number at the start of `bytes` and how many bytes it took; nil when the text is not a plain
     /// decimal this reader can take exactly (the caller then uses a general parser).
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> (value: Double, length: Int)? {
-        var index = 0
-        let count = bytes.count
+        guard let start = bytes.baseAddress else { return nil }
+        let end = start + bytes.count
+        var cursor = start
         var negative = false
-        if index < count, bytes[index] == 0x2D || bytes[index] == 0x2B {
-            negative = bytes[index] == 0x2D
-            index += 1
+        if cursor < end, cursor.pointee == 0x2D || cursor.pointee == 0x2B {
+            negative = cursor.pointee == 0x2D
+            cursor += 1
         }
+        // The mantissa's digits from its first non-zero one are its significant digits: at most 15 while
+        // it stays under 10^15.
         var mantissa: UInt64 = 0
-        var digits = 0
-        var significant = 0
-        var fraction = 0
-        var seenPoint = false
-        while index < count {
-            let byte = bytes[index]
-            if byte >= 0x30, byte <= 0x39 {
-                digits += 1
-                if mantissa != 0 || byte != 0x30 { significant += 1 }
-                guard significant <= 15 else { return nil }
-                mantissa = mantissa * 10 + UInt64(byte - 0x30)
-                if seenPoint { fraction += 1 }
-            } else if byte == 0x2E, !seenPoint {
-                seenPoint = true
-            } else {
-                break
-            }
-            index += 1
+        let integerStart = cursor
+        while cursor < end {
+            let digit = cursor.pointee &- 0x30
+            guard digit < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            guard mantissa < exactLimit else { return nil }
+            cursor += 1
         }
-        guard digits > 0, fraction < powersOfTen.count else { return nil }
+        let integerDigits = cursor - integerStart
+        var fraction = 0
+        if cursor < end, cursor.pointee == 0x2E {
+            cursor += 1
+            let fractionStart = cursor
+            while cursor < end {
+                let digit = cursor.pointee &- 0x30
+                guard digit < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                guard mantissa < exactLimit else { return nil }
+                cursor += 1
+            }
+            fraction = cursor - fractionStart
+        }
+        guard integerDigits + fraction > 0, fraction < powersOfTen.count else { return nil }
         // An exponent or a second digit run is the general parser's to read.
-        if index < count, bytes[index] == 0x65 || bytes[index] == 0x45 { return nil }
+        if cursor < end, cursor.pointee == 0x65 || cursor.pointee == 0x45 { return nil }
         let magnitude = Double(mantissa) / powersOfTen[fraction]
-        return (negative ? -magnitude : magnitude, index)
+        return (negative ? -magnitude : magnitude, cursor - start)
     }
 
     /// The whole text as one plain decimal, or nil.
@@ -48,6 +54,9 @@ enum DecimalReader {
         guard let (value, length) = read(bytes), length == bytes.count else { return nil }
         return value
     }
+
+    /// 10^15: a mantissa under it has at most 15 significant digits, which a Double holds exactly.
+    private static let exactLimit: UInt64 = 1_000_000_000_000_000
 
     private static let powersOfTen: [Double] = (0...22).map { exponent in
         (0..<exponent).reduce(1.0) { value, _ in value * 10 }
