@@ -48,6 +48,9 @@ struct RepairTests {
         #expect(xml.contains("<attribute name=\"visibility\">Partially_Occluded</attribute>"))
         #expect(result.manifest.conservation.first?.repaired == ["declareAttributeValue": 3])
         #expect(result.manifest.executed.allSatisfy { $0.lossless })
+        // Counted in values the shapes hold, which the finding counts; no label × kind is touched as a whole.
+        #expect(result.manifest.executed.map(\.note) == ["2 values in shapes", "1 value in shapes"])
+        #expect(result.manifest.executed.allSatisfy { $0.touched.isEmpty })
     }
 
     @Test("With values: in the configuration, a value is respelled as declared (the rest declared)")
@@ -223,7 +226,30 @@ struct RepairTests {
         #expect(repaired.map(\.label) == ["car", "pose"] && repaired.allSatisfy { $0.repaired == ["declareAttribute": 1] && $0.addsUp })
         #expect(result.manifest.executed.map(\.action) == [.declareAttribute(label: "car", attribute: "plate"),
                                                           .declareAttribute(label: "head", attribute: "tilt")])
+        #expect(result.manifest.executed.map(\.note) == ["1 use in shapes", "1 use in shapes"])
         #expect(result.manifest.skipped.map(\.action) == [.dropAttribute(label: "car", attribute: " ")])
+    }
+
+    @Test("An attribute declared for a track is immutable where no track stays one, or where the label's attributes are made immutable",
+          arguments: [("encord", true, false, "False"), ("datumaro", true, true, "False"), ("cvat", false, true, "True")])
+    func attributeDeclaredImmutable(target: String, allowLoss: Bool, labelMutable: Bool, expected: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // An undeclared attribute on the car's track; for Datumaro the car's declared attribute made mutable, which
+        // Datumaro cannot keep (dropField mutable, lossy) and CVAT can. Encord takes the video as images (reexport, lossy).
+        let export = try Paths.editedFixtureCopy("task-video-tracks", in: directory) { xml in
+            let edited = xml.replacingFirst(#"<attribute name="color">red</attribute>"#,
+                                            with: #"<attribute name="color">red</attribute><attribute name="plate">AB1</attribute>"#)
+            return labelMutable ? edited.replacingFirst("<mutable>False</mutable>", with: "<mutable>True</mutable>") : edited
+        }
+        let (result, out) = try ApplyTests.apply(export.path, target: target, options: ApplyOptions(allowLoss: allowLoss, dropInvalid: true),
+                                                 into: directory)
+        #expect(result.refusals.isEmpty)
+        #expect(result.manifest.executed.map(\.action).contains(.declareAttribute(label: "car", attribute: "plate")))
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let spec = try #require(written.range(of: "<name>plate</name>"))
+        #expect(written[spec.upperBound...].drop { $0.isWhitespace }.hasPrefix("<mutable>\(expected)</mutable>"))
+        #expect(written.contains(#"<attribute name="plate">AB1</attribute>"#))
     }
 
     @Test("An image resized after annotation has its coordinates scaled to its file and its size set")

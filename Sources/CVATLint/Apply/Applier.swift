@@ -244,11 +244,11 @@ public struct Applier {
                     && (action.kind.map { $0 == route.kind.rawValue || $0 == route.toKind?.rawValue } ?? true)
             }
             var counts: [ApplyProgram.LabelKind: Int] = [:]
-            // A repair in <meta> is counted by its finding: the routes know the label, not which value a shape held.
-            if ["declareAttribute", "declareAttributeValue", "mapAttributeValue"].contains(action.typeName),
-               let finding = report.findings.first(where: { $0.action == action }) {
+            // Counted by its finding: the routes know the label, not which value a shape held.
+            if action.mendsAttributeValues, let finding = report.findings.first(where: { $0.action == action }) {
+                let unit = if case .declareAttribute = action { "use" } else { "value" }
                 return ExecutedAction(action: action, lossless: action.isLossless, touched: [],
-                                      note: counted(finding.count ?? 1, action.typeName == "declareAttribute" ? "use" : "value") + " in shapes")
+                                      note: counted(finding.count ?? 1, unit) + " in shapes")
             }
             for (route, tally) in touched { counts[ApplyProgram.LabelKind(label: route.label, kind: route.kind), default: 0] += tally.count }
             var note: String?

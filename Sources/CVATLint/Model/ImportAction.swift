@@ -132,6 +132,16 @@ extension ImportAction {
     /// approximates some. `apply` runs lossy actions only with `--allow-loss`.
     public var isLossless: Bool { Self.declarations.first { $0.key == typeName }?.value.lossless ?? false }
 
+    /// Whether the action mends an attribute's declaration against the values shapes hold (the attribute or
+    /// a value declared, or a value written as its declared spelling): what it touched is a count of uses or
+    /// values, which its finding holds, not of annotations per label × kind.
+    public var mendsAttributeValues: Bool {
+        switch self {
+        case .declareAttribute, .declareAttributeValue, .mapAttributeValue: true
+        default: false
+        }
+    }
+
     /// Every action type: lossless or not, and what `apply` does to execute it.
     public static let declarations: KeyValuePairs<String, (lossless: Bool, effect: String)> = [
         "splitLabel": (true, "one <meta> label per label × kind under the item's name, its attributes copied; each shape points at its item"),
