@@ -1,5 +1,5 @@
 import CLibXML2
-import CVATLint
+@testable import CVATLint
 import CVATLintRules
 import Foundation
 import Testing

@@ -66,8 +66,13 @@ public final class Linter: Sendable {
     private let checker: Checker
     public let zipLimits: ZipLimits
 
-    /// `nativePatterns` off makes libxml2 match every XSD pattern itself (see `PatternShortcut`).
-    public init(catalogue: Catalogue, options: CheckOptions, zipLimits: ZipLimits = ZipLimits(), nativePatterns: Bool = true) throws {
+    public convenience init(catalogue: Catalogue, options: CheckOptions, zipLimits: ZipLimits = ZipLimits()) throws {
+        try self.init(catalogue: catalogue, options: options, zipLimits: zipLimits, nativePatterns: true)
+    }
+
+    /// `nativePatterns` off makes libxml2 match every XSD pattern itself (see `PatternShortcut`): what tests hold
+    /// the shortcut to.
+    init(catalogue: Catalogue, options: CheckOptions, zipLimits: ZipLimits = ZipLimits(), nativePatterns: Bool) throws {
         let schema = try CompiledSchema(xsd: catalogue.schemaText, nativePatterns: nativePatterns)
         checker = Checker(schema: schema, messages: XMLMessages(patternDescriptions: catalogue.patternDescriptions),
                           rules: catalogue.rules, options: options)

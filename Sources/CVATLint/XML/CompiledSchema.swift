@@ -11,9 +11,13 @@ public final class CompiledSchema: @unchecked Sendable {
     /// libxml2 must be initialised once, before any thread uses it.
     private static let initialised: Void = { xmlInitParser() }()
 
-    /// Compiles XSD text; throws with libxml2's reason when the schema itself is broken. With
-    /// `nativePatterns` off, libxml2 matches every pattern itself (what the shortcut is tested against).
-    public convenience init(xsd: String, nativePatterns: Bool = true) throws {
+    /// Compiles XSD text; throws with libxml2's reason when the schema itself is broken.
+    public convenience init(xsd: String) throws {
+        try self.init(xsd: xsd, nativePatterns: true)
+    }
+
+    /// The same; with `nativePatterns` off, libxml2 matches every pattern itself (what the shortcut is tested against).
+    convenience init(xsd: String, nativePatterns: Bool) throws {
         try self.init(compiling: xsd)
         let patterns = PatternShortcut(xsd: xsd)
         if nativePatterns, patterns.isActive { shortcut = (patterns, try CompiledSchema(compiling: patterns.fastXSD)) }
