@@ -13,9 +13,11 @@ final class FrameSizeUnknown: Rule {
             frame's size is unknowable. An import that makes the frames images (Encord, apply's reexport) \
             needs each image's width and height to place coordinates, and no placeholder can stand in for \
             them. Reported per task with the frames affected. Datumaro's CVAT reader sizes every track by the \
-            first original_size in <meta>, files or not, and stops on a track when there is none.
+            first original_size in <meta>, files or not, and stops on a track when there is none: where frame \
+            files show a size, apply writes it as original_size.
             """,
         issueTypes: [.init("frame_size_unknown"), .init("tracks_size_unstated", severity: .info)],
+        actions: ["declareOriginalSize"],
         triggering: [
             RuleExample.inTrack("a track in a file with no original_size and no frames beside it", meta: """
                 <task>
@@ -55,6 +57,8 @@ final class FrameSizeUnknown: Rule {
     /// The first track, when `<meta>` states no frame size at all.
     private var firstUnsizedTrack: SourceLocation?
     private var unsizedTracks = 0
+    /// The first frame file that shows a size, with its track's task: what apply writes as `<original_size>`.
+    private var firstFileSize: (task: Int?, width: Int, height: Int)?
 
     init(context: RuleContext) { self.context = context }
 
@@ -73,6 +77,7 @@ final class FrameSizeUnknown: Rule {
               judged[task, default: IntegerBitSet()].insert(frame) else { return }
         if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: context.facts.level).file,
            !file.isSymlink, let size = (try? context.mediaHeader(file))?.displayedSize, size.width > 0, size.height > 0 {
+            if firstFileSize == nil { firstFileSize = (track.taskID, size.width, size.height) }
             return
         }
         unknown.note(task, at: shape.location, example: String(frame))
@@ -80,8 +85,12 @@ final class FrameSizeUnknown: Rule {
 
     func finish() {
         if let first = firstUnsizedTrack {
-            context.report("\(counted(unsizedTracks, "track")) but no original_size anywhere in <meta>", at: first,
-                           issueType: "tracks_size_unstated", count: unsizedTracks)
+            // Any one size lets a reader that takes the first for every track read them all; a frame file gives one.
+            let size = firstFileSize
+            context.report("\(counted(unsizedTracks, "track")) but no original_size anywhere in <meta>"
+                           + (size.map { "; the frame files show \(ImportAction.sizeText($0.width, $0.height))" } ?? ""),
+                           at: first, issueType: "tracks_size_unstated",
+                           action: size.map { .declareOriginalSize(task: $0.task, width: $0.width, height: $0.height) }, count: unsizedTracks)
         }
         for (task, entry) in unknown.all {
             let scope = task >= 0 ? "task \(task)" : "the video"

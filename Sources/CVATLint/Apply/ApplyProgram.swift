@@ -59,6 +59,8 @@ struct ApplyProgram {
     private(set) var rescales: [String: String] = [:]
     /// Repairs: labels whose shapes are clipped to their image.
     private(set) var clippedLabels: Set<String> = []
+    /// Repairs: the frame size written as `<original_size>` for a task (nil: the only task or job), where `<meta>` states none.
+    private(set) var originalSize: (task: Int?, width: Int, height: Int)?
     /// Repairs: 1.0 text attribute specs written as 1.1 elements, where the target refuses the text form.
     private(set) var rewritesTextSpecs = false
     /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
@@ -152,6 +154,9 @@ struct ApplyProgram {
             rescales[from] = to
         case let .clipToImage(label):
             clippedLabels.insert(label)
+        case let .declareOriginalSize(task, width, height):
+            guard width > 0, height > 0, originalSize == nil else { return skip("one positive <original_size> is written") }
+            originalSize = (task, width, height)
         case let .skipMedia(file):
             skippedFiles.insert(file)
         case let .mapMediaName(file, name):

@@ -1,5 +1,5 @@
 /// `<meta>` as the program needs it: one label per output item, attribute types changed or left out,
-/// undeclared labels declared, a job made a task, a task written where there was none. Returns nil when
+/// undeclared labels declared, a job made a task, a task written where there was none, a frame size stated. Returns nil when
 /// nothing changes, so that the bytes are copied as they were.
 struct MetaRewrite {
     let program: ApplyProgram
@@ -23,6 +23,10 @@ struct MetaRewrite {
                              XMLNode(name: "labels", location: meta.location)]
             _ = rewriteLabels(in: &task)
             meta.children.insert(task, at: 0)
+            changed = true
+        }
+        if let size = program.originalSize,
+           DeclareOriginalSize.write(task: size.task, width: size.width, height: size.height, into: &meta) {
             changed = true
         }
         return changed ? meta : nil

@@ -40,15 +40,19 @@ public enum ImportAction: Sendable, Hashable, Codable {
     case rescaleToMedia(from: String, to: String, count: Int)
     /// Clip the shapes of `label` that reach outside their image to the image.
     case clipToImage(label: String)
+    /// Write `<original_size>` (`width` × `height`, a frame file's) for task `task` (nil: the export's only task
+    /// or job), so that an importer sizing every track by `<meta>` alone can read the tracks.
+    case declareOriginalSize(task: Int?, width: Int, height: Int)
 
     private enum Kind: String, Codable {
         case splitLabel, convertShape, convertAttribute, dropAttribute, dropField, dropAnnotation, splitPoints, skipMedia,
              mapMediaName, mapMediaNames, relayoutMedia, reexport, declareAttribute, declareAttributeValue, mapAttributeValue, repairPolygon,
-             rescaleToMedia, clipToImage
+             rescaleToMedia, clipToImage, declareOriginalSize
     }
 
     private enum Keys: String, CodingKey {
-        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example, subset, value
+        case type, label, shape, into, from, to, attribute, field, file, name, format, level, normalization, count, example, subset, value,
+             task, width, height
     }
 
     /// The action's type and its fields, in order; nil values are left out.
@@ -76,6 +80,7 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case let .repairPolygon(label): (.repairPolygon, [(.label, label)])
         case let .rescaleToMedia(from, to, _): (.rescaleToMedia, [(.from, from), (.to, to)])
         case let .clipToImage(label): (.clipToImage, [(.label, label)])
+        case .declareOriginalSize: (.declareOriginalSize, [])
         }
     }
 
@@ -87,6 +92,11 @@ public enum ImportAction: Sendable, Hashable, Codable {
         if case let .mapMediaNames(_, _, _, count, _) = self { try container.encode(count, forKey: .count) }
         if case let .relayoutMedia(_, count) = self { try container.encode(count, forKey: .count) }
         if case let .rescaleToMedia(_, _, count) = self { try container.encode(count, forKey: .count) }
+        if case let .declareOriginalSize(task, width, height) = self {
+            try container.encodeIfPresent(task, forKey: .task)
+            try container.encode(width, forKey: .width)
+            try container.encode(height, forKey: .height)
+        }
     }
 
     public init(from decoder: Decoder) throws {
@@ -120,6 +130,10 @@ public enum ImportAction: Sendable, Hashable, Codable {
         case .rescaleToMedia:
             self = .rescaleToMedia(from: try text(.from), to: try text(.to), count: try container.decode(Int.self, forKey: .count))
         case .clipToImage: self = .clipToImage(label: try text(.label))
+        case .declareOriginalSize:
+            self = .declareOriginalSize(task: try container.decodeIfPresent(Int.self, forKey: .task),
+                                        width: try container.decode(Int.self, forKey: .width),
+                                        height: try container.decode(Int.self, forKey: .height))
         }
     }
 }
@@ -161,6 +175,7 @@ extension ImportAction {
         "repairPolygon": (false, "each self-intersecting polygon split at its crossings into simple polygons covering the same area, each with the label, attributes and group (lossy in vertex order; pieces under min_area left out and counted)"),
         "rescaleToMedia": (false, "every coordinate of an image scaled by file size ÷ declared size (one ratio on both axes, to rounding), and its width and height set to the file's (lossy in rounding)"),
         "clipToImage": (false, "the shape clipped to its image: boxes and points clamped, polygons cut along the border, polylines' vertices clamped (ellipses, cuboids, rotated boxes and masks the target keeps stay as they are)"),
+        "declareOriginalSize": (true, "<original_size> written in <meta> (in the task, or under <meta> for a job) with the size of the first frame file that shows one, so that an importer sizing tracks by <meta> alone (Datumaro) reads them; the tracks keep their bytes"),
         "reexport": (false, "executed where it can be: a job's <meta><job> becomes <task> (lossless); CVAT for video becomes CVAT for images, each track's visible frames a shape on its frame's <image> (track identity lost); missing media cannot be made (blocking)"),
     ]
 }
@@ -192,6 +207,8 @@ extension ImportAction {
         case let .repairPolygon(label): "repairPolygon '\(label)'"
         case let .rescaleToMedia(from, to, count): "rescaleToMedia \(count) images \(from) → \(to)"
         case let .clipToImage(label): "clipToImage '\(label)'"
+        case let .declareOriginalSize(task, width, height):
+            "declareOriginalSize \(Self.sizeText(width, height))" + (task.map { " for task \($0)" } ?? "")
         }
     }
 }

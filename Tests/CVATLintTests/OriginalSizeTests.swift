@@ -1,0 +1,84 @@
+@testable import CVATLint
+import Foundation
+import Testing
+
+/// Tracks in an export whose `<meta>` states no frame size anywhere (Datumaro stops on the first), with the
+/// frames saved beside the XML: apply writes the size they show as `<original_size>`, where CVAT writes it.
+@Suite("apply: declareOriginalSize")
+struct OriginalSizeTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var fixture: String
+        var target: String
+        /// The task the size is written for (nil: the export's only task or job).
+        var task: Int?
+        /// What the written `<original_size>` follows in the output, and what follows it.
+        var before: String
+        var after: String
+        var testDescription: String { "\(fixture) for \(target)" }
+    }
+
+    static let cases = [
+        Case(fixture: "task-video-tracks", target: "datumaro", task: nil, before: "</labels>", after: "<source>clip.mp4</source>"),
+        Case(fixture: "project-video-frames", target: "datumaro", task: 21, before: "<frame_filter></frame_filter>", after: "</task>"),
+        Case(fixture: "job-video-frames", target: "cvat", task: nil, before: "</dumped>", after: "</meta>"),
+    ]
+
+    /// The fixture with every `<original_size>` taken out of its `<meta>`.
+    static func unsized(_ fixture: String, in directory: URL) throws -> URL {
+        try Paths.editedFixtureCopy(fixture, in: directory) { xml in
+            xml.replacingOccurrences(of: #"(?s)\s*<original_size>.*?</original_size>"#, with: "", options: .regularExpression)
+        }
+    }
+
+    @Test("The frame files' size is planned and written as <original_size>, losslessly; the tracks keep their bytes", arguments: cases)
+    func written(_ example: Case) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Self.unsized(example.fixture, in: directory)
+        let input = try String(contentsOf: export.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let finding = try #require(try Shared.report(export.path, target: example.target).findings.first { $0.issueType == "tracks_size_unstated" })
+        #expect(finding.severity == (example.target == "datumaro" ? .error : .info))
+        #expect(finding.action == .declareOriginalSize(task: example.task, width: 64, height: 48))
+
+        // Without --drop-invalid: the error is mended, not refused, and no track is left out.
+        let (result, out) = try ApplyTests.apply(export.path, target: example.target, options: ApplyOptions(allowLoss: true), into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.manifest.remainingErrors)")
+        #expect(result.manifest.executed.map(\.action).contains(.declareOriginalSize(task: example.task, width: 64, height: 48)))
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let size = "<original_size>\n" + [("width", 64), ("height", 48)].map { "<\($0)>\($1)</\($0)>\n" }.joined() + "</original_size>"
+        let flat = written.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+        #expect(flat.contains("\(example.before)\n\(size)\n\(example.after)"), "\(flat.prefix(1500))")
+        #expect(written.components(separatedBy: "<original_size>").count == 2)
+        #expect(try #require(result.outputReport).findings.allSatisfy { $0.issueType != "tracks_size_unstated" })
+        // Every track shape is copied byte for byte: the text after <meta> is the input's.
+        let body = { (text: String) in text.range(of: "</meta>").map { String(text[$0.upperBound...]) } }
+        if example.target == "datumaro", example.fixture == "project-video-frames" {
+            #expect(body(written) == body(input))
+            #expect(result.manifest.conservation.allSatisfy { $0.unchanged == $0.input && $0.addsUp })
+        }
+        #expect(try String(contentsOf: export.appendingPathComponent("annotations.xml"), encoding: .utf8) == input)
+        if DatumaroReader.available, example.target == "datumaro" {
+            #expect(try DatumaroReader.run(on: export.path).error != nil, "Datumaro read the input")
+            #expect(try DatumaroReader.run(on: out.path).error == nil, "Datumaro did not read the output")
+        }
+    }
+
+    @Test("Without frame files there is no size to write: the tracks stay an error for Datumaro, left out under --drop-invalid")
+    func noFrames() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Self.unsized("task-video-tracks", in: directory)
+        try FileManager.default.removeItem(at: export.appendingPathComponent("images"))
+        let finding = try #require(try Shared.report(export.path, target: "datumaro").findings.first { $0.issueType == "tracks_size_unstated" })
+        #expect(finding.severity == .error && finding.action == nil)
+        let (refused, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true), into: directory)
+        #expect(refused.refusals.contains { $0.hasPrefix("tracks_size_unstated") })
+        let dropping = directory.appendingPathComponent("dropping")
+        try FileManager.default.createDirectory(at: dropping, withIntermediateDirectories: true)
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
+                                                 into: dropping)
+        #expect(result.outputReport?.summary.errors == 0)
+        #expect(!(try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)).contains("<original_size>"))
+        #expect(result.manifest.conservation.contains { $0.leftOut["tracks_size_unstated", default: 0] > 0 })
+    }
+}
