@@ -63,6 +63,24 @@ struct OriginalSizeTests {
         }
     }
 
+    @Test("A plan's size that is no size, or a second one, is not executed, and says why")
+    func planChecked() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Self.unsized("task-video-tracks", in: directory)
+        var plan = try Shared.report(export.path, target: "cvat").plan
+        plan.actions.removeAll { if case .declareOriginalSize = $0 { true } else { false } }
+        let (zero, second) = (ImportAction.declareOriginalSize(task: nil, width: 0, height: 48),
+                              ImportAction.declareOriginalSize(task: nil, width: 32, height: 24))
+        plan.actions += [zero, .declareOriginalSize(task: nil, width: 64, height: 48), second]
+        let document = try PlanDocument(json: try JSONEncoder().encode(plan))
+        let (result, out) = try ApplyTests.apply(export.path, target: "cvat", options: ApplyOptions(), into: directory, plan: document)
+        #expect(result.manifest.skipped.map(\.action) == [zero, second])
+        #expect(result.manifest.skipped.map(\.reason) == ["0×48 is no frame size", "<meta> takes one <original_size>, written already"])
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains("<width>64</width>") && written.components(separatedBy: "<original_size>").count == 2)
+    }
+
     @Test("Without frame files there is no size to write: the tracks stay an error for Datumaro, left out under --drop-invalid")
     func noFrames() throws {
         let directory = try Paths.temporaryDirectory()

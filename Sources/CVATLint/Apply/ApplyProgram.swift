@@ -155,7 +155,8 @@ struct ApplyProgram {
         case let .clipToImage(label):
             clippedLabels.insert(label)
         case let .declareOriginalSize(task, width, height):
-            guard width > 0, height > 0, originalSize == nil else { return skip("one positive <original_size> is written") }
+            guard width > 0, height > 0 else { return skip("\(ImportAction.sizeText(width, height)) is no frame size") }
+            guard originalSize == nil else { return skip("<meta> takes one <original_size>, written already") }
             originalSize = (task, width, height)
         case let .skipMedia(file):
             skippedFiles.insert(file)

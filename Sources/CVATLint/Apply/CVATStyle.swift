@@ -126,9 +126,8 @@ struct XMLBytes: Equatable {
 
     mutating func append(_ text: String) {
         // A native or small string lends its bytes as they are (`withUTF8` would first copy the value).
-        guard text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) != nil else {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
             bytes.append(contentsOf: text.utf8)
-            return
         }
     }
 

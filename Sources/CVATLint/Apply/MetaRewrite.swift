@@ -1,6 +1,6 @@
 /// `<meta>` as the program needs it: one label per output item, attribute types changed or left out,
-/// undeclared labels declared, a job made a task, a task written where there was none, a frame size stated. Returns nil when
-/// nothing changes, so that the bytes are copied as they were.
+/// undeclared labels declared, a job made a task, a task written where there was none, a frame size stated.
+/// Returns nil when nothing changes, so that the bytes are copied as they were.
 struct MetaRewrite {
     let program: ApplyProgram
     let survey: ApplySurvey
