@@ -53,7 +53,7 @@ final class ExportLevelUnsupported: Rule {
               let severity = support.severity else { return }
         let what = context.facts.meta == nil ? "the file has no <meta>" : "<meta> has no <task>, <job> or <project>"
         context.report(what + "; " + (support.note ?? "the target needs one"),
-                       at: context.facts.meta?.node.location ?? SourceLocation(line: 1, column: 1), severity: severity,
+                       at: context.facts.headLocation, severity: severity,
                        issueType: "meta_missing", action: .reexport(format: "CVAT for images 1.1", level: "task"))
     }
 }

@@ -81,7 +81,7 @@ final class InterpolationLost: Rule {
             let support = context.target.format(facts.format)
             if support.status == .unsupported || support.status == .dropped {
                 context.report("this is a CVAT for video export; " + (support.note ?? "the target does not take it"),
-                               at: facts.meta?.node.location ?? nil, severity: support.severity ?? .error,
+                               at: facts.headLocation, severity: support.severity ?? .error,
                                issueType: "video_format_unsupported",
                                action: .reexport(format: "CVAT for images 1.1", level: nil))
             }

@@ -150,18 +150,18 @@ final class MediaMissing: Rule {
             guard let severity = expectations.noImages else { return }
             context.report("the export has no images/ folder: it was made without \"save images\""
                            + (expectations.requiresImages ? "; \(context.target.name) needs the media: export again with it on" : ""),
-                           at: facts.meta?.node.location, severity: severity, issueType: "media_not_saved",
+                           at: facts.headLocation, severity: severity, issueType: "media_not_saved",
                            action: expectations.requiresImages ? .reexport(format: "CVAT for images 1.1", level: facts.level?.rawValue) : nil)
             return
         }
         if let media = facts.media, media.files.isEmpty, let severity = context.target.media.noImages {
             context.report("images/ holds no file: \(context.target.name) has no image to import",
-                           at: facts.meta?.node.location, severity: severity, issueType: "media_folder_empty")
+                           at: facts.headLocation, severity: severity, issueType: "media_folder_empty")
         }
         if let folder = facts.misnamedImagesFolder, let severity = context.target.media.noImages {
             context.report("the media folder is named \(folder)/, not images/: \(context.target.name) looks for exactly 'images' "
                            + "(its case counts, even where the file system ignores it); apply writes the media under images/",
-                           at: facts.meta?.node.location, severity: severity, issueType: "media_folder_misnamed")
+                           at: facts.headLocation, severity: severity, issueType: "media_folder_misnamed")
         }
         markFrames()
     }

@@ -75,6 +75,22 @@ struct MissionRuleTests {
         #expect(selects.plan.ontology.allSatisfy { item in item.attributes.allSatisfy { $0.target != nil } })
     }
 
+    @Test("A finding about the export as a whole points at <meta>, or at <version> when there is no <meta>")
+    func headLocation() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("media-no-images-folder", in: directory) { xml in
+            xml.replacingOccurrences(of: #"(?s)<meta>.*</meta>\s*"#, with: "", options: .regularExpression)
+        }
+        let version = try String(contentsOf: export.appendingPathComponent("annotations.xml"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("<version>") }.map { $0 + 1 }
+        let findings = try Shared.report(export.path, target: "encord").findings
+        let whole = findings.filter { ["media_not_saved", "meta_missing"].contains($0.issueType) }
+        #expect(whole.count == 2 && whole.allSatisfy { $0.location.line == version && version != nil }, "\(whole.map(\.location))")
+        let withMeta = try Shared.report(Paths.fixture("media-no-images-folder"), target: "encord").findings
+        #expect(withMeta.first { $0.issueType == "media_not_saved" }?.location.line == 4)
+    }
+
     @Test("Media: missing files, unnamed and junk files, no images/, per target")
     func media() throws {
         let missing = try Shared.report(Paths.fixture("media-missing-file"), target: "encord")

@@ -40,7 +40,15 @@ public final class ExportFacts: AnnotationVisitor {
         self.misnamedImagesFolder = misnamedImagesFolder
     }
 
-    public func visitVersion(_ version: String, at location: SourceLocation) { self.version = version }
+    public func visitVersion(_ version: String, at location: SourceLocation) {
+        self.version = version
+        versionLocation = location
+    }
+
+    private var versionLocation: SourceLocation?
+
+    /// Where a finding about the export as a whole points: its `<meta>`, else its `<version>`, else the first line.
+    public var headLocation: SourceLocation { meta?.node.location ?? versionLocation ?? SourceLocation(line: 1, column: 1) }
     /// Label specs by key: (name, nil) for top-level labels, (name, parent) for skeleton sublabels.
     public private(set) var labelsByKey: [LabelKey: LabelSpec] = [:]
 
