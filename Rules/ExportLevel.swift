@@ -17,7 +17,7 @@ final class ExportLevelUnsupported: Rule {
         actions: ["reexport"],
         triggering: [
             RuleExample("no <meta>, for CVAT (a warning: its project import needs <meta>)", target: "cvat",
-                        xml: "↓" + RuleExample.document(meta: "", body: RuleExample.imageElement(""))),
+                        xml: RuleExample.document(meta: "", body: RuleExample.imageElement("")).replacing("<version>", with: "↓<version>")),
             RuleExample("a job export, for Encord", xml: RuleExample.document(
                 meta: "↓<job>\n  <id>4</id>\n  <size>1</size>\n  <mode>annotation</mode>\n</job>",
                 body: RuleExample.imageElement(""))),
