@@ -77,10 +77,18 @@ final class FrameSizeUnknown: Rule {
               judged[task, default: IntegerBitSet()].insert(frame) else { return }
         if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: context.facts.level).file,
            !file.isSymlink, let size = (try? context.mediaHeader(file))?.displayedSize, size.width > 0, size.height > 0 {
-            if firstFileSize == nil { firstFileSize = (track.taskID, size.width, size.height) }
+            if firstFileSize == nil, isVideoTask(track.taskID) { firstFileSize = (track.taskID, size.width, size.height) }
             return
         }
         unknown.note(task, at: shape.location, example: String(frame))
+    }
+
+    /// Whether a track's task may be a video's: an image task exported as video holds images of many sizes, none of
+    /// which a reader taking one size for every track may take for all.
+    private func isVideoTask(_ taskID: Int?) -> Bool {
+        let tasks = context.facts.meta?.tasks ?? []
+        let task = taskID.flatMap { id in tasks.first { $0.id == id } } ?? (tasks.count == 1 ? tasks.first : nil)
+        return task?.mode != .annotation
     }
 
     func finish() {

@@ -81,7 +81,7 @@ struct OriginalSizeTests {
         #expect(written.contains("<width>64</width>") && written.components(separatedBy: "<original_size>").count == 2)
     }
 
-    @Test("Without frame files there is no size to write: the tracks stay an error for Datumaro, left out under --drop-invalid")
+    @Test("Without frame files, or for an image task exported as video, no size is planned: the tracks stay an error for Datumaro, left out under --drop-invalid")
     func noFrames() throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -89,6 +89,12 @@ struct OriginalSizeTests {
         try FileManager.default.removeItem(at: export.appendingPathComponent("images"))
         let finding = try #require(try Shared.report(export.path, target: "datumaro").findings.first { $0.issueType == "tracks_size_unstated" })
         #expect(finding.severity == .error && finding.action == nil)
+        // An image task exported as video: its images' sizes differ, and no one of them is planned for every track.
+        let images = try Paths.editedFixtureCopy("task-video-tracks", in: directory.appendingPathComponent("images-task")) { xml in
+            xml.replacingOccurrences(of: #"(?s)\s*<original_size>.*?</original_size>"#, with: "", options: .regularExpression)
+                .replacingFirst("<mode>interpolation</mode>", with: "<mode>annotation</mode>")
+        }
+        #expect(try Shared.report(images.path, target: "datumaro").findings.first { $0.issueType == "tracks_size_unstated" }?.action == nil)
         let (refused, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true), into: directory)
         #expect(refused.refusals.contains { $0.hasPrefix("tracks_size_unstated") })
         let dropping = directory.appendingPathComponent("dropping")
