@@ -13,8 +13,8 @@ final class FrameSizeUnknown: Rule {
             frame's size is unknowable. An import that makes the frames images (Encord, apply's reexport) \
             needs each image's width and height to place coordinates, and no placeholder can stand in for \
             them. Reported per task with the frames affected. Datumaro's CVAT reader sizes every track by the \
-            first original_size in <meta>, files or not, and stops on a track when there is none: where frame \
-            files show a size, apply writes it as original_size.
+            first original_size in <meta>, files or not, and stops on a track when there is none: where a video \
+            task's frame files show a size, apply writes it as original_size.
             """,
         issueTypes: [.init("frame_size_unknown"), .init("tracks_size_unstated", severity: .info)],
         actions: ["declareOriginalSize"],
@@ -77,18 +77,13 @@ final class FrameSizeUnknown: Rule {
               judged[task, default: IntegerBitSet()].insert(frame) else { return }
         if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: context.facts.level).file,
            !file.isSymlink, let size = (try? context.mediaHeader(file))?.displayedSize, size.width > 0, size.height > 0 {
-            if firstFileSize == nil, isVideoTask(track.taskID) { firstFileSize = (track.taskID, size.width, size.height) }
+            // An image task exported as video holds images of many sizes: none may stand for every track.
+            if firstFileSize == nil, context.facts.task(id: track.taskID)?.mode != .annotation {
+                firstFileSize = (track.taskID, size.width, size.height)
+            }
             return
         }
         unknown.note(task, at: shape.location, example: String(frame))
-    }
-
-    /// Whether a track's task may be a video's: an image task exported as video holds images of many sizes, none of
-    /// which a reader taking one size for every track may take for all.
-    private func isVideoTask(_ taskID: Int?) -> Bool {
-        let tasks = context.facts.meta?.tasks ?? []
-        let task = taskID.flatMap { id in tasks.first { $0.id == id } } ?? (tasks.count == 1 ? tasks.first : nil)
-        return task?.mode != .annotation
     }
 
     func finish() {

@@ -23,10 +23,10 @@ struct OriginalSizeTests {
         Case(fixture: "job-video-frames", target: "cvat", task: nil, before: "</dumped>", after: "</meta>"),
     ]
 
-    /// The fixture with every `<original_size>` taken out of its `<meta>`.
-    static func unsized(_ fixture: String, in directory: URL) throws -> URL {
+    /// The fixture with every `<original_size>` taken out of its `<meta>` (and `also` edited).
+    static func unsized(_ fixture: String, in directory: URL, also: (String) -> String = { $0 }) throws -> URL {
         try Paths.editedFixtureCopy(fixture, in: directory) { xml in
-            xml.replacingOccurrences(of: #"(?s)\s*<original_size>.*?</original_size>"#, with: "", options: .regularExpression)
+            also(xml.replacingOccurrences(of: #"(?s)\s*<original_size>.*?</original_size>"#, with: "", options: .regularExpression))
         }
     }
 
@@ -90,9 +90,8 @@ struct OriginalSizeTests {
         let finding = try #require(try Shared.report(export.path, target: "datumaro").findings.first { $0.issueType == "tracks_size_unstated" })
         #expect(finding.severity == .error && finding.action == nil)
         // An image task exported as video: its images' sizes differ, and no one of them is planned for every track.
-        let images = try Paths.editedFixtureCopy("task-video-tracks", in: directory.appendingPathComponent("images-task")) { xml in
-            xml.replacingOccurrences(of: #"(?s)\s*<original_size>.*?</original_size>"#, with: "", options: .regularExpression)
-                .replacingFirst("<mode>interpolation</mode>", with: "<mode>annotation</mode>")
+        let images = try Self.unsized("task-video-tracks", in: directory.appendingPathComponent("images-task")) {
+            $0.replacingFirst("<mode>interpolation</mode>", with: "<mode>annotation</mode>")
         }
         #expect(try Shared.report(images.path, target: "datumaro").findings.first { $0.issueType == "tracks_size_unstated" }?.action == nil)
         let (refused, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true), into: directory)

@@ -20,19 +20,9 @@ enum DecimalReader {
         // The mantissa's digits from its first non-zero one are its significant digits: at most 15 while
         // it stays under 10^15.
         var mantissa: UInt64 = 0
-        let integerStart = cursor
-        while cursor < end {
-            let digit = cursor.pointee &- 0x30
-            guard digit < 10 else { break }
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            guard mantissa < exactLimit else { return nil }
-            cursor += 1
-        }
-        let integerDigits = cursor - integerStart
-        var fraction = 0
-        if cursor < end, cursor.pointee == 0x2E {
-            cursor += 1
-            let fractionStart = cursor
+        /// Reads a run of digits into the mantissa: how many, or nil once it holds too many to be exact.
+        func digitRun() -> Int? {
+            let runStart = cursor
             while cursor < end {
                 let digit = cursor.pointee &- 0x30
                 guard digit < 10 else { break }
@@ -40,7 +30,14 @@ enum DecimalReader {
                 guard mantissa < exactLimit else { return nil }
                 cursor += 1
             }
-            fraction = cursor - fractionStart
+            return cursor - runStart
+        }
+        guard let integerDigits = digitRun() else { return nil }
+        var fraction = 0
+        if cursor < end, cursor.pointee == 0x2E {
+            cursor += 1
+            guard let digits = digitRun() else { return nil }
+            fraction = digits
         }
         guard integerDigits + fraction > 0, fraction < powersOfTen.count else { return nil }
         // An exponent or a second digit run is the general parser's to read.
