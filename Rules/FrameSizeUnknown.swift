@@ -14,9 +14,11 @@ final class FrameSizeUnknown: Rule {
             needs each image's width and height to place coordinates, and no placeholder can stand in for \
             them. Reported per task with the frames affected. Datumaro's CVAT reader sizes every track by the \
             first original_size in <meta>, files or not, and stops on a track when there is none: where a video \
-            task's frame files show a size, apply writes it as original_size.
+            task's frame files show a size, apply writes it as original_size. It reads that first original_size \
+            with Python's int() and stops when its width or height is missing or not a whole number, tracks or \
+            not: apply writes the size the task's frame files show in its place.
             """,
-        issueTypes: [.init("frame_size_unknown"), .init("tracks_size_unstated", severity: .info)],
+        issueTypes: [.init("frame_size_unknown"), .init("tracks_size_unstated", severity: .info), .init("original_size_invalid")],
         actions: ["declareOriginalSize"],
         triggering: [
             RuleExample.inTrack("a track in a file with no original_size and no frames beside it", meta: """
@@ -28,6 +30,18 @@ final class FrameSizeUnknown: Rule {
                 """, """
                 ↓<box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 <box frame="1" keyframe="1" outside="1" xtl="1" ytl="1" xbr="5" ybr="5"/>
+                """),
+            RuleExample.inTrack("the first original_size without a width", meta: """
+                <task>
+                  <id>1</id>
+                  <size>2</size>
+                  <mode>interpolation</mode>
+                  ↓<original_size>
+                    <height>48</height>
+                  </original_size>
+                </task>
+                """, """
+                <box frame="0" keyframe="1" outside="0" xtl="1" ytl="1" xbr="5" ybr="5"/>
                 """),
         ],
         nonTriggering: [
@@ -60,7 +74,18 @@ final class FrameSizeUnknown: Rule {
     /// The first frame file that shows a size, with its track's task: what apply writes as `<original_size>`.
     private var firstFileSize: (task: Int?, width: Int, height: Int)?
 
+    /// The first `<original_size>` in `<meta>` when its width or height is unreadable: where, whose, and which parts.
+    private var invalidSize: (location: SourceLocation, task: Int?, parts: [String])?
+    /// The size a frame file of that `<original_size>`'s task shows: what apply writes in its place.
+    private var invalidTaskFileSize: (width: Int, height: Int)?
+
     init(context: RuleContext) { self.context = context }
+
+    func visitMeta(_ meta: ExportMeta) {
+        guard let (node, task) = FrameSizes.firstStated(in: meta.node) else { return }
+        let parts = FrameSizes.unreadableParts(of: node)
+        if !parts.isEmpty { invalidSize = (node.location, task, parts) }
+    }
 
     func visitTrackStart(_ track: TrackRecord) {
         guard context.facts.meta != nil, !context.facts.frameSizes.declaresAny else { return }
@@ -78,8 +103,12 @@ final class FrameSizeUnknown: Rule {
         if let file = context.facts.media?.resolve(name: frameName(frame), subset: track.subset, level: context.facts.level).file,
            !file.isSymlink, let size = (try? context.mediaHeader(file))?.displayedSize, size.width > 0, size.height > 0 {
             // An image task exported as video holds images of many sizes: none may stand for every track.
-            if firstFileSize == nil, context.facts.task(id: track.taskID)?.mode != .annotation {
-                firstFileSize = (track.taskID, size.width, size.height)
+            let owner = context.facts.task(id: track.taskID)
+            if owner?.mode != .annotation {
+                if firstFileSize == nil { firstFileSize = (track.taskID, size.width, size.height) }
+                if let invalidSize, invalidTaskFileSize == nil, invalidSize.task == nil || invalidSize.task == owner?.id {
+                    invalidTaskFileSize = size
+                }
             }
             return
         }
@@ -94,6 +123,15 @@ final class FrameSizeUnknown: Rule {
                            + (size.map { "; the frame files show \(ImportAction.sizeText($0.width, $0.height))" } ?? ""),
                            at: first, issueType: "tracks_size_unstated",
                            action: size.map { .declareOriginalSize(task: $0.task, width: $0.width, height: $0.height) }, count: unsizedTracks)
+        }
+        if let invalid = invalidSize {
+            let owner = invalid.task.map { "task \($0)'s" } ?? "<meta>'s"
+            // Where tracks_size_unstated plans a size already, that one write replaces this original_size too.
+            let size = firstUnsizedTrack == nil ? invalidTaskFileSize : nil
+            context.report("the first original_size in <meta> (\(owner)) has no whole-number \(invalid.parts.joined(separator: " or "))"
+                           + (size.map { "; the task's frame files show \(ImportAction.sizeText($0.width, $0.height))" } ?? ""),
+                           at: invalid.location, issueType: "original_size_invalid",
+                           action: size.map { .declareOriginalSize(task: invalid.task, width: $0.width, height: $0.height) })
         }
         for (task, entry) in unknown.all {
             let scope = task >= 0 ? "task \(task)" : "the video"

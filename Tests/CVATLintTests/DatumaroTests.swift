@@ -83,8 +83,10 @@ struct DatumaroRefusalTests {
         var fixture: String
         /// Whether `apply --allow-loss --drop-invalid` mends it (converts, declares, rewrites or leaves out).
         var mended = true
+        /// What tells two cases of one issue type apart.
+        var variant: String?
         var edit: @Sendable (String) -> String
-        var testDescription: String { issueType }
+        var testDescription: String { issueType + (variant.map { " (\($0))" } ?? "") }
     }
 
     static let cases: [Case] = [
@@ -96,6 +98,13 @@ struct DatumaroRefusalTests {
         Case(issueType: "tracks_size_unstated", fixture: "project-video") {
             guard let start = $0.range(of: "<original_size>"), let end = $0.range(of: "</original_size>") else { return $0 }
             return $0.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
+        },
+        // Task 21's, the first: task 22's is readable, and the frame files show task 21's size.
+        Case(issueType: "original_size_invalid", fixture: "project-video-frames", variant: "a width missing, frame files") {
+            $0.replacingFirst("<width>64</width>", with: "")
+        },
+        Case(issueType: "original_size_invalid", fixture: "task-images-every-shape", variant: "a height missing, no frames") {
+            $0.replacingFirst("</labels>", with: "</labels>\n<original_size><width>64</width></original_size>")
         },
         Case(issueType: "project_subsets_missing", fixture: "project-images-subsets", mended: false) {
             $0.replacingFirst("<subset>Train</subset>", with: "").replacingFirst("<subset>Validation</subset>", with: "")
@@ -120,6 +129,13 @@ struct DatumaroRefusalTests {
                               <values>false</values>
                             </attribute>
                 """, with: "<attribute>@checkbox=parked:false</attribute>")
+        },
+        // Datumaro takes every <attribute> under the label (label.iter), wherever it sits (never CVAT's layout).
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "directly under <label>") {
+            $0.replacingFirst("<color>#fa3253</color>", with: "<attribute>@checkbox=lit:false</attribute>")
+        },
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "in a second <attributes>") {
+            $0.replacingFirst("</attributes>", with: "</attributes>\n<attributes><attribute>@checkbox=lit:false</attribute></attributes>")
         },
     ]
 

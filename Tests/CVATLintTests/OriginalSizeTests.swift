@@ -104,4 +104,33 @@ struct OriginalSizeTests {
         #expect(!(try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)).contains("<original_size>"))
         #expect(result.manifest.conservation.contains { $0.leftOut["tracks_size_unstated", default: 0] > 0 })
     }
+
+    /// Each text with what Python's `int()` makes of it (checked with Python 3.11): Datumaro reads the size so.
+    static let wholeNumbers: [(String, Bool)] = [
+        ("64", true), (" 64\n", true), ("+5", true), ("-3", true), ("1_000", true), ("\u{A0}64", true), ("٣", true), ("٣_٤", true),
+        ("1__0", false), ("_1", false), ("1_", false), ("64.0", false), ("", false), ("6 4", false), ("0x10", false),
+        ("−3", false), ("1e3", false), ("  ", false), ("+", false),
+    ]
+
+    @Test("A width or height is read as Python's int() reads it", arguments: wholeNumbers)
+    func wholeNumber(_ text: String, _ readable: Bool) {
+        #expect(FrameSizes.isWholeNumber(text) == readable)
+    }
+
+    @Test("The first <original_size> without a width is replaced in its own task by the size its frame files show; the next task's stays")
+    func unreadableReplaced() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-video-frames", in: directory) { $0.replacingFirst("<width>64</width>", with: "") }
+        let finding = try #require(try Shared.report(export.path, target: "datumaro").findings.first { $0.issueType == "original_size_invalid" })
+        #expect(finding.severity == .error && finding.location.line == 19)
+        #expect(finding.action == .declareOriginalSize(task: 21, width: 64, height: 48))
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(), into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let sizes = written.components(separatedBy: "<original_size>").dropFirst().map { $0.components(separatedBy: "</original_size>")[0] }
+        #expect(sizes.map { $0.filter { !$0.isWhitespace } } == ["<width>64</width><height>48</height>", "<width>32</width><height>24</height>"])
+        #expect(written.range(of: "<id>21</id>")?.lowerBound ?? written.endIndex < written.range(of: "<original_size>")?.lowerBound ?? written.startIndex)
+        #expect(written.range(of: "<original_size>")?.lowerBound ?? written.endIndex < written.range(of: "<id>22</id>")?.lowerBound ?? written.startIndex)
+    }
 }

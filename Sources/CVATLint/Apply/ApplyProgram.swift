@@ -63,6 +63,8 @@ struct ApplyProgram {
     private(set) var originalSize: (task: Int?, width: Int, height: Int)?
     /// Repairs: 1.0 text attribute specs written as 1.1 elements, where the target refuses the text form.
     private(set) var rewritesTextSpecs = false
+    /// `--drop-invalid`: an `<original_size>` the target cannot read is left out where no size is written in its place.
+    private(set) var leavesOutUnreadableSizes = false
     /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
     let minimumArea: Double
 
@@ -76,6 +78,8 @@ struct ApplyProgram {
         let meta = survey.meta
         for action in plan.actions { consider(action, report: report, meta: meta) }
         rewritesTextSpecs = report.findings.contains { $0.issueType == "attribute_spec_text_form" && $0.severity == .error }
+        leavesOutUnreadableSizes = options.dropInvalid
+            && report.findings.contains { $0.issueType == "original_size_invalid" && $0.severity == .error }
         for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }
         nameLabels(plan: plan, survey: survey)
     }

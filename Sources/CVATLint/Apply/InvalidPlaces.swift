@@ -26,9 +26,10 @@ struct InvalidPlaces {
         "track_frames_not_increasing",
     ]
 
-    /// Errors about a whole image (its media missing) or a whole label declaration (declared twice) that
-    /// `--drop-invalid` mends by leaving it out; they are not occurrences at annotations.
-    static let droppedWhole: Set<String> = ["media_missing", "label_name_duplicate", "frame_size_unknown"]
+    /// Errors about a whole image (its media missing), a whole label declaration (declared twice) or an
+    /// `<original_size>` no reader can take, that `--drop-invalid` mends by leaving it out; they are not
+    /// occurrences at annotations.
+    static let droppedWhole: Set<String> = ["media_missing", "label_name_duplicate", "frame_size_unknown", "original_size_invalid"]
 
     /// A schema error the keyframe fix mends: a track frame without its `keyframe` flag, which apply writes.
     static func isMendedByKeyframeFix(_ finding: Finding) -> Bool {

@@ -28,6 +28,9 @@ struct MetaRewrite {
         if let size = program.originalSize,
            DeclareOriginalSize.write(task: size.task, width: size.width, height: size.height, into: &meta) {
             changed = true
+        } else if program.leavesOutUnreadableSizes, DeclareOriginalSize.removeUnreadable(from: &meta) {
+            notes.append("an <original_size> without a whole-number width and height left out (original_size_invalid)")
+            changed = true
         }
         return changed ? meta : nil
     }
@@ -106,9 +109,7 @@ struct MetaRewrite {
         // The names it declares, 1.0 text specs included, as the check read them.
         let names = LabelSpec(node: label).attributes.map(\.name)
         let declared = DeclareAttribute.specs(for: name, listed: names, surveyKey: surveyKey, program: program, survey: survey)
-        if !declared.isEmpty, label.child("attributes") == nil {
-            label.children.append(XMLNode(name: "attributes", location: label.location))
-        }
+        Self.gatherSpecs(in: &label, addingSection: !declared.isEmpty)
         guard let index = label.children.firstIndex(where: { $0.name == "attributes" }) else { return label }
         let dropped = program.droppedAttributes[name] ?? []
         let types = program.attributeTypes[name] ?? [:]
@@ -143,6 +144,21 @@ struct MetaRewrite {
             return attribute
         } + declared
         return label
+    }
+
+    /// Every spec of the label in one `<attributes>`, where the first was (or last): the check read those elsewhere
+    /// under the label too (never CVAT's layout, but Datumaro reads them), so each is rewritten like the rest.
+    private static func gatherSpecs(in label: inout XMLNode, addingSection: Bool) {
+        let specs = LabelSpec.takeSpecs(from: &label)
+        let sections = label.children.indices.filter { label.children[$0].name == "attributes" }
+        guard let first = sections.first else {
+            if !specs.isEmpty || addingSection { label.children.append(XMLNode(name: "attributes", children: specs, location: label.location)) }
+            return
+        }
+        var merged = label.children[first]
+        merged.children = sections.flatMap { label.children[$0].children } + specs
+        label.children.removeAll { $0.name == "attributes" }
+        label.children.insert(merged, at: first)
     }
 
     /// A label the shapes use and `<meta>` lacks, with the attributes they carry as text (mutable where a track carries them).

@@ -34,6 +34,43 @@ public struct FrameSizes: Sendable {
         return (width, height)
     }
 
+    /// The first `<original_size>` under `node` in document order (the one Datumaro's reader takes for every
+    /// track), with the id of the task that holds it, if one does.
+    public static func firstStated(in node: XMLNode, task: Int? = nil) -> (node: XMLNode, task: Int?)? {
+        for child in node.children {
+            if child.name == "original_size" { return (child, task) }
+            if let found = firstStated(in: child, task: child.name == "task" ? child.integer("id") : task) { return found }
+        }
+        return nil
+    }
+
+    /// The parts of an `<original_size>` a reader cannot take: `width` or `height` missing, or not a whole number.
+    public static func unreadableParts(of node: XMLNode) -> [String] {
+        ["width", "height"].filter { !isWholeNumber(node.child($0)?.text) }
+    }
+
+    /// Whether `text` is a whole number as Python's `int()` reads one (Datumaro's reader reads the size so):
+    /// spaces around it, a sign, decimal digits of any script, single underscores between digits.
+    public static func isWholeNumber(_ text: String?) -> Bool {
+        guard let text else { return false }
+        var scalars = Substring(text).unicodeScalars.drop { $0.properties.isWhitespace }
+        while let last = scalars.last, last.properties.isWhitespace { scalars = scalars.dropLast() }
+        if let sign = scalars.first, sign == "+" || sign == "-" { scalars = scalars.dropFirst() }
+        guard let first = scalars.first, let last = scalars.last, first != "_", last != "_" else { return false }
+        var afterUnderscore = false
+        for scalar in scalars {
+            if scalar == "_" {
+                if afterUnderscore { return false }
+                afterUnderscore = true
+            } else if scalar.properties.numericType == .decimal {
+                afterUnderscore = false
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
     /// Whether `<meta>` states any frame size at all.
     public var declaresAny: Bool { !byTask.isEmpty || metaLevel != nil }
 

@@ -175,7 +175,7 @@ extension ImportAction {
         "repairPolygon": (false, "each self-intersecting polygon split at its crossings into simple polygons covering the same area, each with the label, attributes and group (lossy in vertex order; pieces under min_area left out and counted)"),
         "rescaleToMedia": (false, "every coordinate of an image scaled by file size ÷ declared size (one ratio on both axes, to rounding), and its width and height set to the file's (lossy in rounding)"),
         "clipToImage": (false, "the shape clipped to its image: boxes and points clamped, polygons cut along the border, polylines' vertices clamped (ellipses, cuboids, rotated boxes and masks the target keeps stay as they are)"),
-        "declareOriginalSize": (true, "<original_size> written in <meta> (in the task, or under <meta> for a job) with the size of the first frame file of a video task that shows one, so that an importer sizing tracks by <meta> alone (Datumaro) reads them; the tracks keep their bytes"),
+        "declareOriginalSize": (true, "<original_size> written in <meta> (in the task, or under <meta> for a job; in place of one without a whole-number width and height) with the size of the first frame file of a video task that shows one, so that an importer sizing tracks by <meta> alone (Datumaro) reads them; the tracks keep their bytes"),
         "reexport": (false, "executed where it can be: a job's <meta><job> becomes <task> (lossless); CVAT for video becomes CVAT for images, each track's visible frames a shape on its frame's <image> (track identity lost); missing media cannot be made (blocking)"),
     ]
 }

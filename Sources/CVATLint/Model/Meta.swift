@@ -166,7 +166,8 @@ public final class LabelSpec: Sendable {
     }
 
     convenience init(node: XMLNode) {
-        let specs = (node.child("attributes")?.children("attribute") ?? []).map(AttributeSpec.init(node:))
+        var label = node
+        let specs = Self.takeSpecs(from: &label).map(AttributeSpec.init(node:))
         self.init(
             name: node.value("name") ?? "",
             color: node.value("color"),
@@ -175,6 +176,24 @@ public final class LabelSpec: Sendable {
             attributes: specs.filter { !$0.lacks.contains("name") },
             namelessAttributes: specs.filter { $0.lacks.contains("name") },
             location: node.location)
+    }
+
+    /// Takes every `<attribute>` out of a label's subtree, in document order: CVAT writes them in one `<attributes>`,
+    /// and Datumaro's reader takes each one under the label wherever it sits (`label.iter("attribute")`). Nested
+    /// labels keep theirs.
+    public static func takeSpecs(from node: inout XMLNode) -> [XMLNode] {
+        var specs: [XMLNode] = []
+        var kept: [XMLNode] = []
+        for var child in node.children {
+            if child.name == "attribute" {
+                specs.append(child)
+                continue
+            }
+            if child.name != "label" { specs += takeSpecs(from: &child) }
+            kept.append(child)
+        }
+        node.children = kept
+        return specs
     }
 
     /// Where the attribute `name` is declared, trying `position` first: CVAT writes a shape's attributes in
