@@ -134,6 +134,9 @@ struct DatumaroRefusalTests {
         Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "directly under <label>") {
             $0.replacingFirst("<color>#fa3253</color>", with: "<attribute>@checkbox=lit:false</attribute>")
         },
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "inside another <attribute>") {
+            $0.replacingFirst("<values>false</values>", with: "<values>false</values><attribute>@checkbox=lit:false</attribute>")
+        },
         Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "in a second <attributes>") {
             $0.replacingFirst("</attributes>", with: "</attributes>\n<attributes><attribute>@checkbox=lit:false</attribute></attributes>")
         },

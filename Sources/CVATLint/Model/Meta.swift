@@ -179,18 +179,19 @@ public final class LabelSpec: Sendable {
     }
 
     /// Takes every `<attribute>` out of a label's subtree, in document order: CVAT writes them in one `<attributes>`,
-    /// and Datumaro's reader takes each one under the label wherever it sits (`label.iter("attribute")`). Nested
-    /// labels keep theirs.
+    /// and Datumaro's reader takes each one under the label wherever it sits (`label.iter("attribute")`), one inside
+    /// another too. Nested labels keep theirs.
     public static func takeSpecs(from node: inout XMLNode) -> [XMLNode] {
         var specs: [XMLNode] = []
         var kept: [XMLNode] = []
         for var child in node.children {
+            let inner = child.name == "label" ? [] : takeSpecs(from: &child)
             if child.name == "attribute" {
                 specs.append(child)
-                continue
+            } else {
+                kept.append(child)
             }
-            if child.name != "label" { specs += takeSpecs(from: &child) }
-            kept.append(child)
+            specs += inner
         }
         node.children = kept
         return specs
