@@ -126,12 +126,12 @@ final class FrameSizeUnknown: Rule {
         }
         if let invalid = invalidSize {
             let owner = invalid.task.map { "task \($0)'s" } ?? "<meta>'s"
-            // Where tracks_size_unstated plans a size already, that one write replaces this original_size too.
-            let size = firstUnsizedTrack == nil ? invalidTaskFileSize : nil
+            // Where tracks_size_unstated plans a size, that one write (the same action) replaces this original_size too.
+            let size = firstUnsizedTrack == nil ? invalidTaskFileSize.map { (invalid.task, $0.width, $0.height) } : firstFileSize
             context.report("the first original_size in <meta> (\(owner)) has no whole-number \(invalid.parts.joined(separator: " or "))"
-                           + (size.map { "; the task's frame files show \(ImportAction.sizeText($0.width, $0.height))" } ?? ""),
+                           + (size.map { "; a frame file shows \(ImportAction.sizeText($0.width, $0.height))" } ?? ""),
                            at: invalid.location, issueType: "original_size_invalid",
-                           action: size.map { .declareOriginalSize(task: invalid.task, width: $0.width, height: $0.height) })
+                           action: size.map { .declareOriginalSize(task: $0.task, width: $0.width, height: $0.height) })
         }
         for (task, entry) in unknown.all {
             let scope = task >= 0 ? "task \(task)" : "the video"

@@ -133,4 +133,20 @@ struct OriginalSizeTests {
         #expect(written.range(of: "<id>21</id>")?.lowerBound ?? written.endIndex < written.range(of: "<original_size>")?.lowerBound ?? written.startIndex)
         #expect(written.range(of: "<original_size>")?.lowerBound ?? written.endIndex < written.range(of: "<id>22</id>")?.lowerBound ?? written.startIndex)
     }
+
+    @Test("Tracks with no readable size and an unreadable first <original_size>: one declareOriginalSize, planned for both, mends both")
+    func unreadableAndUnstated() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("task-video-tracks", in: directory) { $0.replacingFirst("<width>64</width>", with: "") }
+        let findings = try Shared.report(export.path, target: "datumaro").findings
+        let invalid = try #require(findings.first { $0.issueType == "original_size_invalid" })
+        let unstated = try #require(findings.first { $0.issueType == "tracks_size_unstated" })
+        #expect(invalid.action == .declareOriginalSize(task: nil, width: 64, height: 48) && unstated.action == invalid.action)
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true), into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let sizes = written.components(separatedBy: "<original_size>").dropFirst().map { $0.components(separatedBy: "</original_size>")[0] }
+        #expect(sizes.map { $0.filter { !$0.isWhitespace } } == ["<width>64</width><height>48</height>"])
+    }
 }

@@ -1,6 +1,7 @@
 /// `declareOriginalSize`: where `<meta>` states no frame size at all, or its first `<original_size>` is unreadable,
-/// the size a frame file shows is written as `<original_size>` where CVAT writes it: in the task (a task export, or the task of a project export with that
-/// id), or under `<meta>` after `<dumped>` (a job export, as CVAT's job dumper places it). Datumaro's reader
+/// the size a frame file shows is written as `<original_size>` where CVAT writes it: in the task (a task export,
+/// or the task of a project export with that id), or under `<meta>` after `<dumped>` (a job export, as CVAT's job
+/// dumper places it). Datumaro's reader
 /// sizes every track by the first `<original_size>` it finds and stops on a track without one; the tracks
 /// themselves keep their bytes.
 enum DeclareOriginalSize {
