@@ -15,11 +15,13 @@ final class MetaInconsistent: Rule {
             A project export names each track's task (task_id), and CVAT's project import looks that task up \
             among the tasks <meta> lists to size the track's frames. A project's <meta> names each task's \
             subset; Datumaro's CVAT reader splits a project by them and stops when there is none. An image \
-            declared 0 pixels wide or high has no area to place a shape on (Datumaro refuses the size).
+            declared 0 pixels wide or high has no area to place a shape on (Datumaro refuses the size). An \
+            image or track of a project whose subset none of <meta>'s <subset>s names is left out by Datumaro's \
+            reader, which reads a project one listed subset at a time.
             """,
         issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch"),
                      .init("track_task_undeclared"), .init("project_subsets_missing", severity: .info),
-                     .init("image_size_zero")],
+                     .init("image_size_zero"), .init("subset_undeclared")],
         triggering: [
             RuleExample("more images than the task has frames", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"], marked: true),
@@ -49,12 +51,28 @@ final class MetaInconsistent: Rule {
     /// Images declared 0 pixels wide or high.
     private var zeroSized = Occurrences<String>()
 
+    /// A project's subsets, as every `<subset>` in `<meta>` names them (Datumaro's reader reads one at a time).
+    private var declaredSubsets: Set<String>?
+    /// Images and tracks per subset that no `<subset>` names.
+    private var undeclaredSubsets = Occurrences<String>()
+
     init(context: RuleContext) { self.context = context }
 
+    /// Notes an image or a track whose subset none of the project's `<subset>`s names.
+    private func noteSubset(_ subset: String?, at location: SourceLocation, example: String) {
+        guard let subset, let declared = declaredSubsets, !declared.isEmpty, !declared.contains(subset) else { return }
+        undeclaredSubsets.note(subset, at: location, example: example)
+        context.noteInstance("subset_undeclared", at: location)
+    }
+
     func visitMeta(_ meta: ExportMeta) {
-        if meta.level == .project, meta.tasks.allSatisfy({ $0.subset == nil }) {
-            context.report("the project's <meta> names no task's <subset>", at: meta.section?.location,
-                           issueType: "project_subsets_missing")
+        // Datumaro's reader splits a project by every <subset> in <meta>, wherever it sits, and stops only without one.
+        if meta.level == .project {
+            declaredSubsets = Set(meta.node.descendants("subset").map(\.text))
+            if declaredSubsets?.isEmpty == true {
+                context.report("the project's <meta> names no task's <subset>", at: meta.section?.location,
+                               issueType: "project_subsets_missing")
+            }
         }
         for task in meta.tasks {
             guard let start = task.startFrame, let stop = task.stopFrame, let size = task.size, size > 0 else { continue }
@@ -71,6 +89,7 @@ final class MetaInconsistent: Rule {
 
     func visitImage(_ image: ImageRecord) {
         imageCount += 1
+        noteSubset(image.subset, at: image.location, example: image.name)
         if image.width == 0 || image.height == 0 {
             zeroSized.note("", at: image.location, example: image.name)
             context.noteInstance("image_size_zero", at: image.location)
@@ -82,6 +101,7 @@ final class MetaInconsistent: Rule {
     }
 
     func visitTrackStart(_ track: TrackRecord) {
+        noteSubset(track.subset, at: track.location, example: track.displayName)
         // Task and project exports list their tasks; a job's <meta> lists none, so nothing can be looked up.
         guard let id = track.taskID, context.facts.level == .task || context.facts.level == .project,
               let tasks = context.facts.meta?.tasks, !tasks.isEmpty, !tasks.contains(where: { $0.id == id }) else { return }
@@ -105,6 +125,12 @@ final class MetaInconsistent: Rule {
         if let entry = zeroSized.all.first?.entry {
             context.report("\(counted(entry.count, "image")) \(entry.count == 1 ? "is" : "are") declared 0 pixels wide or high "
                            + "('\(entry.example ?? "")' first)", at: entry.first, issueType: "image_size_zero", count: entry.count)
+        }
+        let subsets = (declaredSubsets ?? []).sorted().joined(separator: ", ")
+        for (subset, entry) in undeclaredSubsets.all {
+            context.report("subset '\(subset)' of \(entry.example ?? "an image")\(entry.count > 1 ? " and \(entry.count - 1) more" : "") "
+                           + "is none of the project's <subset>s (\(subsets))", at: entry.first, issueType: "subset_undeclared",
+                           count: entry.count)
         }
         let listed = (facts.meta?.tasks ?? []).compactMap(\.id).map(String.init).joined(separator: ", ")
         for (task, entry) in undeclaredTasks.all {

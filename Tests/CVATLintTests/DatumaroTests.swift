@@ -162,4 +162,59 @@ struct DatumaroRefusalTests {
             #expect(result.refusals.contains { $0.hasPrefix(example.issueType) })
         }
     }
+
+    @Test("An image of a subset no <subset> names: Datumaro leaves it out without a word; an error for Datumaro alone, and --drop-invalid leaves it out, counted")
+    func subsetUndeclared() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory) {
+            $0.replacingFirst(#"name="b.png" subset="Validation""#, with: #"name="b.png" subset="Test""#)
+        }
+        let images = export.appendingPathComponent("images")
+        try FileManager.default.moveItem(at: images.appendingPathComponent("Validation"), to: images.appendingPathComponent("Test"))
+        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.location.line == 145, "\(errors.map(\.message))")
+        #expect(try Shared.report(export.path, target: "cvat").findings.first { $0.issueType == "subset_undeclared" }?.severity == .warning)
+        if DatumaroReader.available {
+            let outcome = try DatumaroReader.run(on: export.path)
+            #expect(outcome.error == nil && outcome.items == 1, "one of the two images is read, and nothing is said")
+        }
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(dropInvalid: true), into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
+        #expect(result.manifest.images.written == 1 && result.manifest.images.dropped["subset_undeclared"] == 1)
+        #expect(result.manifest.conservation.contains { $0.leftOut["subset_undeclared", default: 0] == 1 })
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: out.path).items == 1)
+        }
+    }
+
+    @Test("A <subset> anywhere in a project's <meta> is one Datumaro splits it by: no project_subsets_missing where the tasks carry none")
+    func subsetOutsideTasks() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory) {
+            $0.replacingFirst("<subset>Train</subset>", with: "").replacingFirst("<subset>Validation</subset>", with: "")
+                .replacingFirst("<tasks>", with: "<subset>Train</subset><subset>Validation</subset><tasks>")
+        }
+        #expect(!(try Shared.report(export.path, target: "datumaro").findings.contains { $0.severity == .error }))
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: export.path).items == 2)
+        }
+    }
+
+    @Test("A track of a subset no <subset> names is an error for Datumaro at the track, left out whole under --drop-invalid")
+    func trackSubsetUndeclared() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-video-frames", in: directory) {
+            $0.replacingFirst(#"task_id="22" subset="Validation""#, with: #"task_id="22" subset="Test""#)
+        }
+        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.location.line == 62, "\(errors.map(\.message))")
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(dropInvalid: true), into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
+        // The track's one visible frame is counted (its outside frame is no annotation).
+        #expect(result.manifest.conservation.contains { $0.leftOut["subset_undeclared", default: 0] == 1 })
+        #expect(!(try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)).contains(#"subset="Test""#))
+    }
 }

@@ -149,4 +149,16 @@ struct OriginalSizeTests {
         let sizes = written.components(separatedBy: "<original_size>").dropFirst().map { $0.components(separatedBy: "</original_size>")[0] }
         #expect(sizes.map { $0.filter { !$0.isWhitespace } } == ["<width>64</width><height>48</height>"])
     }
+
+    @Test("An <original_size> in a task without <id> is a size stated: Datumaro reads it, and no track is unsized")
+    func statedWithoutTaskID() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-video", in: directory) { $0.replacingFirst("<id>21</id>", with: "") }
+        let findings = try Shared.report(export.path, target: "datumaro").findings
+        #expect(!findings.contains { $0.issueType == "tracks_size_unstated" } && !findings.contains { $0.severity == .error })
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: export.path).error == nil)
+        }
+    }
 }

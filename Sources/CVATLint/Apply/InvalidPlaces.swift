@@ -10,7 +10,7 @@ struct InvalidPlaces {
         "attribute_value_out_of_range", "attribute_value_off_step", "attribute_value_too_long",
         "mask_rle_sum", "mask_box_empty", "polygon_self_intersecting",
         "track_frame_off_grid", "track_frame_repeated", "track_mixes_shape_kinds", "track_task_undeclared",
-        "tracks_size_unstated", "media_size_mismatch", "media_empty", "media_not_image", "media_header_unreadable", "media_unreadable",
+        "subset_undeclared", "tracks_size_unstated", "media_size_mismatch", "media_empty", "media_not_image", "media_header_unreadable", "media_unreadable",
         "image_name_duplicate", "image_name_differs_only_in_extension", "image_name_empty", "image_size_zero", "schema",
     ]
 
@@ -39,7 +39,7 @@ struct InvalidPlaces {
     /// Issue types that concern a track as a whole when it stays a track.
     static let trackWide: Set<String> = [
         "track_frame_off_grid", "track_frame_repeated", "track_mixes_shape_kinds", "track_task_undeclared",
-        "tracks_size_unstated", "schema",
+        "tracks_size_unstated", "subset_undeclared", "schema",
     ]
 
     /// The droppable types in a fixed order, so that a place stores a byte, not a string.

@@ -23,6 +23,7 @@ public struct FrameSizes: Sendable {
         }
         self.byTask = byTask
         metaLevel = Self.read(meta?.node.child("original_size"))
+        declaresAny = meta.map { Self.statesReadable($0.node) } ?? false
         if let metaLevel { sizes.append(metaLevel) }
         only = sizes.first.flatMap { first in sizes.allSatisfy { $0 == first } ? first : nil }
     }
@@ -42,6 +43,11 @@ public struct FrameSizes: Sendable {
             if let found = firstStated(in: child, task: child.name == "task" ? child.integer("id") : task) { return found }
         }
         return nil
+    }
+
+    /// Whether an `<original_size>` with a whole-number width and height is in `node`'s subtree.
+    private static func statesReadable(_ node: XMLNode) -> Bool {
+        node.children.contains { $0.name == "original_size" ? unreadableParts(of: $0).isEmpty : statesReadable($0) }
     }
 
     /// The parts of an `<original_size>` a reader cannot take: `width` or `height` missing, or not a whole number.
@@ -71,8 +77,9 @@ public struct FrameSizes: Sendable {
         return true
     }
 
-    /// Whether `<meta>` states any frame size at all.
-    public var declaresAny: Bool { !byTask.isEmpty || metaLevel != nil }
+    /// Whether `<meta>` states any frame size a reader can take, wherever it sits (Datumaro takes the first
+    /// `<original_size>` in `<meta>`, in a task without `<id>` too).
+    public let declaresAny: Bool
 
     /// The size `<meta>` declares for frames of task `taskID` (nil: of the only task or the job).
     public func declared(taskID: Int?) -> Size? {

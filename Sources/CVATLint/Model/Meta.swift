@@ -23,6 +23,11 @@ public struct XMLNode: Sendable {
     /// All children with this name.
     public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
 
+    /// The elements with this name below this one, in document order (as ElementTree's `iter` finds them).
+    public func descendants(_ name: String) -> [XMLNode] {
+        children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(name) }
+    }
+
     /// The trimmed text of the first child with this name.
     public func value(_ name: String) -> String? { child(name).map { $0.text.trimmingSpaces() } }
 
