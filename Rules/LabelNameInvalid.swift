@@ -11,9 +11,12 @@ final class LabelNameInvalid: Rule {
         rationale: """
             CVAT keeps label names unique among top-level labels and sublabel names unique within their \
             skeleton; importers look labels up by name, so a duplicate makes the lookup ambiguous and an \
-            empty name cannot be referenced at all.
+            empty name cannot be referenced at all. Datumaro's reader takes every <label> in <meta> for a label \
+            spec, wherever it sits, and stops on one without a name: one outside the label list (never CVAT's \
+            layout) is reported where it lacks a name, and apply leaves it out.
             """,
-        issueTypes: [.init("label_name_duplicate"), .init("label_name_empty"), .init("label_parent_missing")],
+        issueTypes: [.init("label_name_duplicate"), .init("label_name_empty"), .init("label_parent_missing"),
+                     .init("label_misplaced", severity: .warning)],
         triggering: [
             RuleExample("two labels named car", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car", "↓car"]), body: "")),
@@ -30,6 +33,9 @@ final class LabelNameInvalid: Rule {
     init(context: RuleContext) { self.context = context }
 
     func visitMeta(_ meta: ExportMeta) {
+        for stray in meta.unnamedStrayLabels {
+            context.report("a <label> outside the label list has no name", at: stray.location, issueType: "label_misplaced")
+        }
         var seen: Set<ExportFacts.LabelKey> = []
         let topLevel = Set(meta.labels.filter { $0.parent == nil }.map(\.name))
         for label in meta.labels {

@@ -130,6 +130,10 @@ struct DatumaroRefusalTests {
                             </attribute>
                 """, with: "<attribute>@checkbox=parked:false</attribute>")
         },
+        // Datumaro takes every <label> in <meta> for a spec (meta_root.iter), wherever it sits (never CVAT's layout).
+        Case(issueType: "label_misplaced", fixture: "project-video-frames", variant: "a task's <frame_filter> made a <label>") {
+            $0.replacingFirst("<frame_filter></frame_filter>", with: "<label></label>")
+        },
         // Datumaro takes every <attribute> under the label (label.iter), wherever it sits (never CVAT's layout).
         Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "directly under <label>") {
             $0.replacingFirst("<color>#fa3253</color>", with: "<attribute>@checkbox=lit:false</attribute>")

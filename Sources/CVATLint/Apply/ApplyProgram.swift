@@ -65,6 +65,8 @@ struct ApplyProgram {
     private(set) var rewritesTextSpecs = false
     /// `--drop-invalid`: an `<original_size>` the target cannot read is left out where no size is written in its place.
     private(set) var leavesOutUnreadableSizes = false
+    /// Repairs: a `<label>` outside the label list without a name is left out, where the target reads it (Datumaro).
+    private(set) var removesStrayLabels = false
     /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
     let minimumArea: Double
 
@@ -78,6 +80,7 @@ struct ApplyProgram {
         let meta = survey.meta
         for action in plan.actions { consider(action, report: report, meta: meta) }
         rewritesTextSpecs = report.findings.contains { $0.issueType == "attribute_spec_text_form" && $0.severity == .error }
+        removesStrayLabels = report.findings.contains { $0.issueType == "label_misplaced" && $0.severity == .error }
         leavesOutUnreadableSizes = options.dropInvalid
             && report.findings.contains { $0.issueType == "original_size_invalid" && $0.severity == .error }
         for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }

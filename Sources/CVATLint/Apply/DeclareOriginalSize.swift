@@ -41,13 +41,7 @@ enum DeclareOriginalSize {
 
     /// Leaves out every `<original_size>` whose width or height no reader can take; true when any was.
     static func removeUnreadable(from node: inout XMLNode) -> Bool {
-        let count = node.children.count
-        node.children.removeAll { $0.name == "original_size" && !FrameSizes.unreadableParts(of: $0).isEmpty }
-        var removed = node.children.count != count
-        for index in node.children.indices where node.children[index].name != "labels" {
-            if removeUnreadable(from: &node.children[index]) { removed = true }
-        }
-        return removed
+        node.removeDescendants { $0.name == "original_size" && !FrameSizes.unreadableParts(of: $0).isEmpty }
     }
 
     /// In a task: before `<source>` where it has one (CVAT writes the size, then the source), else last.

@@ -32,6 +32,11 @@ struct MetaRewrite {
             notes.append("an <original_size> without a whole-number width and height left out (original_size_invalid)")
             changed = true
         }
+        if program.removesStrayLabels, let strays = survey.meta.map({ Set($0.unnamedStrayLabels.map(\.location)) }), !strays.isEmpty,
+           meta.removeDescendants(where: { $0.name == "label" && strays.contains($0.location) }) {
+            notes.append("\(counted(strays.count, "<label>")) outside the label list without a name left out (label_misplaced)")
+            changed = true
+        }
         return changed ? meta : nil
     }
 

@@ -28,6 +28,15 @@ public struct XMLNode: Sendable {
         children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(name) }
     }
 
+    /// Leaves out every element below this one that `drop` picks; true when any was.
+    public mutating func removeDescendants(where drop: (XMLNode) -> Bool) -> Bool {
+        let count = children.count
+        children.removeAll(where: drop)
+        var removed = children.count != count
+        for index in children.indices where children[index].removeDescendants(where: drop) { removed = true }
+        return removed
+    }
+
     /// The trimmed text of the first child with this name.
     public func value(_ name: String) -> String? { child(name).map { $0.text.trimmingSpaces() } }
 
@@ -247,6 +256,13 @@ public struct ExportMeta: Sendable {
             tasks = []
         }
         labels = (section?.child("labels")?.children("label") ?? []).map(LabelSpec.init(node:))
+    }
+
+    /// `<label>` elements elsewhere in `<meta>` than its label list (never CVAT's layout) without a name: Datumaro's
+    /// reader takes every `<label>` in `<meta>` for a spec (`meta_root.iter("label")`) and stops on one.
+    public var unnamedStrayLabels: [XMLNode] {
+        let specs = Set(labels.map(\.location))
+        return node.descendants("label").filter { !specs.contains($0.location) && ($0.child("name")?.text ?? "").isEmpty }
     }
 
     /// The tasks' combined mode: nil when no task states one, `mixed` is reported by the caller.
