@@ -85,6 +85,8 @@ struct DatumaroRefusalTests {
         var mended = true
         /// What tells two cases of one issue type apart.
         var variant: String?
+        /// Text the mended output must still hold (what the mend moves rather than drops).
+        var keeps: String?
         var edit: @Sendable (String) -> String
         var testDescription: String { issueType + (variant.map { " (\($0))" } ?? "") }
     }
@@ -135,13 +137,21 @@ struct DatumaroRefusalTests {
             $0.replacingFirst("<frame_filter></frame_filter>", with: "<label></label>")
         },
         // Datumaro takes every <attribute> under the label (label.iter), wherever it sits (never CVAT's layout).
-        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "directly under <label>") {
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "directly under <label>",
+             keeps: "<name>lit</name>") {
             $0.replacingFirst("<color>#fa3253</color>", with: "<attribute>@checkbox=lit:false</attribute>")
         },
-        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "inside another <attribute>") {
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "inside another <attribute>",
+             keeps: "<name>lit</name>") {
             $0.replacingFirst("<values>false</values>", with: "<values>false</values><attribute>@checkbox=lit:false</attribute>")
         },
-        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "in a second <attributes>") {
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "in a second <labels>",
+             keeps: "<name>lit</name>") {
+            $0.replacingFirst("</labels>", with: "</labels>\n<labels><label><name>bike</name><attributes>"
+                              + "<attribute>@checkbox=lit:false</attribute></attributes></label></labels>")
+        },
+        Case(issueType: "attribute_spec_text_form", fixture: "task-images-every-shape", variant: "in a second <attributes>",
+             keeps: "<name>lit</name>") {
             $0.replacingFirst("</attributes>", with: "</attributes>\n<attributes><attribute>@checkbox=lit:false</attribute></attributes>")
         },
     ]
@@ -158,10 +168,13 @@ struct DatumaroRefusalTests {
             #expect(try DatumaroReader.run(on: export.path).error != nil, "Datumaro read it")
         }
         // What apply mends leaves an output with no error; what it cannot, it refuses.
-        let (result, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
-                                               into: directory)
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
+                                                 into: directory)
         if example.mended {
             #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
+            if let keeps = example.keeps {
+                #expect(try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8).contains(keeps))
+            }
         } else {
             #expect(result.refusals.contains { $0.hasPrefix(example.issueType) })
         }

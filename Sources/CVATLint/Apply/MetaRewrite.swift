@@ -46,6 +46,10 @@ struct MetaRewrite {
             section.children.append(XMLNode(name: "labels", location: section.location))
             return section.children.count - 1
         }()
+        // A further <labels> (never CVAT's) joins the first, so each of its labels is rewritten like the rest.
+        let further = section.children.indices.filter { $0 > index && section.children[$0].name == "labels" }
+        for other in further { section.children[index].children += section.children[other].children }
+        section.children = section.children.enumerated().filter { !further.contains($0.offset) }.map(\.element)
         let original = section.children[index]
         var labels: [XMLNode] = []
         var declared: Set<String> = []
@@ -103,7 +107,7 @@ struct MetaRewrite {
         }
         var rebuilt = original
         rebuilt.children = labels
-        let changed = CVATStyle.node(rebuilt, indent: "") != CVATStyle.node(original, indent: "")
+        let changed = !further.isEmpty || CVATStyle.node(rebuilt, indent: "") != CVATStyle.node(original, indent: "")
         section.children[index] = rebuilt
         return changed
     }

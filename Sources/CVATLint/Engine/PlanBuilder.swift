@@ -67,7 +67,7 @@ enum PlanBuilder {
     /// The edges a skeleton label's `<svg>` draws: `<line data-node-from data-node-to>` between the
     /// `<circle data-node-id data-label-name>` vertices, by vertex name (edges to unnamed nodes left out).
     static func skeletonEdges(_ label: String, meta: ExportMeta?) -> [PlannedEdge] {
-        let labels = meta?.section?.child("labels")?.children("label") ?? []
+        let labels = meta?.section?.children("labels").flatMap { $0.children("label") } ?? []
         guard let svg = labels.first(where: { $0.value("name") == label && ($0.value("parent") ?? "").isEmpty })?.value("svg") else {
             return []
         }

@@ -255,7 +255,8 @@ public struct ExportMeta: Sendable {
             section = nil
             tasks = []
         }
-        labels = (section?.child("labels")?.children("label") ?? []).map(LabelSpec.init(node:))
+        // Every <labels> of the section (CVAT writes one): Datumaro's reader takes each <label> in them.
+        labels = (section?.children("labels") ?? []).flatMap { $0.children("label") }.map(LabelSpec.init(node:))
     }
 
     /// `<label>` elements elsewhere in `<meta>` than its label list (never CVAT's layout) without a name: Datumaro's

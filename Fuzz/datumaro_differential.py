@@ -1,0 +1,179 @@
+"""Differential fuzzing against Datumaro's CVAT reader: mutated exports, cvat-lint's verdict beside Datumaro's.
+
+Usage:
+    python3 Fuzz/datumaro_differential.py --bin .build/debug/cvat-lint --runs 2000 --seed 1 \
+        [--mode stop|apply|count] [--keep DIR] EXPORT_FOLDER...
+
+Each run copies one of the export folders, applies one to three random edits to its annotations.xml (an XML
+attribute removed or set to an awkward value, an element removed, repeated, renamed, moved or swapped), and asks:
+  stop   does `check --target datumaro` report an error exactly when `Dataset.import_from(folder, "cvat")` stops?
+         Only the miss (Datumaro stops, no error) is printed: an error where Datumaro reads the file can be
+         deliberate (a schema violation, a label lost without a word).
+  apply  after `apply --target datumaro --allow-loss --drop-invalid` exits 0, does Datumaro read the output?
+         (Also: no exit code but 0, 1 and 2.)
+  count  where the check reports no error, does Datumaro read one item per <image> (or track frame) and one
+         annotation per box, polygon, polyline, points, mask and tag element? A difference is a silent loss.
+Each failing case is kept under --keep with the edits made. Needs `pip install datumaro`; nothing else is written.
+"""
+import argparse
+import copy
+import json
+import logging
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+import xml.etree.ElementTree as ET
+
+logging.disable(logging.CRITICAL)
+warnings.filterwarnings("ignore")
+from datumaro.components.dataset import Dataset  # noqa: E402 - after silencing its logging
+
+VALUES = ["", "-1", "abc", "1e5", "nan", "0", "1.5", " 3", "3 ", "inf", "-inf", "1", "2", "100000", "-0", "0.0", "true",
+          "x y", "1,2", "1;2", "1,2;", "1,2;3,4", "0,0;0,0;0,0", "1_0", "+1", "0x1", ".5", "١", "999", "default", "car",
+          "é", "annotation", "interpolation", "Train", "frame_000000"]
+TAGS = ["box", "polygon", "polyline", "points", "mask", "tag", "skeleton", "ellipse", "cuboid", "track", "image",
+        "attribute", "attributes", "label", "labels", "task", "original_size", "width", "height", "id", "size",
+        "start_frame", "stop_frame", "frame_filter", "subset", "source"]
+ATTRIBUTES = ["group_id", "z_order", "rotation", "occluded", "outside", "keyframe", "subset", "task_id", "source", "id",
+              "label", "frame", "width", "height", "name", "points", "rle", "left", "top"]
+SHAPES = {"box", "polygon", "polyline", "points", "mask"}
+
+
+def mutate(root, rng):
+    """One random edit below the root; returns what it did."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    element = rng.choice(list(root.iter())[1:])
+    parent = parents.get(element)
+    operation = rng.randrange(9)
+    if operation == 0 and element.attrib:
+        key = rng.choice(list(element.attrib))
+        del element.attrib[key]
+        return f"del @{key} of <{element.tag}>"
+    if operation in (1, 7):
+        key = rng.choice(list(element.attrib) if operation == 1 and element.attrib else ATTRIBUTES)
+        element.attrib[key] = rng.choice(VALUES)
+        return f'<{element.tag} {key}="{element.attrib[key]}">'
+    if operation == 2 and parent is not None:
+        parent.remove(element)
+        return f"del <{element.tag}>"
+    if operation == 3 and parent is not None:
+        parent.insert(list(parent).index(element), copy.deepcopy(element))
+        return f"dup <{element.tag}>"
+    if operation == 4 and len(element) == 0:
+        element.text = rng.choice(VALUES)
+        return f"<{element.tag}>{element.text}"
+    if operation == 5 and parent is not None and len(parent) > 1:
+        kids = list(parent)
+        i, j = kids.index(element), rng.randrange(len(kids))
+        kids[i], kids[j] = kids[j], kids[i]
+        parent[:] = kids
+        return f"swap <{element.tag}> with <{kids[i].tag}>"
+    if operation == 6:
+        old, element.tag = element.tag, rng.choice(TAGS)
+        return f"rename <{old}> to <{element.tag}>"
+    if operation == 8 and parent is not None:
+        inside = set(map(id, element.iter()))
+        target = rng.choice([node for node in root.iter() if id(node) not in inside])
+        parent.remove(element)
+        target.append(element)
+        return f"move <{element.tag}> into <{target.tag}>"
+    return "nothing"
+
+
+def datumaro(folder):
+    """(items, annotations, None), or (None, None, why it stopped)."""
+    try:
+        items = annotations = 0
+        for item in Dataset.import_from(folder, "cvat"):
+            items += 1
+            annotations += len(item.annotations)
+        return items, annotations, None
+    except Exception as error:  # noqa: BLE001 - the import's failure is the result
+        cause = error.__cause__ or error.__context__ or error
+        return None, None, f"{type(cause).__name__}: {cause}"[:200]
+
+
+def errors(binary, folder):
+    """The issue types of the check's errors, or None when cvat-lint cannot read the input (exit 2)."""
+    run = subprocess.run([binary, "check", folder, "--target", "datumaro", "--format", "json"], capture_output=True, text=True)
+    if run.returncode == 2:
+        return None
+    findings = json.loads(run.stdout)["exports"][0]["findings"]
+    return sorted({finding["issue_type"] for finding in findings if finding["severity"] == "error"})
+
+
+def expected_counts(path):
+    """Items and annotations Datumaro's reader makes of a file it reads."""
+    root = ET.parse(path).getroot()
+    meta = root.find("meta")
+    project = meta is not None and meta.find("project") is not None
+    keys, annotations = set(), 0
+    for image in root.findall("image"):
+        keys.add((image.get("subset") if project else None, image.get("id")))
+        annotations += sum(1 for node in image.iter() if node.tag in SHAPES or node.tag == "tag")
+    for track in root.findall("track"):
+        for node in track.iter():
+            if node.tag in SHAPES:
+                annotations += 1
+                keys.add((track.get("subset") if project else None, node.get("frame")))
+    return len(keys), annotations
+
+
+def verdict(mode, binary, work, scratch):
+    """What is wrong with this case, or None."""
+    if mode == "stop":
+        found = errors(binary, work)
+        _, _, stopped = datumaro(work)
+        return f"Datumaro stops ({stopped}), no error" if stopped and found == [] else None
+    if mode == "apply":
+        out = os.path.join(scratch, "out")
+        shutil.rmtree(out, ignore_errors=True)
+        run = subprocess.run([binary, "apply", work, "--target", "datumaro", "--allow-loss", "--drop-invalid", "--out", out],
+                             capture_output=True, text=True)
+        if run.returncode not in (0, 1, 2):
+            return f"exit {run.returncode}: {run.stderr[-300:]}"
+        _, _, stopped = datumaro(out) if run.returncode == 0 else (None, None, None)
+        return f"Datumaro stops on the output: {stopped}" if stopped else None
+    if errors(binary, work) != []:
+        return None
+    items, annotations, stopped = datumaro(work)
+    want = expected_counts(os.path.join(work, "annotations.xml"))
+    return None if (items, annotations) == want else f"expected {want}, Datumaro read {(items, annotations)} ({stopped})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("exports", nargs="+")
+    parser.add_argument("--bin", default=".build/debug/cvat-lint")
+    parser.add_argument("--runs", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--mode", choices=["stop", "apply", "count"], default="stop")
+    parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "datumaro-differential"))
+    options = parser.parse_args()
+    rng = random.Random(options.seed)
+    failures = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        work = os.path.join(scratch, "export")
+        for run in range(options.runs):
+            source = rng.choice(options.exports)
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(source, work, symlinks=True)
+            tree = ET.parse(os.path.join(work, "annotations.xml"))
+            edits = [mutate(tree.getroot(), rng) for _ in range(rng.randint(1, 3))]
+            tree.write(os.path.join(work, "annotations.xml"), encoding="utf-8", xml_declaration=True)
+            problem = verdict(options.mode, os.path.abspath(options.bin), work, scratch)
+            if problem:
+                failures += 1
+                kept = os.path.join(options.keep, f"{options.mode}-{options.seed}-{run}")
+                shutil.copytree(work, kept, symlinks=True, dirs_exist_ok=True)
+                print(json.dumps({"export": source, "edits": edits, "problem": problem, "kept": kept}), flush=True)
+    print(f"{options.runs} runs, {failures} failing", file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
