@@ -17,7 +17,8 @@ final class MetaInconsistent: Rule {
             subset; Datumaro's CVAT reader splits a project by them and stops when there is none. An image \
             declared 0 pixels wide or high has no area to place a shape on (Datumaro refuses the size). An \
             image or track of a project whose subset none of <meta>'s <subset>s names is left out by Datumaro's \
-            reader, which reads a project one listed subset at a time.
+            reader, which reads a project one listed subset at a time, and a task export as one subset named \
+            after its file (CVAT writes no subset there).
             """,
         issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch"),
                      .init("track_task_undeclared"), .init("project_subsets_missing", severity: .info),
@@ -51,14 +52,16 @@ final class MetaInconsistent: Rule {
     /// Images declared 0 pixels wide or high.
     private var zeroSized = Occurrences<String>()
 
-    /// A project's subsets, as every `<subset>` in `<meta>` names them (Datumaro's reader reads one at a time).
+    /// The subsets Datumaro's reader reads, one at a time: a project's, as every `<subset>` in `<meta>` names them; a
+    /// task export's one, named after its file. With what they are, in words.
     private var declaredSubsets: Set<String>?
+    private var subsetsOrigin = "the project's <subset>s"
     /// Images and tracks per subset that no `<subset>` names.
     private var undeclaredSubsets = Occurrences<String>()
 
     init(context: RuleContext) { self.context = context }
 
-    /// Notes an image or a track whose subset none of the project's `<subset>`s names.
+    /// Notes an image or a track whose subset is none of those Datumaro reads.
     private func noteSubset(_ subset: String?, at location: SourceLocation, example: String) {
         guard let subset, let declared = declaredSubsets, !declared.isEmpty, !declared.contains(subset) else { return }
         undeclaredSubsets.note(subset, at: location, example: example)
@@ -73,6 +76,11 @@ final class MetaInconsistent: Rule {
                 context.report("the project's <meta> names no task's <subset>", at: meta.section?.location,
                                issueType: "project_subsets_missing")
             }
+        } else if meta.level == .task {
+            // CVAT writes a subset on images and tracks of project exports only: Datumaro reads a task export as one
+            // subset named after the file, and leaves out what names another.
+            declaredSubsets = [((context.annotationsPath as NSString).lastPathComponent as NSString).deletingPathExtension]
+            subsetsOrigin = "the one subset Datumaro reads a task export as, named after its file"
         }
         for task in meta.tasks {
             guard let start = task.startFrame, let stop = task.stopFrame, let size = task.size, size > 0 else { continue }
@@ -129,7 +137,7 @@ final class MetaInconsistent: Rule {
         let subsets = (declaredSubsets ?? []).sorted().joined(separator: ", ")
         for (subset, entry) in undeclaredSubsets.all {
             context.report("subset '\(subset)' of \(entry.example ?? "an image")\(entry.count > 1 ? " and \(entry.count - 1) more" : "") "
-                           + "is none of the project's <subset>s (\(subsets))", at: entry.first, issueType: "subset_undeclared",
+                           + "is none of \(subsetsOrigin) (\(subsets))", at: entry.first, issueType: "subset_undeclared",
                            count: entry.count)
         }
         let listed = (facts.meta?.tasks ?? []).compactMap(\.id).map(String.init).joined(separator: ", ")

@@ -234,4 +234,23 @@ struct DatumaroRefusalTests {
         #expect(result.manifest.conservation.contains { $0.leftOut["subset_undeclared", default: 0] == 1 })
         #expect(!(try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)).contains(#"subset="Test""#))
     }
+
+    @Test("An image of a task export that names a subset (CVAT writes none there): Datumaro, reading the file as subset 'annotations', leaves it out; an error for Datumaro")
+    func taskImageSubset() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("task-images-every-shape", in: directory) {
+            $0.replacingFirst(#"<image id="1" name="park.png""#, with: #"<image id="1" name="park.png" subset="Train""#)
+        }
+        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.message.contains("(annotations)") == true,
+                "\(errors.map(\.message))")
+        if DatumaroReader.available {
+            let outcome = try DatumaroReader.run(on: export.path)
+            #expect(outcome.error == nil && outcome.items == 1, "one of the two images is read, and nothing is said")
+        }
+        let (result, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
+                                               into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0 && result.manifest.images.written == 1)
+    }
 }
