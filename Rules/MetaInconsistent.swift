@@ -56,6 +56,8 @@ final class MetaInconsistent: Rule {
     /// task export's one, named after its file. With what they are, in words.
     private var declaredSubsets: Set<String>?
     private var subsetsOrigin = "the project's <subset>s"
+    /// The key of images and tracks of a project that name no subset.
+    private static let noSubset = "\u{0}"
     /// Images and tracks per subset that no `<subset>` names.
     private var undeclaredSubsets = Occurrences<String>()
 
@@ -63,8 +65,15 @@ final class MetaInconsistent: Rule {
 
     /// Notes an image or a track whose subset is none of those Datumaro reads.
     private func noteSubset(_ subset: String?, at location: SourceLocation, example: String) {
-        guard let subset, let declared = declaredSubsets, !declared.isEmpty, !declared.contains(subset) else { return }
-        undeclaredSubsets.note(subset, at: location, example: example)
+        guard let declared = declaredSubsets, !declared.isEmpty else { return }
+        if let subset {
+            guard !declared.contains(subset) else { return }
+            undeclaredSubsets.note(subset, at: location, example: example)
+        } else {
+            // Without a subset, Datumaro reads it with each subset of a project: once per <subset>.
+            guard context.facts.level == .project, declared.count > 1 else { return }
+            undeclaredSubsets.note(Self.noSubset, at: location, example: example)
+        }
         context.noteInstance("subset_undeclared", at: location)
     }
 
@@ -136,9 +145,12 @@ final class MetaInconsistent: Rule {
         }
         let subsets = (declaredSubsets ?? []).sorted().joined(separator: ", ")
         for (subset, entry) in undeclaredSubsets.all {
-            context.report("subset '\(subset)' of \(entry.example ?? "an image")\(entry.count > 1 ? " and \(entry.count - 1) more" : "") "
-                           + "is none of \(subsetsOrigin) (\(subsets))", at: entry.first, issueType: "subset_undeclared",
-                           count: entry.count)
+            let what = "\(entry.example ?? "an image")\(entry.count > 1 ? " and \(entry.count - 1) more" : "")"
+            context.report(subset == Self.noSubset
+                           ? "\(what) of the project name\(entry.count > 1 ? "" : "s") no subset: a reader that splits the project by its "
+                             + "<subset>s (\(subsets)) reads \(entry.count > 1 ? "them" : "it") with each"
+                           : "subset '\(subset)' of \(what) is none of \(subsetsOrigin) (\(subsets))",
+                           at: entry.first, issueType: "subset_undeclared", count: entry.count)
         }
         let listed = (facts.meta?.tasks ?? []).compactMap(\.id).map(String.init).joined(separator: ", ")
         for (task, entry) in undeclaredTasks.all {

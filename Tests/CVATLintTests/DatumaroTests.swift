@@ -12,6 +12,8 @@ enum DatumaroReader {
     /// What the reader made of one folder: the items and annotations it read, or why it stopped.
     struct Outcome: Decodable {
         var items: Int?
+        /// Annotations read, by Datumaro's annotation type.
+        var annotations: [String: Int]?
         var error: String?
         var cause: String?
         var unavailable: String?
@@ -252,5 +254,21 @@ struct DatumaroRefusalTests {
         let (result, _) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(allowLoss: true, dropInvalid: true),
                                                into: directory)
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0 && result.manifest.images.written == 1)
+    }
+
+    @Test("A project's track that names no subset: Datumaro reads it once per <subset>; an error for Datumaro at the track")
+    func projectTrackWithoutSubset() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-video-frames", in: directory) {
+            $0.replacingFirst(#"task_id="22" subset="Validation""#, with: #"task_id="22""#)
+        }
+        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.location.line == 62, "\(errors.map(\.message))")
+        if DatumaroReader.available {
+            let read = try DatumaroReader.run(on: export.path).annotations?["bbox"] ?? 0
+            #expect(read > (try DatumaroReader.run(on: Paths.fixture("project-video-frames")).annotations?["bbox"] ?? 0),
+                    "its frames are read twice")
+        }
     }
 }
