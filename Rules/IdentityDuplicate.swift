@@ -8,10 +8,12 @@ final class IdentityDuplicate: Rule {
         id: "id-duplicate",
         defaultSeverity: .error,
         category: .structure,
-        summary: "an image id or name repeats within its task or subset (also without its extension), an image name is empty, or a track id repeats",
+        summary: "an image id or name repeats within its task (a project's: its subset; also without its extension), an image name is empty, or a track id repeats",
         rationale: """
             Importers match <image> elements to frames by name, then by id: a repeated name or id maps two \
-            sets of annotations onto one frame (CVAT does not check it), and a repeated track id merges or \
+            sets of annotations onto one frame (CVAT does not check it); a project's importers key images by \
+            subset, whichever task they came from, so two tasks of one subset share ids and names (CVAT's \
+            exporter offsets the ids and renames the files to keep them apart); and a repeated track id merges or \
             drops objects in targets that key on it. CVAT's importer matches a frame by its name without \
             the extension, so image.jpeg and image.jpg in one task are one frame to it: it reports success \
             and moves the boxes of one image onto the other. An image named "" stops CVAT's task and project \
@@ -79,7 +81,9 @@ final class IdentityDuplicate: Rule {
     init(context: RuleContext) { self.context = context }
 
     func visitImage(_ image: ImageRecord) {
-        let scope = (image.taskID.map { "task \($0)" } ?? "") + (image.subset.map { " subset \($0)" } ?? "")
+        // A project's importers key an image by subset and id, or subset and name, whichever task it came from
+        // (Datumaro's reader; CVAT's project import): CVAT's exporter keeps both unique within a subset.
+        let scope = image.subset.map { "subset \($0)" } ?? image.taskID.map { "task \($0)" } ?? ""
         if let id = image.id { note(id, Kind(scope: scope, what: "image id"), at: image.location) }
         // A name written empty (a missing one is the schema's to report) is no name to compare with others.
         if image["name"] == "" {
@@ -135,7 +139,7 @@ final class IdentityDuplicate: Rule {
         let repeats = names.duplicates { context.noteInstance("image_name_duplicate", at: SourceLocation(line: $0.line, column: $0.column)) }
         if let earliest = repeats.earliest {
             let more = repeats.count > 1 ? "; \(counted(repeats.count, "image")) repeat an earlier name in all" : ""
-            context.report("the image here has the same name as the one at line \(earliest.first.line) in its task\(more)",
+            context.report("the image here has the same name as the one at line \(earliest.first.line) in its task (a project's: its subset)\(more)",
                            at: SourceLocation(line: earliest.repeat.line, column: earliest.repeat.column),
                            issueType: "image_name_duplicate")
         }

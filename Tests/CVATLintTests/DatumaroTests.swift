@@ -271,4 +271,25 @@ struct DatumaroRefusalTests {
                     "its frames are read twice")
         }
     }
+
+    @Test("Two tasks of one subset whose images share id 0 (CVAT's exporter offsets them): one item to Datumaro; image_id_duplicate within the subset, and apply renumbers, so Datumaro reads both")
+    func projectIDsPerSubset() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory) {
+            $0.replacingOccurrences(of: "Validation", with: "Train")
+        }
+        let images = export.appendingPathComponent("images")
+        try FileManager.default.moveItem(at: images.appendingPathComponent("Validation/b.png"), to: images.appendingPathComponent("Train/b.png"))
+        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        #expect(errors.map(\.issueType) == ["image_id_duplicate"] && errors.first?.location.line == 145, "\(errors.map(\.message))")
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: export.path).items == 1, "the two images are one item")
+        }
+        let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(), into: directory)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: out.path).items == 2)
+        }
+    }
 }
