@@ -22,6 +22,8 @@ final class LabelNameInvalid: Rule {
                 meta: RuleExample.task(labels: ["car", "↓car"]), body: "")),
             RuleExample("a sublabel whose skeleton is not declared", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["↓head^pose"]), body: "")),
+            RuleExample("a <label> without a name outside the label list, for Datumaro", target: "datumaro", xml: RuleExample.document(
+                meta: "<task>\n  <id>1</id>\n  ↓<label>\n    <color>#fa3253</color>\n  </label>\n</task>", body: "")),
         ],
         nonTriggering: [
             RuleExample("two skeletons may share sublabel names", xml: RuleExample.document(

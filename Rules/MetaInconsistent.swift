@@ -29,12 +29,22 @@ final class MetaInconsistent: Rule {
                 body: RuleExample.imageElement("") + RuleExample.imageElement("", name: "b.jpg")
                     .replacingOccurrences(of: "  <image id=\"0\"", with: "  ↓<image id=\"1\""))),
             trackExample("a track naming a task <meta> does not list", taskID: 7, marked: true),
+            subsetExample("a project image of a subset no <subset> names, for Datumaro", subset: "Test", marked: true),
         ],
         nonTriggering: [
             RuleExample("one image for a one-frame task", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"]), body: RuleExample.imageElement(""))),
             trackExample("a track naming the task <meta> lists", taskID: 1),
+            subsetExample("a project image of the subset its task names, for Datumaro", subset: "Train"),
         ])
+
+    /// A project (task 2 in subset Train) with one image of `subset`, checked for Datumaro.
+    private static func subsetExample(_ note: String, subset: String, marked: Bool = false) -> RuleExample {
+        RuleExample(note, target: "datumaro", xml: RuleExample.document(
+            meta: "<project>\n  <id>1</id>\n  <name>p</name>\n  <tasks>\n    <task>\n      <id>2</id>\n"
+                + "      <subset>Train</subset>\n    </task>\n  </tasks>\n</project>",
+            body: "  \(marked ? "↓" : "")<image id=\"0\" name=\"a.jpg\" subset=\"\(subset)\" task_id=\"2\" width=\"10\" height=\"10\">\n  </image>\n"))
+    }
 
     /// A task (id 1) with one track of `car` that names task `taskID`.
     private static func trackExample(_ note: String, taskID: Int, marked: Bool = false) -> RuleExample {
@@ -56,10 +66,8 @@ final class MetaInconsistent: Rule {
     /// task export's one, named after its file. With what they are, in words.
     private var declaredSubsets: Set<String>?
     private var subsetsOrigin = "the project's <subset>s"
-    /// The key of images and tracks of a project that name no subset.
-    private static let noSubset = "\u{0}"
-    /// Images and tracks per subset that no `<subset>` names.
-    private var undeclaredSubsets = Occurrences<String>()
+    /// Images and tracks per subset that none of those names (nil: a project's that name no subset).
+    private var undeclaredSubsets = Occurrences<String?>()
 
     init(context: RuleContext) { self.context = context }
 
@@ -72,7 +80,7 @@ final class MetaInconsistent: Rule {
         } else {
             // Without a subset, Datumaro reads it with each subset of a project: once per <subset>.
             guard context.facts.level == .project, declared.count > 1 else { return }
-            undeclaredSubsets.note(Self.noSubset, at: location, example: example)
+            undeclaredSubsets.note(nil, at: location, example: example)
         }
         context.noteInstance("subset_undeclared", at: location)
     }
@@ -146,10 +154,9 @@ final class MetaInconsistent: Rule {
         let subsets = (declaredSubsets ?? []).sorted().joined(separator: ", ")
         for (subset, entry) in undeclaredSubsets.all {
             let what = "\(entry.example ?? "an image")\(entry.count > 1 ? " and \(entry.count - 1) more" : "")"
-            context.report(subset == Self.noSubset
-                           ? "\(what) of the project name\(entry.count > 1 ? "" : "s") no subset: a reader that splits the project by its "
-                             + "<subset>s (\(subsets)) reads \(entry.count > 1 ? "them" : "it") with each"
-                           : "subset '\(subset)' of \(what) is none of \(subsetsOrigin) (\(subsets))",
+            context.report(subset.map { "subset '\($0)' of \(what) is none of \(subsetsOrigin) (\(subsets))" }
+                           ?? "\(what) of the project name\(entry.count > 1 ? "" : "s") no subset: a reader that splits the project by its "
+                             + "<subset>s (\(subsets)) reads \(entry.count > 1 ? "them" : "it") with each",
                            at: entry.first, issueType: "subset_undeclared", count: entry.count)
         }
         let listed = (facts.meta?.tasks ?? []).compactMap(\.id).map(String.init).joined(separator: ", ")

@@ -158,12 +158,17 @@ struct DatumaroRefusalTests {
         },
     ]
 
+    /// The errors `check --target datumaro` finds in an export.
+    static func datumaroErrors(_ export: URL) throws -> [Finding] {
+        try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+    }
+
     @Test("An error of its own issue type for Datumaro, none for CVAT, and apply mends it or refuses", arguments: cases)
     func stopsDatumaroAlone(_ example: Case) throws {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let export = try Paths.editedFixtureCopy(example.fixture, in: directory, example.edit)
-        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        let errors = try Self.datumaroErrors(export)
         #expect(Set(errors.map(\.issueType)) == [example.issueType], "\(errors.map(\.message))")
         #expect(!(try Shared.report(export.path, target: "cvat").findings.contains { $0.severity == .error }))
         if DatumaroReader.available {
@@ -191,7 +196,7 @@ struct DatumaroRefusalTests {
         }
         let images = export.appendingPathComponent("images")
         try FileManager.default.moveItem(at: images.appendingPathComponent("Validation"), to: images.appendingPathComponent("Test"))
-        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        let errors = try Self.datumaroErrors(export)
         #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.location.line == 145, "\(errors.map(\.message))")
         #expect(try Shared.report(export.path, target: "cvat").findings.first { $0.issueType == "subset_undeclared" }?.severity == .warning)
         if DatumaroReader.available {
@@ -228,7 +233,7 @@ struct DatumaroRefusalTests {
         let export = try Paths.editedFixtureCopy("project-video-frames", in: directory) {
             $0.replacingFirst(#"task_id="22" subset="Validation""#, with: #"task_id="22" subset="Test""#)
         }
-        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        let errors = try Self.datumaroErrors(export)
         #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.location.line == 62, "\(errors.map(\.message))")
         let (result, out) = try ApplyTests.apply(export.path, target: "datumaro", options: ApplyOptions(dropInvalid: true), into: directory)
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.refusals)")
@@ -244,7 +249,7 @@ struct DatumaroRefusalTests {
         let export = try Paths.editedFixtureCopy("task-images-every-shape", in: directory) {
             $0.replacingFirst(#"<image id="1" name="park.png""#, with: #"<image id="1" name="park.png" subset="Train""#)
         }
-        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        let errors = try Self.datumaroErrors(export)
         #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.message.contains("(annotations)") == true,
                 "\(errors.map(\.message))")
         if DatumaroReader.available {
@@ -263,7 +268,7 @@ struct DatumaroRefusalTests {
         let export = try Paths.editedFixtureCopy("project-video-frames", in: directory) {
             $0.replacingFirst(#"task_id="22" subset="Validation""#, with: #"task_id="22""#)
         }
-        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        let errors = try Self.datumaroErrors(export)
         #expect(errors.map(\.issueType) == ["subset_undeclared"] && errors.first?.location.line == 62, "\(errors.map(\.message))")
         if DatumaroReader.available {
             let read = try DatumaroReader.run(on: export.path).annotations?["bbox"] ?? 0
@@ -281,7 +286,7 @@ struct DatumaroRefusalTests {
         }
         let images = export.appendingPathComponent("images")
         try FileManager.default.moveItem(at: images.appendingPathComponent("Validation/b.png"), to: images.appendingPathComponent("Train/b.png"))
-        let errors = try Shared.report(export.path, target: "datumaro").findings.filter { $0.severity == .error }
+        let errors = try Self.datumaroErrors(export)
         #expect(errors.map(\.issueType) == ["image_id_duplicate"] && errors.first?.location.line == 145, "\(errors.map(\.message))")
         if DatumaroReader.available {
             #expect(try DatumaroReader.run(on: export.path).items == 1, "the two images are one item")

@@ -79,10 +79,11 @@ struct ApplyProgram {
         format = report.format
         let meta = survey.meta
         for action in plan.actions { consider(action, report: report, meta: meta) }
-        rewritesTextSpecs = report.findings.contains { $0.issueType == "attribute_spec_text_form" && $0.severity == .error }
-        removesStrayLabels = report.findings.contains { $0.issueType == "label_misplaced" && $0.severity == .error }
-        leavesOutUnreadableSizes = options.dropInvalid
-            && report.findings.contains { $0.issueType == "original_size_invalid" && $0.severity == .error }
+        // Meta repairs that run where their finding is an error for the target.
+        let errorTypes = Set(report.findings.filter { $0.severity == .error }.map(\.issueType))
+        rewritesTextSpecs = errorTypes.contains("attribute_spec_text_form")
+        removesStrayLabels = errorTypes.contains("label_misplaced")
+        leavesOutUnreadableSizes = options.dropInvalid && errorTypes.contains("original_size_invalid")
         for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }
         nameLabels(plan: plan, survey: survey)
     }

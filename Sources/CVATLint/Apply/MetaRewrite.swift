@@ -42,14 +42,12 @@ struct MetaRewrite {
 
     /// The section's `<labels>` rebuilt; true when anything differs.
     private mutating func rewriteLabels(in section: inout XMLNode) -> Bool {
+        // A further <labels> (never CVAT's) joins the first, so each of its labels is rewritten like the rest.
+        let joined = section.joinChildren(named: "labels")
         let index = section.children.firstIndex { $0.name == "labels" } ?? {
             section.children.append(XMLNode(name: "labels", location: section.location))
             return section.children.count - 1
         }()
-        // A further <labels> (never CVAT's) joins the first, so each of its labels is rewritten like the rest.
-        let further = section.children.indices.filter { $0 > index && section.children[$0].name == "labels" }
-        for other in further { section.children[index].children += section.children[other].children }
-        section.children = section.children.enumerated().filter { !further.contains($0.offset) }.map(\.element)
         let original = section.children[index]
         var labels: [XMLNode] = []
         var declared: Set<String> = []
@@ -107,7 +105,7 @@ struct MetaRewrite {
         }
         var rebuilt = original
         rebuilt.children = labels
-        let changed = !further.isEmpty || CVATStyle.node(rebuilt, indent: "") != CVATStyle.node(original, indent: "")
+        let changed = joined || CVATStyle.node(rebuilt, indent: "") != CVATStyle.node(original, indent: "")
         section.children[index] = rebuilt
         return changed
     }
@@ -159,15 +157,12 @@ struct MetaRewrite {
     /// under the label too (never CVAT's layout, but Datumaro reads them), so each is rewritten like the rest.
     private static func gatherSpecs(in label: inout XMLNode, addingSection: Bool) {
         let specs = LabelSpec.takeSpecs(from: &label)
-        let sections = label.children.indices.filter { label.children[$0].name == "attributes" }
-        guard let first = sections.first else {
-            if !specs.isEmpty || addingSection { label.children.append(XMLNode(name: "attributes", children: specs, location: label.location)) }
-            return
+        _ = label.joinChildren(named: "attributes")
+        if let first = label.children.firstIndex(where: { $0.name == "attributes" }) {
+            label.children[first].children += specs
+        } else if !specs.isEmpty || addingSection {
+            label.children.append(XMLNode(name: "attributes", children: specs, location: label.location))
         }
-        var merged = label.children[first]
-        merged.children = sections.flatMap { label.children[$0].children } + specs
-        label.children.removeAll { $0.name == "attributes" }
-        label.children.insert(merged, at: first)
     }
 
     /// A label the shapes use and `<meta>` lacks, with the attributes they carry as text (mutable where a track carries them).

@@ -23,7 +23,7 @@ public struct FrameSizes: Sendable {
         }
         self.byTask = byTask
         metaLevel = Self.read(meta?.node.child("original_size"))
-        declaresAny = meta.map { Self.statesReadable($0.node) } ?? false
+        declaresAny = meta?.node.descendants("original_size").contains { Self.unreadableParts(of: $0).isEmpty } ?? false
         if let metaLevel { sizes.append(metaLevel) }
         only = sizes.first.flatMap { first in sizes.allSatisfy { $0 == first } ? first : nil }
     }
@@ -43,11 +43,6 @@ public struct FrameSizes: Sendable {
             if let found = firstStated(in: child, task: child.name == "task" ? child.integer("id") : task) { return found }
         }
         return nil
-    }
-
-    /// Whether an `<original_size>` with a whole-number width and height is in `node`'s subtree.
-    private static func statesReadable(_ node: XMLNode) -> Bool {
-        node.children.contains { $0.name == "original_size" ? unreadableParts(of: $0).isEmpty : statesReadable($0) }
     }
 
     /// The parts of an `<original_size>` a reader cannot take: `width` or `height` missing, or not a whole number.

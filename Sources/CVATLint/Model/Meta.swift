@@ -28,6 +28,17 @@ public struct XMLNode: Sendable {
         children.flatMap { ($0.name == name ? [$0] : []) + $0.descendants(name) }
     }
 
+    /// Joins every further child named `name` into the first (CVAT writes one): its children follow the first's, and
+    /// it is left out. True when any was.
+    public mutating func joinChildren(named name: String) -> Bool {
+        guard let first = children.firstIndex(where: { $0.name == name }) else { return false }
+        let further = children.indices.filter { $0 > first && children[$0].name == name }
+        guard !further.isEmpty else { return false }
+        children[first].children += further.flatMap { children[$0].children }
+        children = children.enumerated().filter { !further.contains($0.offset) }.map(\.element)
+        return true
+    }
+
     /// Leaves out every element below this one that `drop` picks; true when any was.
     public mutating func removeDescendants(where drop: (XMLNode) -> Bool) -> Bool {
         let count = children.count
