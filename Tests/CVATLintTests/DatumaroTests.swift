@@ -14,6 +14,8 @@ enum DatumaroReader {
         var items: Int?
         /// Annotations read, by Datumaro's annotation type.
         var annotations: [String: Int]?
+        /// Attribute values read as numbers or booleans: by attribute name, each Python spelling and how many.
+        var typed: [String: [String: Int]]?
         var error: String?
         var cause: String?
         var unavailable: String?

@@ -112,18 +112,6 @@ struct OriginalSizeTests {
             .map { $0.components(separatedBy: "</original_size>")[0].filter { !$0.isWhitespace } }
     }
 
-    /// Each text with what Python's `int()` makes of it (checked with Python 3.11): Datumaro reads the size so.
-    static let wholeNumbers: [(String, Bool)] = [
-        ("64", true), (" 64\n", true), ("+5", true), ("-3", true), ("1_000", true), ("\u{A0}64", true), ("٣", true), ("٣_٤", true),
-        ("1__0", false), ("_1", false), ("1_", false), ("64.0", false), ("", false), ("6 4", false), ("0x10", false),
-        ("−3", false), ("1e3", false), ("  ", false), ("+", false),
-    ]
-
-    @Test("A width or height is read as Python's int() reads it", arguments: wholeNumbers)
-    func wholeNumber(_ text: String, _ readable: Bool) {
-        #expect(FrameSizes.isWholeNumber(text) == readable)
-    }
-
     @Test("The first <original_size> without a width is replaced in its own task by the size its frame files show; the next task's stays")
     func unreadableReplaced() throws {
         let directory = try Paths.temporaryDirectory()

@@ -105,6 +105,22 @@ public struct TargetProfile: Sendable, Codable {
             return onTrack ? everyShape + trackShapes : everyShape
         }
     }
+    /// The importer reads `<attribute>` values as Python values (a boolean for `true` and `false`, `float()` of a
+    /// value whose spec is typed other than text), and what it keeps is its own spelling of them (`str()`).
+    public var attributeValuesTyped: TypedAttributeValues?
+
+    /// Where an importer types attribute values as it reads them.
+    public struct TypedAttributeValues: Sendable, Codable {
+        /// The export levels whose import does it (`project`); every level when empty.
+        public var levels: [String]
+        /// Whether a number attribute's value kept in another spelling (`3` as `3.0`) is worth a finding.
+        public var numbers: Bool
+
+        /// Whether an export of `level` is imported so.
+        public func applies(to level: ExportLevel?) -> Bool {
+            levels.isEmpty || levels.contains(level?.rawValue ?? "")
+        }
+    }
     /// Severities this target gives particular issue types, with the reason (what its importer does).
     public var issues: [String: IssueSeverity]?
 
@@ -159,6 +175,7 @@ public struct TargetProfile: Sendable, Codable {
         case skippedShapeAttributesCarryOver = "skipped_shape_attributes_carry_over"
         case labelsFromMeta = "labels_from_meta"
         case reservedAttributeNames = "reserved_attribute_names"
+        case attributeValuesTyped = "attribute_values_typed"
         case issues
     }
 

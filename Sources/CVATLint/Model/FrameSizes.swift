@@ -47,29 +47,7 @@ public struct FrameSizes: Sendable {
 
     /// The parts of an `<original_size>` a reader cannot take: `width` or `height` missing, or not a whole number.
     public static func unreadableParts(of node: XMLNode) -> [String] {
-        ["width", "height"].filter { !isWholeNumber(node.child($0)?.text) }
-    }
-
-    /// Whether `text` is a whole number as Python's `int()` reads one (Datumaro's reader reads the size so):
-    /// spaces around it, a sign, decimal digits of any script, single underscores between digits.
-    public static func isWholeNumber(_ text: String?) -> Bool {
-        guard let text else { return false }
-        var scalars = Substring(text).unicodeScalars.drop { $0.properties.isWhitespace }
-        while let last = scalars.last, last.properties.isWhitespace { scalars = scalars.dropLast() }
-        if let sign = scalars.first, sign == "+" || sign == "-" { scalars = scalars.dropFirst() }
-        guard let first = scalars.first, let last = scalars.last, first != "_", last != "_" else { return false }
-        var afterUnderscore = false
-        for scalar in scalars {
-            if scalar == "_" {
-                if afterUnderscore { return false }
-                afterUnderscore = true
-            } else if scalar.properties.numericType == .decimal {
-                afterUnderscore = false
-            } else {
-                return false
-            }
-        }
-        return true
+        ["width", "height"].filter { !PythonNumberText.isWholeNumber(node.child($0)?.text) }
     }
 
     /// Whether `<meta>` states any frame size a reader can take, wherever it sits (Datumaro takes the first

@@ -1,0 +1,134 @@
+import CVATLint
+
+/// Attribute values an importer reads as a Python number or boolean and keeps in its own spelling.
+final class AttributeValueRetyped: ShapeRule {
+    static let description = RuleDescription(
+        id: "attribute-value-retyped",
+        defaultSeverity: .warning,
+        category: .target,
+        summary: "an attribute value the importer reads as a number or a boolean, keeping another spelling of it",
+        rationale: """
+            CVAT's project dataset import (its CvatExtractor) and Datumaro's CVAT reader read an <attribute> \
+            whose text is true or false as a boolean, whatever its spec, and the value of a spec typed other than \
+            text (looked up by the attribute's name, the last label declaring it deciding) as float() where \
+            that parses. CVAT then stores str() of what it read: a select or radio option 1 comes back as \
+            1.0 (no longer one of the options), a text true as True, and a number 3 as 3.0 (the same number: \
+            an info). Checkbox values are lowercased back and keep their meaning. The task import reads \
+            values as written. No spelling escapes the reading, so nothing in the file can repair it: rename \
+            the options in CVAT, or import the tasks one by one.
+            """,
+        issueTypes: [.init("attribute_value_retyped", severity: .warning), .init("attribute_number_respelled", severity: .info)],
+        triggering: [
+            RuleExample("a select option that reads as a number, in a project export", target: "cvat", xml: RuleExample.document(
+                meta: RuleExample.project(labels: ["car:select:lanes:1|2|3"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5">↓<attribute name="lanes">2</attribute></box>"#))),
+            RuleExample("a text that reads as a boolean, in a project export", target: "cvat", xml: RuleExample.document(
+                meta: RuleExample.project(labels: ["car:text:note"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5">↓<attribute name="note">true</attribute></box>"#))),
+        ],
+        nonTriggering: [
+            RuleExample("the same option in a task export: CVAT's task import keeps the text", target: "cvat", xml: RuleExample.document(
+                meta: RuleExample.task(labels: ["car:select:lanes:1|2|3"]),
+                body: RuleExample.imageElement(#"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="lanes">2</attribute></box>"#))),
+            RuleExample("a checkbox and an option that is no number, in a project export", target: "cvat", xml: RuleExample.document(
+                meta: RuleExample.project(labels: ["car:checkbox:parked:false", "bus:select:color:red|blue"]),
+                body: RuleExample.imageElement(#"""
+                    <box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="parked">true</attribute></box>
+                    <box label="bus" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="color">red</attribute></box>
+                    """#))),
+        ])
+
+    private struct Key: Hashable {
+        var label: String
+        var attribute: String
+        var issueType: String
+    }
+
+    /// What one value becomes: how it was read, and the text kept.
+    private struct Reading {
+        var kind: String
+        var kept: String
+    }
+
+    private let context: RuleContext
+    private var level: ExportLevel?
+    /// Whether this target's import of this export types values at all.
+    private var enabled = false
+    private var numbers = false
+    /// Attribute name → the input type the import reads its values by (the last label declaring it).
+    private var typeByName: [String: String] = [:]
+    private var retyped = Occurrences<Key>()
+    /// Per finding: the spec's input type, and whether its first value is kept outside its option list.
+    private var inputTypes: [Key: String] = [:]
+    private var outsideList: Set<Key> = []
+
+    init(context: RuleContext) { self.context = context }
+
+    func visitMeta(_ meta: ExportMeta) {
+        guard let typed = context.target.attributeValuesTyped, typed.applies(to: meta.level) else { return }
+        enabled = true
+        numbers = typed.numbers
+        level = meta.level
+        // The importers key label specs by name: a label declared again replaces its attributes.
+        var specs: [String: [AttributeSpec]] = [:]
+        var order: [String] = []
+        for label in meta.labels {
+            if specs[label.name] == nil { order.append(label.name) }
+            specs[label.name] = label.attributes
+        }
+        for name in order {
+            for attribute in specs[name] ?? [] { typeByName[attribute.name] = attribute.inputType }
+        }
+    }
+
+    func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
+        // A shape the import skips is attribute-carried-over's.
+        guard enabled, case let status = context.target.shape(shape.kind, level: level).status,
+              status != .dropped, status != .unsupported else { return }
+        check(shape.attributes, spec: context.facts.label(label), label: label)
+        for element in shape.elements {
+            check(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)
+        }
+    }
+
+    private func check(_ values: [AttributeValue], spec: LabelSpec?, label: String) {
+        for (position, value) in values.enumerated() {
+            let own = spec?.attributeIndex(named: value.name, guess: position).flatMap { spec?.attributes[$0] }
+            // A checkbox is lowercased back to true or false; other checkbox values are attribute-value's.
+            guard own?.inputType != "checkbox", let reading = reading(value) else { continue }
+            let issueType = own?.inputType == "number" && reading.kind == "a number" ? "attribute_number_respelled" : "attribute_value_retyped"
+            if issueType == "attribute_number_respelled", !numbers { continue }
+            let key = Key(label: label, attribute: value.name, issueType: issueType)
+            if inputTypes[key] == nil {
+                // Said of the first value, the one the finding shows.
+                inputTypes[key] = own?.inputType ?? "undeclared"
+                if let own, own.inputType == "select" || own.inputType == "radio", !own.values.contains(reading.kept) {
+                    outsideList.insert(key)
+                }
+            }
+            retyped.note(key, at: value.location, example: "'\(value.value)' as \(reading.kind) and keeps '\(reading.kept)'")
+            context.noteInstance(issueType, at: value.location)
+        }
+    }
+
+    /// What the import reads `value` as, and the text it keeps; nil when it keeps the text as written.
+    private func reading(_ value: AttributeValue) -> Reading? {
+        let text = value.value
+        if text == "true" || text == "false" { return Reading(kind: "a boolean", kept: text == "true" ? "True" : "False") }
+        guard let type = typeByName[value.name], type != "text", let number = PythonNumberText.float(text) else { return nil }
+        let kept = PythonNumberText.string(number)
+        return kept == text ? nil : Reading(kind: "a number", kept: kept)
+    }
+
+    func finish() {
+        for (key, entry) in retyped.all {
+            let outside = outsideList.contains(key) ? ", which is not one of its values" : ""
+            context.report("label '\(key.label)': attribute '\(key.attribute)' (\(inputTypes[key] ?? "")): \(context.target.name) "
+                           + "reads \(entry.example ?? "")\(outside)" + (entry.count > 1 ? " (\(counted(entry.count, "value")))" : ""),
+                           at: entry.first, issueType: key.issueType, count: entry.count) {
+                $0.label = key.label
+                $0.attribute = key.attribute
+            }
+        }
+    }
+}
