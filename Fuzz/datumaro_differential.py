@@ -2,7 +2,7 @@
 
 Usage:
     python3 Fuzz/datumaro_differential.py --bin .build/debug/cvat-lint --runs 2000 --seed 1 \
-        [--mode stop|apply|count] [--keep DIR] EXPORT_FOLDER...
+        [--mode stop|apply|count|typed] [--keep DIR] EXPORT_FOLDER...
 
 Each run copies one of the export folders, applies one to three random edits to its annotations.xml (an XML
 attribute removed or set to an awkward value, an element removed, repeated, renamed, moved or swapped), and asks:
@@ -13,6 +13,9 @@ attribute removed or set to an awkward value, an element removed, repeated, rena
          (Also: no exit code but 0, 1 and 2.)
   count  where the check reports no error, does Datumaro read one item per <image> (or track frame) and one
          annotation per box, polygon, polyline, points, mask and tag element? A difference is a silent loss.
+  typed  does `attribute_value_retyped` name each attribute of which Datumaro reads a value as a number or
+         boolean spelt otherwise than any text of it in the file (checkbox and number specs aside), and only
+         attributes of which Datumaro types some value? (Missing images get empty placeholder files first.)
 Each failing case is kept under --keep with the edits made. Needs `pip install datumaro`; nothing else is written.
 """
 import argparse
@@ -84,6 +87,27 @@ def mutate(root, rng):
     return "nothing"
 
 
+TYPED_VALUES = ["1", "1.0", "true", "false", "True", " 2", "1e3", "nan", "inf", "-0", "007", "١", "1_0", "abc", "", "2.50"]
+INPUT_TYPES = ["select", "radio", "number", "text", "checkbox"]
+
+
+def retype(root, rng):
+    """For the typed oracle: a shape's attribute value set to text Python may read as a number or boolean, or a
+    spec's input type changed; else any edit."""
+    values = [node for node in root.iter("attribute") if node.get("name") is not None]
+    types = list(root.iter("input_type"))
+    choice = rng.random()
+    if choice < 0.5 and values:
+        node = rng.choice(values)
+        node.text = rng.choice(TYPED_VALUES)
+        return f'<attribute name="{node.get("name")}">{node.text}'
+    if choice < 0.7 and types:
+        node = rng.choice(types)
+        node.text = rng.choice(INPUT_TYPES)
+        return f"<input_type>{node.text}"
+    return mutate(root, rng)
+
+
 def datumaro(folder):
     """(items, annotations, None), or (None, None, why it stopped)."""
     try:
@@ -95,6 +119,69 @@ def datumaro(folder):
     except Exception as error:  # noqa: BLE001 - the import's failure is the result
         cause = error.__cause__ or error.__context__ or error
         return None, None, f"{type(cause).__name__}: {cause}"[:200]
+
+
+BUILTIN = {"occluded", "outside", "keyframe", "track_id", "rotation"}
+
+
+def datumaro_typed(folder):
+    """Attribute name → the spellings of the values Datumaro reads as numbers or booleans; None when it stops. (By name:
+    Datumaro hands a skeleton's attributes to the points of its elements, under their labels.)"""
+    try:
+        dataset = Dataset.import_from(folder, "cvat")
+        typed = {}
+        for item in dataset:
+            for annotation in item.annotations:
+                for each in [annotation, *getattr(annotation, "elements", [])]:
+                    for name, value in each.attributes.items():
+                        if name not in BUILTIN and isinstance(value, (bool, float)):
+                            typed.setdefault(name, set()).add(str(value))
+        return typed
+    except Exception:  # noqa: BLE001 - a stop is the stop oracle's business
+        return None
+
+
+def written_values(path):
+    """Attribute name → every text of it in the file, and attribute name → the input type of its first spec."""
+    root = ET.parse(path).getroot()
+    texts, types = {}, {}
+    meta = root.find("meta")
+    for label in (meta.iter("label") if meta is not None else []):
+        for spec in label.iter("attribute"):
+            types.setdefault(spec.findtext("name"), spec.findtext("input_type"))
+    for attribute in root.iter("attribute"):
+        if attribute.get("name") is not None:
+            texts.setdefault(attribute.get("name"), set()).add(attribute.text or "")
+    return texts, types
+
+
+def placeholders(folder):
+    """Empty files for the images the file names and the folder lacks (Datumaro stops without them): the typed
+    oracle needs a reading, not pictures."""
+    try:
+        root = ET.parse(os.path.join(folder, "annotations.xml")).getroot()
+    except ET.ParseError:
+        return
+    project = root.find("meta/project") is not None
+    for image in root.iter("image"):
+        name = image.get("name") or ""
+        parts = ["images", image.get("subset") or "default", name] if project else ["images", name]
+        path = os.path.normpath(os.path.join(folder, *parts))
+        if name and path.startswith(os.path.join(folder, "images")) and not os.path.exists(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "wb").close()
+
+
+def retyped(binary, folder):
+    """The attribute names of the check's attribute_value_retyped findings; None when cvat-lint cannot read the input
+    or finds values carried over from a skipped shape (that rule's to report, not this one's)."""
+    run = subprocess.run([binary, "check", folder, "--target", "datumaro", "--format", "json"], capture_output=True, text=True)
+    if run.returncode == 2:
+        return None
+    findings = json.loads(run.stdout)["exports"][0]["findings"]
+    if any(finding["issue_type"] == "attribute_values_carried_over" for finding in findings):
+        return None
+    return {finding["location"].get("attribute") for finding in findings if finding["issue_type"] == "attribute_value_retyped"}
 
 
 def errors(binary, folder):
@@ -138,6 +225,18 @@ def verdict(mode, binary, work, scratch):
             return f"exit {run.returncode}: {run.stderr[-300:]}"
         _, _, stopped = datumaro(out) if run.returncode == 0 else (None, None, None)
         return f"Datumaro stops on the output: {stopped}" if stopped else None
+    if mode == "typed":
+        placeholders(work)
+        reported = retyped(binary, work)
+        typed = datumaro_typed(work)
+        if reported is None or typed is None:
+            return None
+        texts, types = written_values(os.path.join(work, "annotations.xml"))
+        changed = {name for name, spellings in typed.items()
+                   if types.get(name) not in ("checkbox", "number") and spellings - texts.get(name, set())}
+        if changed - reported or reported - set(typed):
+            return f"Datumaro respells {sorted(changed - reported)}; reported, never typed: {sorted(reported - set(typed))}"
+        return None
     if errors(binary, work) != []:
         return None
     items, annotations, stopped = datumaro(work)
@@ -151,7 +250,7 @@ def main():
     parser.add_argument("--bin", default=".build/debug/cvat-lint")
     parser.add_argument("--runs", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--mode", choices=["stop", "apply", "count"], default="stop")
+    parser.add_argument("--mode", choices=["stop", "apply", "count", "typed"], default="stop")
     parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "datumaro-differential"))
     options = parser.parse_args()
     rng = random.Random(options.seed)
@@ -163,7 +262,8 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(source, work, symlinks=True)
             tree = ET.parse(os.path.join(work, "annotations.xml"))
-            edits = [mutate(tree.getroot(), rng) for _ in range(rng.randint(1, 3))]
+            edit = retype if options.mode == "typed" else mutate
+            edits = [edit(tree.getroot(), rng) for _ in range(rng.randint(1, 3))]
             tree.write(os.path.join(work, "annotations.xml"), encoding="utf-8", xml_declaration=True)
             problem = verdict(options.mode, os.path.abspath(options.bin), work, scratch)
             if problem:

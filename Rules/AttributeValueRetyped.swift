@@ -13,9 +13,10 @@ final class AttributeValueRetyped: ShapeRule {
             text (looked up by the attribute's name, the last label declaring it deciding) as float() where \
             that parses. CVAT then stores str() of what it read: a select or radio option 1 comes back as \
             1.0 (no longer one of the options), a text true as True, and a number 3 as 3.0 (the same number: \
-            an info). Checkbox values are lowercased back and keep their meaning. The task import reads \
-            values as written. No spelling escapes the reading, so nothing in the file can repair it: rename \
-            the options in CVAT, or import the tasks one by one.
+            an info). Checkbox values are lowercased back and keep their meaning; a value under a name the \
+            import writes a built-in field over is lost anyway. The task import reads values as written. No \
+            spelling escapes the reading, so nothing in the file can repair it: rename the options in CVAT, or \
+            export and import the tasks one by one.
             """,
         issueTypes: [.init("attribute_value_retyped", severity: .warning), .init("attribute_number_respelled", severity: .info)],
         triggering: [
@@ -55,6 +56,9 @@ final class AttributeValueRetyped: ShapeRule {
     /// Whether this target's import of this export types values at all.
     private var enabled = false
     private var numbers = false
+    /// The attribute names the import writes built-in fields under, for image shapes and for track shapes.
+    private var reservedOnImages: [String] = []
+    private var reservedOnTracks: [String] = []
     /// Attribute name → the input type the import reads its values by (the last label declaring it).
     private var typeByName: [String: String] = [:]
     private var retyped = Occurrences<Key>()
@@ -69,6 +73,10 @@ final class AttributeValueRetyped: ShapeRule {
         enabled = true
         numbers = typed.numbers
         level = meta.level
+        if let names = context.target.reservedAttributeNames {
+            reservedOnImages = names.names(level: meta.level, onTrack: false)
+            reservedOnTracks = names.names(level: meta.level, onTrack: true)
+        }
         // The importers key label specs by name: a label declared again replaces its attributes.
         var specs: [String: [AttributeSpec]] = [:]
         var order: [String] = []
@@ -83,16 +91,21 @@ final class AttributeValueRetyped: ShapeRule {
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         // A shape the import skips is attribute-carried-over's.
-        guard enabled, case let status = context.target.shape(shape.kind, level: level).status,
-              status != .dropped, status != .unsupported else { return }
-        check(shape.attributes, spec: context.facts.label(label), label: label)
+        guard enabled, case let support = context.target.shape(context.options.effectiveKind(shape.kind), level: level),
+              support.isKept else { return }
+        // A value under a name the import writes a built-in field under is lost anyway (attribute-unsupported says so).
+        let reserved = shape.kind == .tag ? [] : track == nil ? reservedOnImages : reservedOnTracks
+        // A skeleton that arrives as the points of its elements keeps none of its own values (Datumaro).
+        if !(shape.kind == .skeleton && support.status == .converted) {
+            check(shape.attributes, spec: context.facts.label(label), label: label, reserved: reserved)
+        }
         for element in shape.elements {
-            check(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label)
+            check(element.attributes, spec: context.facts.label(element.label, parent: label), label: element.label, reserved: reserved)
         }
     }
 
-    private func check(_ values: [AttributeValue], spec: LabelSpec?, label: String) {
-        for (position, value) in values.enumerated() {
+    private func check(_ values: [AttributeValue], spec: LabelSpec?, label: String, reserved: [String]) {
+        for (position, value) in values.enumerated() where !reserved.contains(value.name) {
             let own = spec?.attributeIndex(named: value.name, guess: position).flatMap { spec?.attributes[$0] }
             // A checkbox is lowercased back to true or false; other checkbox values are attribute-value's.
             guard own?.inputType != "checkbox", let reading = reading(value) else { continue }

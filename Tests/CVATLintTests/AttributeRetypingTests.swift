@@ -17,6 +17,9 @@ struct AttributeRetypingTests {
         var personSpecs: [(String, String, [String])] = []
         /// Specs of a second label named `car`, declared last (nil: none).
         var carAgainSpecs: [(String, String, [String])]? = nil
+        /// Specs of the skeleton label `pose`, and shapes written after the box.
+        var poseSpecs: [(String, String, [String])] = []
+        var after = ""
         /// Issue types of the rule for CVAT and for Datumaro, with their severities.
         var cvat: [String: Severity]
         var datumaro: [String: Severity]
@@ -48,6 +51,12 @@ struct AttributeRetypingTests {
         Case(name: "an undeclared attribute that reads as a boolean", specs: [("color", "select", ["red", "blue"])],
              values: [("color", "red"), ("seen", "false")],
              cvat: ["attribute_value_retyped": .warning], datumaro: ["attribute_value_retyped": .info], typed: ["seen": ["False": 1]]),
+        Case(name: "an attribute named like the occluded flag, which both imports write over it",
+             specs: [("occluded", "select", ["yes", "1"])], values: [("occluded", "1")], cvat: [:], datumaro: [:], typed: [:]),
+        Case(name: "a skeleton's own value: Datumaro keeps none, CVAT's project import retypes it",
+             specs: [("color", "select", ["red", "blue"])], values: [("color", "red")], poseSpecs: [("kind", "radio", ["1", "2"])],
+             after: #"<skeleton label="pose" source="manual" z_order="0"><points label="head" source="manual" outside="0" occluded="0" points="3.00,4.00"></points><points label="hand" source="manual" outside="0" occluded="0" points="5.00,6.00"></points><attribute name="kind">2</attribute></skeleton>"#,
+             cvat: ["attribute_value_retyped": .warning], datumaro: [:], typed: [:]),
     ]
 
     /// The fixture's project export with `car`'s (and `person`'s) specs and the box's values replaced.
@@ -64,12 +73,16 @@ struct AttributeRetypingTests {
             xml.replaceSubrange(carSpecs, with: "<attributes>" + specs(example.specs) + "</attributes>")
             let personSpecs = try #require(xml.range(of: "(?s)<name>person</name>.*?<attributes>", options: .regularExpression))
             xml.replaceSubrange(personSpecs, with: xml[personSpecs] + specs(example.personSpecs))
+            let poseSpecs = try #require(xml.range(of: "(?s)<name>pose</name>.*?<attributes>", options: .regularExpression))
+            xml.replaceSubrange(poseSpecs, with: xml[poseSpecs] + specs(example.poseSpecs))
             if let again = example.carAgainSpecs {
                 let end = try #require(xml.range(of: "</labels>"))
                 xml.replaceSubrange(end, with: "<label><name>car</name><type>any</type><attributes>\(specs(again))</attributes></label></labels>")
             }
             let values = try #require(xml.range(of: #"(?s)<attribute name="parked">.*?<attribute name="color">[^<]*</attribute>"#, options: .regularExpression))
             xml.replaceSubrange(values, with: example.values.map { #"<attribute name="\#($0.0)">\#($0.1)</attribute>"# }.joined())
+            let box = try #require(xml.range(of: "</box>"))
+            xml.replaceSubrange(box, with: "</box>" + example.after)
             return xml
         }
     }

@@ -4,8 +4,8 @@ import Testing
 
 /// What CVAT's project import (a Datumaro extractor) changes without a word: it skips ellipses, cuboids and
 /// masks but reads their `<attribute>` values into the annotation it opened before them (where that one keeps
-/// its attribute set); and it writes built-in fields among a shape's
-/// attributes, over a label's own attribute of the same name.
+/// its attribute set); it writes built-in fields among a shape's attributes, over a label's own attribute of
+/// the same name; and it reads a subset at each `<tag>`, which CVAT writes without one.
 @Suite("What CVAT's project import moves or overwrites")
 struct CVATProjectImportTests {
     private static let box = "    </box>\n"
@@ -193,5 +193,50 @@ struct CVATProjectImportTests {
         #expect(leftOut.outputReport?.summary.errors == 0)
         let remaining = try String(contentsOf: dropped.appendingPathComponent("annotations.xml"), encoding: .utf8)
         #expect(remaining.components(separatedBy: "<track ").count == 2 && !remaining.contains("<mask"), "the box track alone")
+    }
+    @Test("A tag of a project image outside the default subset is read without its subset: an error for CVAT, which apply mends")
+    func tagSubset() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = Paths.fixture("project-images-subsets")
+        let report = try Shared.report(export, target: "cvat")
+        #expect(report.findings.filter { $0.severity == .error || $0.rule == "xml" || $0.rule == "schema" }.map(\.issueType)
+                == ["tag_subset_unstated"], "the fixture's one error for CVAT")
+        let finding = try #require(report.findings.first { $0.issueType == "tag_subset_unstated" })
+        #expect(finding.severity == .error && finding.location.line == 146 && (finding.count ?? 1) == 1, "\(finding)")
+        #expect(finding.message.contains("subset 'Validation' (first 'b.png')"), "\(finding.message)")
+        for target in ["encord", "datumaro"] {
+            #expect(!(try Shared.report(export, target: target).findings.contains { $0.issueType == "tag_subset_unstated" }), "\(target)")
+        }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: export, out: out.path, options: ApplyOptions())
+        #expect(result.outputReport?.summary.errors == 0)
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains(#"<tag label="daytime" source="manual" subset="Validation">"#))
+        let row = result.manifest.conservation.first { $0.label == "daytime" }
+        #expect(row?.repaired == ["tagSubset": 1] && row?.addsUp == true, "\(String(describing: row))")
+        if DatumaroReader.available {
+            #expect(try DatumaroReader.run(on: out.path).annotations == DatumaroReader.run(on: export).annotations,
+                    "Datumaro reads the tag as before")
+        }
+    }
+
+    @Test("In the default subset the shapes before a tag are matched by the image's id: found where that is not the file's place in name order",
+          arguments: [(0, 1, false), (1, 0, true)])
+    func tagSubsetDefault(idOfA: Int, idOfB: Int, found: Bool) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("project-images-subsets", in: directory) {
+            $0.replacingFirst(#"<image id="0" name="a.png" subset="Train""#, with: #"<image id="\#(idOfA)" name="a.png" subset="default""#)
+                .replacingFirst(#"<image id="0" name="b.png" subset="Validation""#, with: #"<image id="\#(idOfB)" name="b.png" subset="default""#)
+                .replacingFirst(#"    <tag label="daytime""#, with: #"    <box label="car" source="manual" occluded="0" xtl="1.00" ytl="2.00" xbr="5.00" ybr="6.00" z_order="0"></box>\#n    <tag label="daytime""#)
+        }
+        let findings = try Shared.report(export.path, target: "cvat").findings.filter { $0.issueType == "tag_subset_unstated" }
+        #expect(findings.map(\.severity) == (found ? [.warning] : []), "\(findings.map(\.message))")
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: export.path, out: out.path, options: ApplyOptions())
+        #expect(!(result.outputReport?.findings.contains { $0.issueType == "tag_subset_unstated" } ?? true))
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(written.contains(#"subset="default">"#) == found, "the tag states its subset where the check found it")
     }
 }

@@ -14,8 +14,10 @@ struct BrokenFixture: CustomTestStringConvertible, Sendable {
 
 @Suite("Fixtures: each shows one thing")
 struct FixtureTests {
+    /// Clean for CVAT's own importer. (project-images-subsets, as CVAT writes it, has a tag in its Validation subset,
+    /// which CVAT's project import reads without a subset: CVATProjectImportTests holds it to that one error.)
     static let clean = [
-        "task-images-every-shape", "task-video-tracks", "job-images", "job-video", "project-images-subsets",
+        "task-images-every-shape", "task-video-tracks", "job-images", "job-video",
         "project-video", "legacy-2018-meta", "legacy-2020-video-source-after-dumped", "trimmed-no-meta",
     ]
 

@@ -67,6 +67,8 @@ struct ApplyProgram {
     private(set) var leavesOutUnreadableSizes = false
     /// Repairs: a `<label>` outside the label list without a name is left out, where the target reads it (Datumaro).
     private(set) var removesStrayLabels = false
+    /// Repairs: each tag of a project export states its image's subset, where the target reads one from the tag.
+    private(set) var statesTagSubsets = false
     /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
     let minimumArea: Double
 
@@ -83,6 +85,8 @@ struct ApplyProgram {
         let errorTypes = Set(report.findings.filter { $0.severity == .error }.map(\.issueType))
         rewritesTextSpecs = errorTypes.contains("attribute_spec_text_form")
         removesStrayLabels = errorTypes.contains("label_misplaced")
+        // A warning as well: in the default subset the import files the shapes before a tag under a made-up name.
+        statesTagSubsets = report.findings.contains { $0.issueType == "tag_subset_unstated" }
         leavesOutUnreadableSizes = options.dropInvalid && errorTypes.contains("original_size_invalid")
         for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }
         nameLabels(plan: plan, survey: survey)

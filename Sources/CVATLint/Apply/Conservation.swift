@@ -31,11 +31,11 @@ public struct ConservationRow: Sendable, Codable, Hashable {
 /// The conservation table of a write pass, and its check against counts made by other passes.
 enum Conservation {
     /// Steps that keep an annotation by mending it: the repair actions, the keyframe fix of a track with none, the
-    /// flags written on skeleton elements that lacked them, a negative group renumbered, and a track's frames put
-    /// in order.
+    /// flags written on skeleton elements that lacked them, a negative group renumbered, a track's frames put
+    /// in order, and a tag's subset stated.
     static let repairs: Set<String> = [
         "declareAttribute", "declareAttributeValue", "mapAttributeValue", "repairPolygon", "rescaleToMedia", "clipToImage", "keyframe", "elementFlags",
-        "groupID", "frameOrder",
+        "groupID", "frameOrder", "tagSubset",
     ]
 
     /// The table, one row per input label × kind, in label and kind order.

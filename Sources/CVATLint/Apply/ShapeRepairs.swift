@@ -6,6 +6,8 @@ struct ShapePlace {
     var size: (width: Double, height: Double)?
     /// The factors an image's coordinates are scaled by (`rescaleToMedia`), when its file is another size.
     var scale: (x: Double, y: Double)?
+    /// The image's subset as written to the output, for its tags (`TagSubsets`); nil for a video frame.
+    var subset: String?
 }
 
 /// The repairs that keep an annotation by mending it, in the order they run on a shape: coordinates scaled

@@ -35,6 +35,7 @@ extension WritePass {
             set("height", String(rescale.height))
         }
         if let subset, subset != image.subset { set("subset", subset) }
+        place.subset = subset
         // Ids repeated within a subset of the output get fresh ones past the largest.
         if let id = image.id {
             let fresh = outputImageID(id, subset: subset)

@@ -41,6 +41,9 @@ extension WritePass {
         }
         let droppedFields = program.droppedFields(of: label)
         if stripFields(&attributes, dropping: droppedFields) { steps.append("dropField") }
+        if kind == .tag, program.statesTagSubsets, let subset = place.subset, TagSubsets.state(subset, on: &attributes) {
+            steps.append("tagSubset")
+        }
         if GroupRenumber.renumber(&attributes, largest: survey.largestGroupID) { steps.append("groupID") }
         var values = shape.attributes
         if let dropped = program.droppedAttributes[label], values.contains(where: { dropped.contains($0.name) }) {

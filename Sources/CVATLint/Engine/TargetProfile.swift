@@ -109,6 +109,10 @@ public struct TargetProfile: Sendable, Codable {
     /// value whose spec is typed other than text), and what it keeps is its own spelling of them (`str()`).
     public var attributeValuesTyped: TypedAttributeValues?
 
+    /// The importer reads a subset at each `<tag>` as at each `<image>`, so a tag that states none moves what follows
+    /// it (CVAT's project import).
+    public var tagsReadSubset: Bool?
+
     /// Where an importer types attribute values as it reads them.
     public struct TypedAttributeValues: Sendable, Codable {
         /// The export levels whose import does it (`project`); every level when empty.
@@ -176,6 +180,7 @@ public struct TargetProfile: Sendable, Codable {
         case labelsFromMeta = "labels_from_meta"
         case reservedAttributeNames = "reserved_attribute_names"
         case attributeValuesTyped = "attribute_values_typed"
+        case tagsReadSubset = "tags_read_subset"
         case issues
     }
 
