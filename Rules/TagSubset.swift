@@ -53,15 +53,12 @@ final class TagSubset: Rule {
         var location: SourceLocation
     }
 
-    /// The extensions CVAT's project import takes as media (`CvatPath.MEDIA_EXTS`).
-    static let mediaExtensions: Set<String> = [".jpg", ".jpeg", ".png"]
-
     private let context: RuleContext
     private var enabled = false
     /// Image subset → its images whose tags do not state it.
     private var unstated = Occurrences<String>()
-    /// The default subset's image names that make frames of the task the import creates for it, and its images
-    /// matched by id.
+    /// The default subset's image names, whose files make the frames of the task the import creates for it, and
+    /// its images matched by id.
     private var defaultFrames: [String] = []
     private var byID: [ByID] = []
 
@@ -74,10 +71,8 @@ final class TagSubset: Rule {
     func visitImage(_ image: ImageRecord) {
         guard enabled, let subset = image.subset else { return }
         let parts = Self.parts(subset)
-        // The import takes the files directly in the subset's folder (not in folders below it) with those extensions.
-        if !parts, !image.name.contains("/"), Self.mediaExtensions.contains(MediaIndex.fileExtension(image.name).lowercased()) {
-            defaultFrames.append(image.name)
-        }
+        // Each image's file is a frame of the task the import makes for its subset (_load_items takes it by name).
+        if !parts { defaultFrames.append(image.name) }
         guard let first = image.shapes.firstIndex(where: { $0.kind == .tag && Self.subset(of: $0) != subset }) else { return }
         if parts {
             unstated.note(subset, at: image.shapes[first].location, example: image.name)
