@@ -173,13 +173,14 @@ def placeholders(folder):
 
 
 def retyped(binary, folder):
-    """The attribute names of the check's attribute_value_retyped findings; None when cvat-lint cannot read the input
-    or finds values carried over from a skipped shape (that rule's to report, not this one's)."""
+    """The attribute names of the check's attribute_value_retyped findings; None when cvat-lint cannot read the input,
+    finds values carried over from a skipped shape, or images Datumaro leaves out for their subset (those findings'
+    to report, not this one's)."""
     run = subprocess.run([binary, "check", folder, "--target", "datumaro", "--format", "json"], capture_output=True, text=True)
     if run.returncode == 2:
         return None
     findings = json.loads(run.stdout)["exports"][0]["findings"]
-    if any(finding["issue_type"] == "attribute_values_carried_over" for finding in findings):
+    if any(finding["issue_type"] in ("attribute_values_carried_over", "subset_undeclared") for finding in findings):
         return None
     return {finding["location"].get("attribute") for finding in findings if finding["issue_type"] == "attribute_value_retyped"}
 

@@ -61,6 +61,9 @@ final class AttributeValueRetyped: ShapeRule {
     private var reservedOnTracks: [String] = []
     /// Attribute name → the input type the import reads its values by (the last label declaring it).
     private var typeByName: [String: String] = [:]
+    /// Per label spec, parallel to its attributes: the input type the import reads each one's values by (looked up
+    /// once per spec, not hashed per value: a project holds millions of values).
+    private var typesBySpec: [ObjectIdentifier: [String?]] = [:]
     private var retyped = Occurrences<Key>()
     /// Per finding: the spec's input type, and whether its first value is kept outside its option list.
     private var inputTypes: [Key: String] = [:]
@@ -87,6 +90,7 @@ final class AttributeValueRetyped: ShapeRule {
         for name in order {
             for attribute in specs[name] ?? [] { typeByName[attribute.name] = attribute.inputType }
         }
+        for label in meta.labels { typesBySpec[ObjectIdentifier(label)] = label.attributes.map { typeByName[$0.name] } }
     }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
@@ -105,30 +109,43 @@ final class AttributeValueRetyped: ShapeRule {
     }
 
     private func check(_ values: [AttributeValue], spec: LabelSpec?, label: String, reserved: [String]) {
+        guard !values.isEmpty else { return }
+        let types = spec.flatMap { typesBySpec[ObjectIdentifier($0)] }
         for (position, value) in values.enumerated() where !reserved.contains(value.name) {
-            let own = spec?.attributeIndex(named: value.name, guess: position).flatMap { spec?.attributes[$0] }
+            let index = spec?.attributeIndex(named: value.name, guess: position)
+            let own = index.flatMap { spec?.attributes[$0] }
             // A checkbox is lowercased back to true or false; other checkbox values are attribute-value's.
-            guard own?.inputType != "checkbox", let reading = reading(value) else { continue }
+            guard own?.inputType != "checkbox",
+                  let reading = reading(value, type: index.flatMap { types?[$0] } ?? typeByName[value.name]) else { continue }
             let issueType = own?.inputType == "number" && reading.kind == "a number" ? "attribute_number_respelled" : "attribute_value_retyped"
             if issueType == "attribute_number_respelled", !numbers { continue }
             let key = Key(label: label, attribute: value.name, issueType: issueType)
-            if inputTypes[key] == nil {
+            let first = inputTypes[key] == nil
+            if first {
                 // Said of the first value, the one the finding shows.
                 inputTypes[key] = own?.inputType ?? "undeclared"
                 if let own, own.inputType == "select" || own.inputType == "radio", !own.values.contains(reading.kept) {
                     outsideList.insert(key)
                 }
             }
-            retyped.note(key, at: value.location, example: "'\(value.value)' as \(reading.kind) and keeps '\(reading.kept)'")
+            retyped.note(key, at: value.location, example: first ? "'\(value.value)' as \(reading.kind) and keeps '\(reading.kept)'" : nil)
             context.noteInstance(issueType, at: value.location)
         }
     }
 
-    /// What the import reads `value` as, and the text it keeps; nil when it keeps the text as written.
-    private func reading(_ value: AttributeValue) -> Reading? {
+    /// What the import reads `value` as (its name typed `type` for the import), and the text it keeps; nil when it
+    /// keeps the text as written.
+    private func reading(_ value: AttributeValue, type: String?) -> Reading? {
         let text = value.value
         if text == "true" || text == "false" { return Reading(kind: "a boolean", kept: text == "true" ? "True" : "False") }
-        guard let type = typeByName[value.name], type != "text", let number = PythonNumberText.float(text) else { return nil }
+        guard let type, type != "text" else { return nil }
+        // Most values of a number are short whole numbers, which str(float) writes with ".0": no full reading.
+        let digits = text.utf8
+        if (1...15).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+           digits.count == 1 || digits.first != UInt8(ascii: "0") {
+            return Reading(kind: "a number", kept: text + ".0")
+        }
+        guard let number = PythonNumberText.float(text) else { return nil }
         let kept = PythonNumberText.string(number)
         return kept == text ? nil : Reading(kind: "a number", kept: kept)
     }

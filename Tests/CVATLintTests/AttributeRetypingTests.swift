@@ -103,6 +103,19 @@ struct AttributeRetypingTests {
         #expect(try Self.retypings(export, target: "encord").isEmpty)
     }
 
+    @Test("The finding says what the import reads and keeps, and whether that is still an option", arguments: [
+        ("1", "'1' as a number and keeps '1.0', which is not one of its values"), ("007", "'007' as a number and keeps '7.0', which"),
+        ("1e3", "'1e3' as a number and keeps '1000.0', which"), ("true", "'true' as a boolean and keeps 'True', which"),
+    ])
+    func message(value: String, says: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let example = Case(name: value, specs: [("color", "select", ["red", "1", "7"])], values: [("color", value)], cvat: [:], datumaro: [:], typed: [:])
+        let finding = try #require(try Shared.report(try Self.export(example, in: directory).path, target: "cvat").findings
+            .first { $0.issueType == "attribute_value_retyped" })
+        #expect(finding.message.contains("attribute 'color' (select): CVAT reads \(says)"), "\(finding.message)")
+    }
+
     @Test("Datumaro's reader types exactly those values", .enabled(if: DatumaroReader.available, "`pip install datumaro` to run this"),
           arguments: cases)
     func datumaroTypes(_ example: Case) throws {

@@ -14,6 +14,11 @@ public enum PythonNumberText {
     /// of any script with single underscores between them, a point, an exponent; `inf`, `infinity` and `nan`
     /// in any case. (Swift's own reader also takes hexadecimal, which Python's does not.)
     public static func float(_ text: String) -> Double? {
+        // Most texts that are no number say so by their first character (a letter but those of inf and nan).
+        if let first = text.utf8.first, first < 0x80, (first | 0x20) >= UInt8(ascii: "a"), (first | 0x20) <= UInt8(ascii: "z"),
+           first | 0x20 != UInt8(ascii: "i"), first | 0x20 != UInt8(ascii: "n") {
+            return nil
+        }
         guard let ascii = asciiDigits(text) else { return nil }
         var rest = ascii[...]
         let negative = rest.first == UInt8(ascii: "-")
