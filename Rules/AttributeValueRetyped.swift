@@ -51,8 +51,12 @@ final class AttributeValueRetyped: ShapeRule {
         var kept: String
     }
 
+    /// The shape kinds whose own values the import keeps: those it keeps at this level, but a skeleton arriving as
+    /// the points of its elements (Datumaro), and the kinds whose elements' values it keeps.
+    private var ownValuesKept: Set<ShapeKind> = []
+    private var elementValuesKept: Set<ShapeKind> = []
+
     private let context: RuleContext
-    private var level: ExportLevel?
     /// Whether this target's import of this export types values at all.
     private var enabled = false
     private var numbers = false
@@ -64,10 +68,9 @@ final class AttributeValueRetyped: ShapeRule {
     /// Per label spec, parallel to its attributes: the input type the import reads each one's values by (looked up
     /// once per spec, not hashed per value: a project holds millions of values).
     private var typesBySpec: [ObjectIdentifier: [String?]] = [:]
+    /// Each finding's first value says the spec's input type, what the import reads and keeps, and whether that is
+    /// outside the option list.
     private var retyped = Occurrences<Key>()
-    /// Per finding: the spec's input type, and whether its first value is kept outside its option list.
-    private var inputTypes: [Key: String] = [:]
-    private var outsideList: Set<Key> = []
 
     init(context: RuleContext) { self.context = context }
 
@@ -75,7 +78,13 @@ final class AttributeValueRetyped: ShapeRule {
         guard let typed = context.target.attributeValuesTyped, typed.applies(to: meta.level) else { return }
         enabled = true
         numbers = typed.numbers
-        level = meta.level
+        // A shape the import skips is attribute-carried-over's.
+        for kind in ShapeKind.allCases {
+            let support = context.target.shape(context.options.effectiveKind(kind), level: meta.level)
+            guard support.isKept else { continue }
+            elementValuesKept.insert(kind)
+            if !(kind == .skeleton && support.status == .converted) { ownValuesKept.insert(kind) }
+        }
         if let names = context.target.reservedAttributeNames {
             reservedOnImages = names.names(level: meta.level, onTrack: false)
             reservedOnTracks = names.names(level: meta.level, onTrack: true)
@@ -94,13 +103,10 @@ final class AttributeValueRetyped: ShapeRule {
     }
 
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
-        // A shape the import skips is attribute-carried-over's.
-        guard enabled, case let support = context.target.shape(context.options.effectiveKind(shape.kind), level: level),
-              support.isKept else { return }
+        guard enabled, elementValuesKept.contains(shape.kind) else { return }
         // A value under a name the import writes a built-in field under is lost anyway (attribute-unsupported says so).
         let reserved = shape.kind == .tag ? [] : track == nil ? reservedOnImages : reservedOnTracks
-        // A skeleton that arrives as the points of its elements keeps none of its own values (Datumaro).
-        if !(shape.kind == .skeleton && support.status == .converted) {
+        if ownValuesKept.contains(shape.kind) {
             check(shape.attributes, spec: context.facts.label(label), label: label, reserved: reserved)
         }
         for element in shape.elements {
@@ -120,15 +126,13 @@ final class AttributeValueRetyped: ShapeRule {
             let issueType = own?.inputType == "number" && reading.kind == "a number" ? "attribute_number_respelled" : "attribute_value_retyped"
             if issueType == "attribute_number_respelled", !numbers { continue }
             let key = Key(label: label, attribute: value.name, issueType: issueType)
-            let first = inputTypes[key] == nil
-            if first {
-                // Said of the first value, the one the finding shows.
-                inputTypes[key] = own?.inputType ?? "undeclared"
-                if let own, own.inputType == "select" || own.inputType == "radio", !own.values.contains(reading.kept) {
-                    outsideList.insert(key)
-                }
+            var example: String?
+            if !retyped.contains(key) {
+                let outside = own.map { ($0.inputType == "select" || $0.inputType == "radio") && !$0.values.contains(reading.kept) } ?? false
+                example = "(\(own?.inputType ?? "undeclared")): \(context.target.name) reads '\(value.value)' as \(reading.kind) "
+                    + "and keeps '\(reading.kept)'" + (outside ? ", which is not one of its values" : "")
             }
-            retyped.note(key, at: value.location, example: first ? "'\(value.value)' as \(reading.kind) and keeps '\(reading.kept)'" : nil)
+            retyped.note(key, at: value.location, example: example)
             context.noteInstance(issueType, at: value.location)
         }
     }
@@ -138,23 +142,14 @@ final class AttributeValueRetyped: ShapeRule {
     private func reading(_ value: AttributeValue, type: String?) -> Reading? {
         let text = value.value
         if text == "true" || text == "false" { return Reading(kind: "a boolean", kept: text == "true" ? "True" : "False") }
-        guard let type, type != "text" else { return nil }
-        // Most values of a number are short whole numbers, which str(float) writes with ".0": no full reading.
-        let digits = text.utf8
-        if (1...15).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-           digits.count == 1 || digits.first != UInt8(ascii: "0") {
-            return Reading(kind: "a number", kept: text + ".0")
-        }
-        guard let number = PythonNumberText.float(text) else { return nil }
-        let kept = PythonNumberText.string(number)
-        return kept == text ? nil : Reading(kind: "a number", kept: kept)
+        guard let type, type != "text", let kept = PythonNumberText.floatSpelling(text), kept != text else { return nil }
+        return Reading(kind: "a number", kept: kept)
     }
 
     func finish() {
         for (key, entry) in retyped.all {
-            let outside = outsideList.contains(key) ? ", which is not one of its values" : ""
-            context.report("label '\(key.label)': attribute '\(key.attribute)' (\(inputTypes[key] ?? "")): \(context.target.name) "
-                           + "reads \(entry.example ?? "")\(outside)" + (entry.count > 1 ? " (\(counted(entry.count, "value")))" : ""),
+            context.report("label '\(key.label)': attribute '\(key.attribute)' \(entry.example ?? "")"
+                           + (entry.count > 1 ? " (\(counted(entry.count, "value")))" : ""),
                            at: entry.first, issueType: key.issueType, count: entry.count) {
                 $0.label = key.label
                 $0.attribute = key.attribute

@@ -44,7 +44,7 @@ final class MediaUnreachable: Rule {
 
     func visitImage(_ image: ImageRecord) {
         guard context.target.media.projectDefaultSubsetOnly, context.facts.level == .project else { return }
-        let subset = (image.subset?.isEmpty ?? true) ? "default" : image.subset ?? "default"
+        let subset = ExportMeta.defaultedSubset(image.subset)
         if subset != "default" {
             bySubset[subset, default: Tally(first: image.location, example: image.name)].count += 1
         } else if image.name.contains("/") {
@@ -60,7 +60,7 @@ final class MediaUnreachable: Rule {
     func visitTrackShape(_ shape: Shape, of track: TrackRecord) {
         guard !shape.outside, let frame = shape.frame, frame >= 0, context.target.media.projectDefaultSubsetOnly,
               context.facts.level == .project else { return }
-        let subset = (track.subset?.isEmpty ?? true) ? "default" : track.subset ?? "default"
+        let subset = ExportMeta.defaultedSubset(track.subset)
         guard subset != "default", framesBySubset[subset, default: IntegerBitSet()].insert(frame) else { return }
         bySubset[subset, default: Tally(first: shape.location, example: frameName(frame))].count += 1
     }

@@ -43,9 +43,6 @@ final class TagSubset: Rule {
                 body: RuleExample.imageElement(#"<tag label="sunny" source="manual"/>"#))),
         ])
 
-    /// The subset "default": a tag read without one lands there, with its image or without it.
-    static let defaultSubset = "default"
-
     /// An image of the default subset whose shapes filed before a tag are matched to a frame by its id.
     private struct ByID {
         var id: Int?
@@ -83,9 +80,9 @@ final class TagSubset: Rule {
         }
     }
 
-    /// Whether tags read without a subset leave an image of `subset` for another subset.
+    /// Whether tags read without a subset (filed under the default one) leave an image of `subset` for another subset.
     static func parts(_ subset: String) -> Bool {
-        !subset.isEmpty && subset != defaultSubset
+        ExportMeta.defaultedSubset(subset) != ExportMeta.defaultSubset
     }
 
     /// The subset a tag states, if any.
@@ -99,7 +96,7 @@ final class TagSubset: Rule {
         var frameOf: [String: Int] = [:]
         for (frame, name) in frames.enumerated() where frameOf[name] == nil { frameOf[name] = frame }
         for image in byID where image.id == nil || frameOf[image.name] != image.id {
-            unstated.note(Self.defaultSubset, at: image.location, example: image.name)
+            unstated.note(ExportMeta.defaultSubset, at: image.location, example: image.name)
         }
         for (subset, entry) in unstated.all {
             let parted = Self.parts(subset)
@@ -107,7 +104,8 @@ final class TagSubset: Rule {
                            + "\(entry.count == 1 ? "has" : "have") tags that do not state it: CVAT's project import files "
                            + (parted ? "those tags and the image's name under the default subset, apart from the image's file and shapes"
                                      : "the shapes before them under a made-up name and matches them to a frame by the image's id, "
-                                       + "which is not its place among the subset's files in name order"),
+                                       + "which is not its place among the subset's files in name order")
+                           + "; apply writes the image's subset on its tags",
                            at: entry.first, severity: parted ? .error : .warning, issueType: "tag_subset_unstated", count: entry.count)
         }
     }

@@ -157,6 +157,7 @@ struct AttributeRetypingTests {
     @Test("A value is read as Python's float() reads it and kept as str() spells it", arguments: floats)
     func float(_ text: String, _ kept: String?) {
         #expect(PythonNumberText.float(text).map(PythonNumberText.string) == kept)
+        #expect(PythonNumberText.floatSpelling(text) == kept, "the short way to the same spelling")
     }
 
     /// Each text with what Python 3.11's `int()` makes of it: Datumaro reads a frame size so.

@@ -100,7 +100,7 @@ extension WritePass {
     func outputName(_ name: String, subset: String?, resolution: MediaResolution?) -> (String, String?) {
         var name = resolution.flatMap { program.mappedName(name, resolution: $0) } ?? name
         guard program.level == .project else { return (name, subset) }
-        let folder = (subset?.isEmpty ?? true) ? "default" : subset ?? "default"
+        let folder = ExportMeta.defaultedSubset(subset)
         let moves = folder != "default" ? program.relayoutSubsets.contains(folder)
             : program.relayoutSubsets.contains("default") && name.contains("/")
         guard moves else { return (name, subset) }

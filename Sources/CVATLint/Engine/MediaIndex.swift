@@ -125,7 +125,7 @@ public final class MediaIndex: @unchecked Sendable {
     /// Where CVAT writes the file of an image: `images/<name>`, or `images/<subset>/<name>` in a project export.
     public static func expectedPath(name: String, subset: String?, level: ExportLevel?) -> String {
         if level == .project {
-            let folder = (subset?.isEmpty ?? true) ? "default" : subset ?? "default"
+            let folder = ExportMeta.defaultedSubset(subset)
             return "images/\(folder)/\(name)"
         }
         return "images/\(name)"

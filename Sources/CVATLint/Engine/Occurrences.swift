@@ -23,6 +23,9 @@ public struct Occurrences<Key: Hashable> {
         }
     }
 
+    /// Whether `key` was noted before (a rule builds the first occurrence's example only).
+    public func contains(_ key: Key) -> Bool { entries[key] != nil }
+
     /// Every key with its entry, in first-seen order.
     public var all: [(key: Key, entry: Entry)] {
         order.compactMap { key in entries[key].map { (key, $0) } }

@@ -270,6 +270,15 @@ public struct ExportMeta: Sendable {
         labels = (section?.children("labels") ?? []).flatMap { $0.children("label") }.map(LabelSpec.init(node:))
     }
 
+    /// The subset CVAT files an image or track of no subset (or a blank one) under.
+    public static let defaultSubset = "default"
+
+    /// `subset`, or the default one where it is missing or blank (CVAT's `get_defaulted_subset`).
+    public static func defaultedSubset(_ subset: String?) -> String {
+        guard let subset, !subset.isEmpty else { return defaultSubset }
+        return subset
+    }
+
     /// `<label>` elements elsewhere in `<meta>` than its label list (never CVAT's layout) without a name: Datumaro's
     /// reader takes every `<label>` in `<meta>` for a spec (`meta_root.iter("label")`) and stops on one.
     public var unnamedStrayLabels: [XMLNode] {

@@ -45,6 +45,17 @@ public enum PythonNumberText {
         return Double(String(decoding: ascii.filter { $0 != UInt8(ascii: "_") }, as: UTF8.self))
     }
 
+    /// `str(float(text))`, or nil where `float()` raises. Most values of a number are short whole numbers, which it
+    /// writes with `.0`: those are spelt without the full reading.
+    public static func floatSpelling(_ text: String) -> String? {
+        let digits = text.utf8
+        if (1...15).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+           digits.count == 1 || digits.first != UInt8(ascii: "0") {
+            return text + ".0"
+        }
+        return float(text).map(string)
+    }
+
     /// `str(value)` (the same as `repr`): the shortest digits that read back as `value`, positional from 1e-4 up to
     /// 1e16 with at least one decimal (`3.0`), in exponent form outside (`1e+16`, `1e-05`).
     public static func string(_ value: Double) -> String {
