@@ -70,15 +70,89 @@ struct SelfIntersectionTests {
     @Test("A 20,000-point contour is checked by a sweep, not by every pair")
     func longContour() {
         let count = 20_000
+        // Wavy, so not convex: the sweep, not the one pass over the corners, settles it.
         var points = (0..<count).map { index -> Point in
             let angle = Double(index) / Double(count) * 2 * .pi
-            return Point(x: 1000 * cos(angle), y: 1000 * sin(angle))
+            let radius = 1000 + 50 * sin(40 * angle)
+            return Point(x: radius * cos(angle), y: radius * sin(angle))
         }
         var tests = 0
         #expect(SelfIntersection.firstCrossing(of: points, pairTests: &tests) == nil)
         #expect(tests <= 3 * count, "\(tests) pair tests for \(count) edges: a sweep, not every pair")
         points.swapAt(10, 10_000)
         #expect(SelfIntersection.firstCrossing(of: points) != nil)
+    }
+}
+
+extension SelfIntersectionTests {
+    /// Whether any two edges of the ring meet, by testing every pair (what the sweep and the convex pass stand for).
+    static func crossesPairwise(_ points: [Point]) -> Bool {
+        var ring = points
+        if ring.count > 3, ring.first == ring.last { ring.removeLast() }
+        // A triangle (or less) is no polygon to test, however flat.
+        guard ring.count >= 4 else { return false }
+        let corners = ring.indices.filter { ring[$0] != ring[($0 + 1) % ring.count] }
+        let edges = corners.enumerated().map { SelfIntersection.Edge(index: $0.offset, a: ring[$0.element], b: ring[($0.element + 1) % ring.count]) }
+        guard edges.count >= 3 else { return false }
+        return edges.indices.contains { first in
+            (first + 1..<edges.count).contains { SelfIntersection.crossing(edges[first], edges[$0], count: edges.count) != nil }
+        }
+    }
+
+    @Test("Stars that turn one way at every corner but go round twice cross; convex rings, however drawn, do not")
+    func convexPass() throws {
+        // A pentagram turns the same way at each of its corners, and goes round twice.
+        let pentagram = (0..<5).map { step -> Point in
+            let angle = Double(step * 2) / 5 * 2 * .pi
+            return Point(x: 100 + 50 * cos(angle), y: 100 + 50 * sin(angle))
+        }
+        #expect(try #require(SelfIntersection.firstCrossing(of: pentagram)).x.isFinite)
+        // An ellipse as apply converts it (a point every few pixels of its rim), rounded to cents; either way round.
+        var ellipse = (0..<64).map { step -> Point in
+            let angle = Double(step) / 64 * 2 * .pi
+            return Point(x: ((300 + 280 * cos(angle)) * 100).rounded() / 100, y: ((200 + 30 * sin(angle)) * 100).rounded() / 100)
+        }
+        var tests = 0
+        #expect(SelfIntersection.firstCrossing(of: ellipse, pairTests: &tests) == nil)
+        #expect(tests == 0, "settled in one pass over the corners, with no pair of edges tested")
+        ellipse.reverse()
+        #expect(SelfIntersection.firstCrossing(of: ellipse) == nil)
+        #expect(SelfIntersection.firstCrossing(of: ellipse + ellipse) != nil, "round twice")
+    }
+
+    @Test("Rings on a small grid, star polygons and convex hulls: a crossing is found exactly when a pair of edges meets")
+    func agreesWithEveryPair() {
+        var generator = SeededGenerator(seed: 11)
+        var (crossing, simple) = (0, 0)
+        for trial in 0..<6_000 {
+            let count = Int.random(in: 3...9, using: &generator)
+            var points: [Point]
+            switch trial % 3 {
+            case 0:
+                points = (0..<count).map { _ in
+                    Point(x: Double(Int.random(in: 0...6, using: &generator)), y: Double(Int.random(in: 0...6, using: &generator)))
+                }
+            case 1:
+                // {count/step} star polygons and their convex kin (step 1), at a random scale and rotation.
+                let step = Int.random(in: 1...max(1, count / 2), using: &generator)
+                let turn = Double.random(in: 0..<(2 * .pi), using: &generator)
+                let scale = Double.random(in: 0.5...500, using: &generator)
+                points = (0..<count).map { index in
+                    let angle = turn + Double(index * step) / Double(count) * 2 * .pi
+                    return Point(x: scale * cos(angle), y: scale * sin(angle))
+                }
+            default:
+                let cloud = (0..<(count + 4)).map { _ in
+                    Point(x: Double.random(in: -100...100, using: &generator), y: Double.random(in: -100...100, using: &generator))
+                }
+                points = PolygonConversion.convexHull(cloud)
+                if Bool.random(using: &generator) { points.reverse() }
+            }
+            let expected = Self.crossesPairwise(points)
+            #expect((SelfIntersection.firstCrossing(of: points) != nil) == expected, "\(points)")
+            if expected { crossing += 1 } else { simple += 1 }
+        }
+        #expect(crossing > 500 && simple > 500, "both outcomes are common")
     }
 }
 

@@ -27,6 +27,9 @@ public enum SelfIntersection {
         }
         let edgeCount = edges.count
         guard edgeCount >= 3 else { return nil }
+        // Most polygons an import stage writes (converted ellipses and cuboids) and many drawn ones are convex:
+        // one pass over the corners settles them.
+        if edges.withUnsafeBufferPointer(goesRoundOnceConvexly) { return nil }
         // A short contour is cheaper to test pair by pair than to sort: the sweep pays off on long ones.
         if edgeCount <= 16 {
             return edges.withUnsafeBufferPointer { edges in
@@ -67,6 +70,39 @@ public enum SelfIntersection {
             }
         }
         return nil
+    }
+
+    /// Whether the ring (its edges in order, each ending where the next starts) turns the same way, clearly, at
+    /// every corner and goes round once: then it is convex, and no two of its edges meet but neighbours at their corner.
+    ///
+    /// Every turn is then between 0 and 180 degrees, so the edges' direction goes round a whole number of times;
+    /// once exactly when the sign of the edges' x extent changes twice on the way round (twice per turn: a
+    /// step under 180 degrees skips no half turn). A corner too near straight or reversed is left to the sweep,
+    /// as rounding could flip its sign; so is a non-finite number, which compares false.
+    static func goesRoundOnceConvexly(_ edges: UnsafeBufferPointer<Edge>) -> Bool {
+        var turning = 0.0
+        var firstDX = 0.0
+        var lastDX = 0.0
+        var xSignChanges = 0
+        for (position, edge) in edges.enumerated() {
+            let next = edges[position + 1 == edges.count ? 0 : position + 1]
+            let (ax, ay) = (edge.b.x - edge.a.x, edge.b.y - edge.a.y)
+            let (bx, by) = (next.b.x - next.a.x, next.b.y - next.a.y)
+            let turn = ax * by - ay * bx
+            guard abs(turn) > 1e-9 * (abs(ax) + abs(ay)) * (abs(bx) + abs(by)) else { return false }
+            if turning == 0 {
+                turning = turn
+            } else if (turn > 0) != (turning > 0) {
+                return false
+            }
+            if ax != 0 {
+                if lastDX != 0, (ax > 0) != (lastDX > 0) { xSignChanges += 1 }
+                if firstDX == 0 { firstDX = ax }
+                lastDX = ax
+            }
+        }
+        if (firstDX > 0) != (lastDX > 0) { xSignChanges += 1 }
+        return xSignChanges <= 2
     }
 
     struct Edge {
