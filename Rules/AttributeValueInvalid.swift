@@ -10,7 +10,8 @@ final class AttributeValueInvalid: ShapeRule {
         category: .attributes,
         summary: "an attribute value does not fit its spec (checkbox, radio/select list, number range and step) or is longer than CVAT stores",
         rationale: """
-            CVAT's importer fails on a checkbox value other than true/false ("Failed to convert attribute"). \
+            CVAT's importer fails on a checkbox value other than true/false in any case ("Failed to convert \
+            attribute"), judged as written: true with spaces around it fails too, and apply writes it without them. \
             It does not check radio, select and number values, but its UI and SDK do, and targets that build \
             radio options from the spec cannot place a value outside the list. Numbers outside min..max or \
             off the step are warnings: they import, but no UI could have produced them. CVAT stores a value of \
@@ -40,7 +41,8 @@ final class AttributeValueInvalid: ShapeRule {
         var attribute: String
         var problem: String
         var issueType: String
-        /// A value outside the list, reported on its own so its repair can name it.
+        /// A value outside the list, or a checkbox's true or false with spaces around it, reported on its own so
+        /// that its repair can name it.
         var value: String?
     }
 
@@ -59,6 +61,8 @@ final class AttributeValueInvalid: ShapeRule {
         private let input: Input
         private let inputType: String
         private let defaultValue: String?
+        /// The spec's default as written, which CVAT's importer lets through as a checkbox value before lowercasing.
+        private let checkboxDefault: String?
         /// Radio and select values (plus Datumaro's space-separated words); a set only where a list is long.
         private let allowed: [String]
         private let allowedSet: Set<String>?
@@ -74,6 +78,7 @@ final class AttributeValueInvalid: ShapeRule {
             default: input = .free
             }
             defaultValue = spec.defaultValue.map { String($0.trimmingASCIISpaces()) }
+            checkboxDefault = spec.defaultValue
             listed = spec.values
             var allowed = spec.values
             // Datumaro lists values on one line separated by spaces (attribute-spec reports that); judge the
@@ -110,12 +115,22 @@ final class AttributeValueInvalid: ShapeRule {
                         "attribute_value_too_long", .warning)
             }
             let value = raw.withoutASCIISpacesAtEdges
+            if input == .checkbox {
+                // CVAT's _import_attribute judges a checkbox value as written, before its serializer trims
+                // anything: the spec's default, or true or false in any case (Datumaro's reader, too, makes a
+                // boolean of exactly true or false only).
+                if Self.isBoolean(raw) || checkboxDefault.map({ Self.same(raw, $0) }) == true { return nil }
+                if Self.isBoolean(value) {
+                    return ("has spaces around true or false, so it is read as written and is no boolean (CVAT's import stops on it)",
+                            "attribute_value_not_boolean", .error)
+                }
+                return ("is a checkbox but the value is not true or false", "attribute_value_not_boolean", .error)
+            }
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
             if let defaultValue, Self.same(value, defaultValue) { return nil }
             switch input {
             case .checkbox:
-                if Self.isBoolean(value) { return nil }
-                return ("is a checkbox but the value is not true or false", "attribute_value_not_boolean", .error)
+                return nil
             case .choice:
                 guard !allowed.isEmpty else { return nil }
                 let isAllowed = allowedSet?.contains(value) ?? allowed.contains(where: { Self.same($0, value) })
@@ -178,7 +193,10 @@ final class AttributeValueInvalid: ShapeRule {
                 continue
             }
             var key = Key(label: label, attribute: value.name, problem: problem, issueType: issueType)
-            if issueType == "attribute_value_not_in_list" {
+            if issueType == "attribute_value_not_boolean", Validator.isBoolean(value.value.withoutASCIISpacesAtEdges) {
+                // Few spellings at most (spaces, tabs and line breaks around two words): each its own finding.
+                key.value = value.value
+            } else if issueType == "attribute_value_not_in_list" {
                 let trimmed = value.value.withoutASCIISpacesAtEdges
                 let scope = label + "\u{0}" + value.name
                 if outsideValues[scope]?.contains(trimmed) == true || (outsideValues[scope]?.count ?? 0) < Self.repairableValues {
@@ -207,9 +225,14 @@ final class AttributeValueInvalid: ShapeRule {
 }
 
 extension AttributeValueInvalid {
-    /// The repair of a value outside its list: the spelling the configuration maps it to, else declaring it.
+    /// The repair of a value outside its list: the spelling the configuration maps it to, else declaring it; of a
+    /// checkbox's true or false with spaces around it: the word alone.
     private func repair(_ key: Key) -> ImportAction? {
         guard let value = key.value else { return nil }
+        if key.issueType == "attribute_value_not_boolean" {
+            return .mapAttributeValue(label: key.label, attribute: key.attribute, from: value,
+                                      to: value.withoutASCIISpacesAtEdges.lowercased())
+        }
         if let spelling = context.options.valueMappings[key.label]?[key.attribute]?[value] {
             return .mapAttributeValue(label: key.label, attribute: key.attribute, from: value, to: spelling)
         }

@@ -64,6 +64,59 @@ struct RepairTests {
         #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 2, "declareAttributeValue": 1])
     }
 
+    /// A task export whose label car has the checkbox parked, and one box per value.
+    static func checkboxExport(_ values: [String]) -> String {
+        let boxes = values.map { #"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="parked">\#($0)</attribute></box>"# }
+        return """
+            <annotations><version>1.1</version><meta><task><id>1</id><name>t</name><size>1</size><mode>annotation</mode>
+            <labels><label><name>car</name><attributes><attribute><name>parked</name><mutable>False</mutable>
+            <input_type>checkbox</input_type><default_value>false</default_value><values>false</values></attribute>
+            </attributes></label></labels></task></meta>
+            <image id="0" name="a.jpg" width="10" height="10">\(boxes.joined())</image></annotations>
+
+            """
+    }
+
+    @Test("A checkbox's true or false with spaces around it is an error (CVAT's import judges it as written) that apply respells")
+    func checkboxSpaces() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("annotations.xml")
+        try Self.checkboxExport([" true", "false\n", "TRUE", "true", "false", "\ttrue "]).write(to: path, atomically: true, encoding: .utf8)
+        let report = try Shared.linter.check(try ExportOpener.open(path.path, limits: Shared.linter.zipLimits), visitors: [], instances: { _, _ in })
+        let found = report.findings.filter { $0.issueType == "attribute_value_not_boolean" }
+        // Each spelling its own error with its repair; TRUE, true and false pass as CVAT lowercases them.
+        #expect(Set(found.map(\.action)) == [
+            .mapAttributeValue(label: "car", attribute: "parked", from: " true", to: "true"),
+            .mapAttributeValue(label: "car", attribute: "parked", from: "false\n", to: "false"),
+            .mapAttributeValue(label: "car", attribute: "parked", from: "\ttrue ", to: "true"),
+        ])
+        #expect(found.allSatisfy { $0.severity == .error && $0.message.contains("has spaces around true or false") })
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions())
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        let values = written.components(separatedBy: "<attribute name=\"parked\">").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(values == ["true", "false", "TRUE", "true", "false", "true"])
+        #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 3])
+    }
+
+    @Test("Under --drop-invalid a checkbox respelled stays; only a value no repair mends (yes) is left out")
+    func checkboxSpacesDropInvalid() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("annotations.xml")
+        try Self.checkboxExport([" true", "yes", "false"]).write(to: path, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions(dropInvalid: true))
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        let values = written.components(separatedBy: "<attribute name=\"parked\">").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(values == ["true", "false"])
+        #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 1])
+        #expect(result.manifest.conservation.first?.leftOut == ["attribute_value_not_boolean": 1])
+    }
+
     @Test("Skeleton elements without their flags: an error for CVAT; apply writes them (a track element's keyframe as its frame's)",
           arguments: [
               ("task-images-every-shape", #"<points label="head" source="manual""#, #" outside="0" occluded="0""#),

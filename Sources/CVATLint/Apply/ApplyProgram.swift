@@ -267,9 +267,10 @@ struct ApplyProgram {
 
     /// Whether a value of `label`'s attribute is declared or respelled by a repair.
     func repairsValue(_ raw: String, label: String, attribute: String) -> Bool {
-        // Compared as the rule compared it: without spaces at its edges.
+        // Compared as the rule compared it: a checkbox's spelling as written, others without spaces at their edges.
         let value = raw.withoutASCIISpacesAtEdges
-        return valueSpellings[label]?[attribute]?[value] != nil || declaredValues[label]?[attribute]?.contains(value) == true
+        let spellings = valueSpellings[label]?[attribute]
+        return spellings?[raw] != nil || spellings?[value] != nil || declaredValues[label]?[attribute]?.contains(value) == true
     }
 
     /// The file name an XML image name is to take (so that names and files agree), when a mapping covers it.

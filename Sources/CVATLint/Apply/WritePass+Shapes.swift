@@ -149,7 +149,7 @@ extension WritePass {
     func repairs(_ reason: String, of shape: Shape, label: String, splits: Bool) -> Bool {
         switch reason {
         case "polygon_self_intersecting": splits && program.polygonRepairs.contains(label)
-        case "attribute_value_not_in_list":
+        case "attribute_value_not_in_list", "attribute_value_not_boolean":
             shape.holdsValue(label: label) { value, label in program.repairsValue(value.value, label: label, attribute: value.name) }
         default: false
         }

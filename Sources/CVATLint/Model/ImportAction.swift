@@ -171,7 +171,7 @@ extension ImportAction {
         "relayoutMedia": (false, "project images moved to images/default/ under flat unique names (subset prefix, folders joined by _), subset set to default"),
         "declareAttribute": (true, "the attribute declared in <meta> for the label as text (mutable where a track that stays one carries it); every shape keeps its value"),
         "declareAttributeValue": (true, "the value added to the attribute's declared values in <meta>; every shape keeps what it holds"),
-        "mapAttributeValue": (true, "the value written as the declared spelling the configuration maps it to (values: in .cvat-lint.yml)"),
+        "mapAttributeValue": (true, "the value written as the declared spelling the configuration maps it to (values: in .cvat-lint.yml), or a checkbox's true or false without the spaces around it"),
         "repairPolygon": (false, "each self-intersecting polygon split at its crossings into simple polygons covering the same area, each with the label, attributes and group (lossy in vertex order; pieces under min_area left out and counted)"),
         "rescaleToMedia": (false, "every coordinate of an image scaled by file size ÷ declared size (one ratio on both axes, to rounding), and its width and height set to the file's (lossy in rounding)"),
         "clipToImage": (false, "the shape clipped to its image: boxes and points clamped, polygons cut along the border, polylines' vertices clamped (ellipses, cuboids, rotated boxes and masks the target keeps stay as they are)"),
