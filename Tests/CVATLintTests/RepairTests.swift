@@ -117,6 +117,55 @@ struct RepairTests {
         #expect(result.manifest.conservation.first?.leftOut == ["attribute_value_not_boolean": 1])
     }
 
+    @Test("Under --drop-invalid a shape keeps only when every broken value on it is mended: a respelled one does not keep another")
+    func everyBrokenValueJudged() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("annotations.xml")
+        // Two checkboxes: the first value is respelled, the second is no boolean at all.
+        let spec = { (name: String) in
+            "<attribute><name>\(name)</name><mutable>False</mutable><input_type>checkbox</input_type>"
+                + "<default_value>false</default_value><values>false</values></attribute>"
+        }
+        let box = { (first: String, second: String) in
+            #"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="parked">\#(first)</attribute>"#
+                + #"<attribute name="lit">\#(second)</attribute></box>"#
+        }
+        try """
+            <annotations><version>1.1</version><meta><task><id>1</id><name>t</name><size>1</size><mode>annotation</mode>
+            <labels><label><name>car</name><attributes>\(spec("parked"))\(spec("lit"))</attributes></label></labels></task></meta>
+            <image id="0" name="a.jpg" width="10" height="10">\(box(" true", "yes"))\(box(" true", "false"))</image></annotations>
+
+            """.write(to: path, atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions(dropInvalid: true))
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 1])
+        #expect(result.manifest.conservation.first?.leftOut == ["attribute_value_not_boolean": 1])
+    }
+
+    @Test("Video frames made images (Encord) are repaired as image shapes are under --drop-invalid, not left out")
+    func videoFrameRepaired() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Frame 0 of the car's track holds a checkbox no repair mends; frame 1 one with spaces, which is respelled.
+        let export = try Paths.editedFixtureCopy("task-video-tracks", in: directory) { xml in
+            let frame0 = #"<box frame="0" keyframe="1" outside="0" occluded="0" xtl="1.00" ytl="2.00" xbr="20.00" ybr="12.00" z_order="0">"#
+            let frame1 = #"<box frame="1" keyframe="0" outside="0" occluded="0" xtl="2.00" ytl="2.00" xbr="21.00" ybr="12.00" z_order="0">"#
+            let value = #"<attribute name="parked">false</attribute>"#
+            return xml.replacingOccurrences(of: frame0 + "\n      " + value, with: frame0 + "\n      " + #"<attribute name="parked">yes</attribute>"#)
+                .replacingOccurrences(of: frame1 + "\n      " + value, with: frame1 + "\n      " + #"<attribute name="parked"> true</attribute>"#)
+        }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: export.path, out: out.path,
+                                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        #expect(written.components(separatedBy: #"<attribute name="parked">"#).dropFirst().map { $0.prefix { $0 != "<" } } == ["true"])
+        let car = try #require(result.manifest.conservation.first { $0.label == "car" })
+        #expect(car.repaired == ["mapAttributeValue": 1] && car.leftOut == ["attribute_value_not_boolean": 1])
+    }
+
     @Test("Skeleton elements without their flags: an error for CVAT; apply writes them (a track element's keyframe as its frame's)",
           arguments: [
               ("task-images-every-shape", #"<points label="head" source="manual""#, #" outside="0" occluded="0""#),

@@ -98,17 +98,19 @@ struct InvalidPlaces {
     /// Why an image (at its own place) is left out, if it is.
     func reason(forImageAt location: SourceLocation) -> String? { type(at: location) }
 
-    /// Why a shape is left out: a broken place at it, its attributes, its elements or theirs.
-    func reason(for shape: Shape, ignoring: Set<String> = []) -> String? {
-        func at(_ location: SourceLocation) -> String? {
-            guard let type = type(at: location), !ignoring.contains(type) else { return nil }
+    /// Why a shape of `label` is left out: a broken place at it, its attributes, its elements or theirs, unless
+    /// `mended` says a repair mends it (given the place's type, the value there if any, and the label it is of).
+    func reason(for shape: Shape, label: String, ignoring: Set<String> = [],
+                mended: (String, AttributeValue?, String) -> Bool = { _, _, _ in false }) -> String? {
+        func at(_ location: SourceLocation, _ value: AttributeValue?, of owner: String) -> String? {
+            guard let type = type(at: location), !ignoring.contains(type), !mended(type, value, owner) else { return nil }
             return type
         }
-        if let type = at(shape.location) { return type }
-        for value in shape.attributes { if let type = at(value.location) { return type } }
+        if let type = at(shape.location, nil, of: label) { return type }
+        for value in shape.attributes { if let type = at(value.location, value, of: label) { return type } }
         for element in shape.elements {
-            if let type = at(element.location) { return type }
-            for value in element.attributes { if let type = at(value.location) { return type } }
+            if let type = at(element.location, nil, of: element.label) { return type }
+            for value in element.attributes { if let type = at(value.location, value, of: element.label) { return type } }
         }
         return nil
     }

@@ -14,9 +14,7 @@ extension WritePass {
     /// attributes and fields left off, its points split; `keep` when nothing changes.
     func transform(_ original: Shape, label: String, attributes given: [XMLAttribute], labelled: Bool, splits: Bool,
                    steps initial: [String] = [], forceWrite: Bool = false, place: ShapePlace = ShapePlace()) -> Outcome {
-        if let reason = invalid?.reason(for: original), !repairs(reason, of: original, label: label, splits: splits) {
-            return .drop(step: "drop-invalid:\(reason)")
-        }
+        if let reason = dropReason(original, label: label, splits: splits) { return .drop(step: "drop-invalid:\(reason)") }
         guard let kind = program.outputKind(label: label, kind: original.kind) else { return .drop(step: "dropAnnotation") }
         // Repairs first: what they mend is converted, split and renamed like any other shape.
         let (shape, repairSteps) = ShapeRepairs.apply(original, label: label, program: program, place: place)
@@ -145,13 +143,16 @@ extension WritePass {
         return .write(texts, label: name, kind: kind, steps: steps, tagEdit: tagEdit)
     }
 
-    /// Whether a repair mends what `--drop-invalid` would leave the shape out for.
-    func repairs(_ reason: String, of shape: Shape, label: String, splits: Bool) -> Bool {
-        switch reason {
-        case "polygon_self_intersecting": splits && program.polygonRepairs.contains(label)
-        case "attribute_value_not_in_list", "attribute_value_not_boolean":
-            shape.holdsValue(label: label) { value, label in program.repairsValue(value.value, label: label, attribute: value.name) }
-        default: false
+    /// Why `--drop-invalid` leaves the shape out: a broken place on it that no repair mends (every place is
+    /// judged, so that a value the program respells does not keep a shape another broken value is on).
+    func dropReason(_ shape: Shape, label: String, splits: Bool, ignoring: Set<String> = []) -> String? {
+        invalid?.reason(for: shape, label: label, ignoring: ignoring) { type, value, owner in
+            switch type {
+            case "polygon_self_intersecting": splits && program.polygonRepairs.contains(owner)
+            case "attribute_value_not_in_list", "attribute_value_not_boolean":
+                value.map { program.repairsValue($0.value, label: owner, attribute: $0.name) } ?? false
+            default: false
+            }
         }
     }
 

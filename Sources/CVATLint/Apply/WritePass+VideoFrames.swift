@@ -8,7 +8,8 @@ extension WritePass {
             route(header.label, shape.kind, to: nil, nil, steps: ["drop-invalid:frame_missing"])
             return
         }
-        if let reason = invalid?.reason(for: shape, ignoring: InvalidPlaces.trackWide) {
+        // A repair mends a frame as it mends an image's shape (transform judges the rest again).
+        if let reason = dropReason(shape, label: header.label, splits: true, ignoring: InvalidPlaces.trackWide) {
             route(header.label, shape.kind, to: nil, nil, steps: ["drop-invalid:\(reason)"])
             return
         }
