@@ -6,10 +6,10 @@ import Testing
 /// Repairs before drops: each keeps the annotation, the output checks clean, the manifest counts it.
 @Suite("apply: repairs")
 struct RepairTests {
-    static func apply(_ path: String, config: String? = nil, options: ApplyOptions) throws -> (ApplyResult, String) {
+    static func apply(_ path: String, config: String? = nil, options: ApplyOptions, linter given: Linter = Shared.encord) throws -> (ApplyResult, String) {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var linter = Shared.encord
+        var linter = given
         if let config {
             let configuration = try Configuration.parse(config, path: "test.yml", knownRules: Set(Catalogue.standard.descriptions.map(\.id)),
                                                         knownTargets: Set(Catalogue.standard.targetNames))
@@ -23,12 +23,17 @@ struct RepairTests {
     }
 
     /// `apply` on an annotations.xml made in the test (a fixture with an edit).
-    static func apply(xml: String, options: ApplyOptions) throws -> (ApplyResult, String) {
+    static func apply(xml: String, options: ApplyOptions, linter: Linter = Shared.encord) throws -> (ApplyResult, String) {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("annotations.xml")
         try xml.write(to: path, atomically: true, encoding: .utf8)
-        return try apply(path.path, options: options)
+        return try apply(path.path, options: options, linter: linter)
+    }
+
+    /// The values of `name` in written XML, in order.
+    static func values(of name: String, in xml: String) -> [Substring] {
+        xml.components(separatedBy: "<attribute name=\"\(name)\">").dropFirst().map { $0.prefix { $0 != "<" } }
     }
 
     /// The one-piece fixture with its second polygon (the spike) given another label or other points.
@@ -79,12 +84,9 @@ struct RepairTests {
 
     @Test("A checkbox's true or false with spaces around it is an error (CVAT's import judges it as written) that apply respells")
     func checkboxSpaces() throws {
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("annotations.xml")
-        try Self.checkboxExport([" true", "false\n", "TRUE", "true", "false", "\ttrue "]).write(to: path, atomically: true, encoding: .utf8)
-        let report = try Shared.linter.check(try ExportOpener.open(path.path, limits: Shared.linter.zipLimits), visitors: [], instances: { _, _ in })
-        let found = report.findings.filter { $0.issueType == "attribute_value_not_boolean" }
+        let xml = Self.checkboxExport([" true", "false\n", "TRUE", "true", "false", "\ttrue "])
+        let (result, written) = try Self.apply(xml: xml, options: ApplyOptions(), linter: Shared.linter)
+        let found = result.inputReport.findings.filter { $0.issueType == "attribute_value_not_boolean" }
         // Each spelling its own error with its repair; TRUE, true and false pass as CVAT lowercases them.
         #expect(Set(found.map(\.action)) == [
             .mapAttributeValue(label: "car", attribute: "parked", from: " true", to: "true"),
@@ -92,36 +94,23 @@ struct RepairTests {
             .mapAttributeValue(label: "car", attribute: "parked", from: "\ttrue ", to: "true"),
         ])
         #expect(found.allSatisfy { $0.severity == .error && $0.message.contains("has spaces around true or false") })
-        let out = directory.appendingPathComponent("out")
-        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions())
-        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
-        let values = written.components(separatedBy: "<attribute name=\"parked\">").dropFirst().map { $0.prefix { $0 != "<" } }
-        #expect(values == ["true", "false", "TRUE", "true", "false", "true"])
+        #expect(Self.values(of: "parked", in: written) == ["true", "false", "TRUE", "true", "false", "true"])
         #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 3])
     }
 
     @Test("Under --drop-invalid a checkbox respelled stays; only a value no repair mends (yes) is left out")
     func checkboxSpacesDropInvalid() throws {
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("annotations.xml")
-        try Self.checkboxExport([" true", "yes", "false"]).write(to: path, atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("out")
-        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions(dropInvalid: true))
-        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let (result, written) = try Self.apply(xml: Self.checkboxExport([" true", "yes", "false"]), options: ApplyOptions(dropInvalid: true),
+                                               linter: Shared.linter)
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
-        let values = written.components(separatedBy: "<attribute name=\"parked\">").dropFirst().map { $0.prefix { $0 != "<" } }
-        #expect(values == ["true", "false"])
+        #expect(Self.values(of: "parked", in: written) == ["true", "false"])
         #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 1])
         #expect(result.manifest.conservation.first?.leftOut == ["attribute_value_not_boolean": 1])
     }
 
     @Test("Under --drop-invalid a shape keeps only when every broken value on it is mended: a respelled one does not keep another")
     func everyBrokenValueJudged() throws {
-        let directory = try Paths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("annotations.xml")
         // Two checkboxes: the first value is respelled, the second is no boolean at all.
         let spec = { (name: String) in
             "<attribute><name>\(name)</name><mutable>False</mutable><input_type>checkbox</input_type>"
@@ -131,14 +120,13 @@ struct RepairTests {
             #"<box label="car" xtl="1" ytl="1" xbr="5" ybr="5"><attribute name="parked">\#(first)</attribute>"#
                 + #"<attribute name="lit">\#(second)</attribute></box>"#
         }
-        try """
+        let xml = """
             <annotations><version>1.1</version><meta><task><id>1</id><name>t</name><size>1</size><mode>annotation</mode>
             <labels><label><name>car</name><attributes>\(spec("parked"))\(spec("lit"))</attributes></label></labels></task></meta>
             <image id="0" name="a.jpg" width="10" height="10">\(box(" true", "yes"))\(box(" true", "false"))</image></annotations>
 
-            """.write(to: path, atomically: true, encoding: .utf8)
-        let out = directory.appendingPathComponent("out")
-        let result = try Applier(linter: Shared.linter).apply(path: path.path, out: out.path, options: ApplyOptions(dropInvalid: true))
+            """
+        let (result, _) = try Self.apply(xml: xml, options: ApplyOptions(dropInvalid: true), linter: Shared.linter)
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
         #expect(result.manifest.conservation.first?.repaired == ["mapAttributeValue": 1])
         #expect(result.manifest.conservation.first?.leftOut == ["attribute_value_not_boolean": 1])
@@ -156,12 +144,9 @@ struct RepairTests {
             return xml.replacingOccurrences(of: frame0 + "\n      " + value, with: frame0 + "\n      " + #"<attribute name="parked">yes</attribute>"#)
                 .replacingOccurrences(of: frame1 + "\n      " + value, with: frame1 + "\n      " + #"<attribute name="parked"> true</attribute>"#)
         }
-        let out = directory.appendingPathComponent("out")
-        let result = try Applier(linter: Shared.encord).apply(path: export.path, out: out.path,
-                                                               options: ApplyOptions(allowLoss: true, dropInvalid: true))
-        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        let (result, written) = try Self.apply(export.path, options: ApplyOptions(allowLoss: true, dropInvalid: true))
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
-        #expect(written.components(separatedBy: #"<attribute name="parked">"#).dropFirst().map { $0.prefix { $0 != "<" } } == ["true"])
+        #expect(Self.values(of: "parked", in: written) == ["true"])
         let car = try #require(result.manifest.conservation.first { $0.label == "car" })
         #expect(car.repaired == ["mapAttributeValue": 1] && car.leftOut == ["attribute_value_not_boolean": 1])
     }
