@@ -151,6 +151,42 @@ struct RepairTests {
         #expect(car.repaired == ["mapAttributeValue": 1] && car.leftOut == ["attribute_value_not_boolean": 1])
     }
 
+    @Test("Under --drop-invalid elements the schema refuses are left out, every one: of <annotations>, and children of a shape (which stays)")
+    func refusedElementsLeftOut() throws {
+        let skeleton = #"<skeleton label="pose"><points label="nose" outside="0" occluded="0" points="2,2"><bar/></points></skeleton>"#
+        let xml = """
+            <annotations><version>1.1</version><meta><task><id>1</id><name>t</name><size>1</size><mode>annotation</mode>
+            <labels><label><name>car</name><attributes><attribute><name>color</name><mutable>False</mutable><input_type>text</input_type>
+            <default_value></default_value><values></values></attribute></attributes></label>
+            <label><name>pose</name><type>skeleton</type><attributes></attributes></label>
+            <label><name>nose</name><type>points</type><attributes></attributes><parent>pose</parent></label></labels></task></meta>
+            <annotation><filename>a.jpg</filename></annotation>
+            <image id="0" name="a.jpg" width="10" height="10">
+              <box label="car" xtl="1" ytl="1" xbr="5" ybr="5" occluded="0"><foo/><attribute name="color">red</attribute><foo>x</foo></box>
+              \(skeleton)
+            </image>
+            <annotation><filename>b.jpg</filename></annotation>
+            </annotations>
+
+            """
+        let (refused, _) = try Self.apply(xml: xml, options: ApplyOptions(), linter: Shared.linter)
+        #expect(refused.refusals.contains { $0.hasPrefix("schema:") })
+        let (result, written) = try Self.apply(xml: xml, options: ApplyOptions(dropInvalid: true), linter: Shared.linter)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
+        #expect(!written.contains("<annotation>") && !written.contains("<foo") && !written.contains("<bar"))
+        #expect(Self.values(of: "color", in: written) == ["red"])
+        #expect(result.manifest.notes.contains { $0.hasPrefix("drop-invalid: 2 elements of <annotations>") })
+        // The box and the skeleton stay, written without the children refused.
+        let rows = Dictionary(uniqueKeysWithValues: result.manifest.conservation.map { ($0.label, $0) })
+        #expect(rows["car"]?.repaired == ["refusedChild": 1] && rows["pose"]?.repaired == ["refusedChild": 1])
+        #expect(result.manifest.conservation.allSatisfy { $0.leftOut.isEmpty })
+        // Where a field is left off too (source, for Datumaro), the start tag is not merely edited: the children go as well.
+        let (datumaro, datumaroXML) = try Self.apply(xml: xml.replacingOccurrences(of: #"occluded="0"><foo/>"#, with: #"source="manual" occluded="0"><foo/>"#),
+                                                     options: ApplyOptions(allowLoss: true, dropInvalid: true), linter: Shared.datumaro)
+        #expect(datumaro.refusals.isEmpty && datumaro.outputReport?.summary.errors == 0)
+        #expect(!datumaroXML.contains("<foo") && !datumaroXML.contains("source="))
+    }
+
     @Test("Skeleton elements without their flags: an error for CVAT; apply writes them (a track element's keyframe as its frame's)",
           arguments: [
               ("task-images-every-shape", #"<points label="head" source="manual""#, #" outside="0" occluded="0""#),

@@ -32,10 +32,10 @@ public struct ConservationRow: Sendable, Codable, Hashable {
 enum Conservation {
     /// Steps that keep an annotation by mending it: the repair actions, the keyframe fix of a track with none, the
     /// flags written on skeleton elements that lacked them, a negative group renumbered, a track's frames put
-    /// in order, and a tag's subset stated.
+    /// in order, a tag's subset stated, and a child element the schema refuses left out (`--drop-invalid`).
     static let repairs: Set<String> = [
         "declareAttribute", "declareAttributeValue", "mapAttributeValue", "repairPolygon", "rescaleToMedia", "clipToImage", "keyframe", "elementFlags",
-        "groupID", "frameOrder", "tagSubset",
+        "groupID", "frameOrder", "tagSubset", "refusedChild",
     ]
 
     /// The table, one row per input label × kind, in label and kind order.

@@ -128,6 +128,12 @@ extension WritePass {
             }
             steps.append("splitPoints")
         }
+        // A child other than <attribute> (and a skeleton's <points>), which the schema refuses (libxml2 names
+        // only the first of a run) and importers skip, is left out under --drop-invalid: the shape is written
+        // from what was read.
+        if invalid != nil, ([original] + original.elements).contains(where: { !$0.foreignChildren.isEmpty }) {
+            steps.append("refusedChild")
+        }
         if steps.isEmpty, !forceWrite { return .keep(steps: noted) }
         steps += noted
         // Fields left off and the label renamed, nothing else, on attributes as read (no step came in: a
@@ -135,7 +141,8 @@ extension WritePass {
         // repair into one piece makes): an edit of the start tag.
         var tagEdit: StartTagEdit?
         if kind == shape.kind, texts.count == 1, texts[0].points == nil, elements.isEmpty, initial.isEmpty, repairSteps.isEmpty, !forceWrite,
-           !steps.contains("dropAttribute"), !steps.contains("groupID"), input.count == shape.xmlAttributes.count {
+           !steps.contains("dropAttribute"), !steps.contains("groupID"), !steps.contains("refusedChild"),
+           input.count == shape.xmlAttributes.count {
             var edit = StartTagEdit(removing: input.filter { droppedFields.contains($0.role.field) }.map(\.name))
             if labelled, name != label { edit.label = name }
             tagEdit = edit.isEmpty ? nil : edit

@@ -35,6 +35,8 @@ final class WritePass: AnnotationVisitor {
     var slivers = 0
     /// Changes to `<meta>` the counts do not show, in words.
     var notes: [String] = []
+    /// Elements of `<annotations>` the schema refuses, left out: how many, and the first.
+    var refusedElements: (count: Int, first: SourceLocation?) = (0, nil)
     /// Set when the bytes could not be matched to the elements (a bug or a non-UTF-8 file).
     var failure: String?
 
@@ -115,6 +117,14 @@ final class WritePass: AnnotationVisitor {
         attempt { try splicer.replace(span.start..<span.end, with: CVATStyle.node(node, indent: indent)) }
     }
 
+    /// An element of `<annotations>` other than version, meta, image and track, which the schema refuses and no
+    /// importer reads, is left out under `--drop-invalid`: every one, though libxml2 names only the first of a run.
+    func visitForeignElement(_ element: ForeignElement) {
+        guard invalid != nil else { return }
+        refusedElements = (refusedElements.count + 1, refusedElements.first ?? element.location)
+        attempt { try splicer.remove(element.span.start..<element.span.end) }
+    }
+
     /// A `<meta>` for a file that has none, written before its first image or track.
     func writeMissingMeta(before offset: Int64) {
         guard !metaWritten else { return }
@@ -132,6 +142,10 @@ final class WritePass: AnnotationVisitor {
     /// Ends the document: frames made images go before the root's end tag.
     func finish() throws {
         if let failure { throw InputError(failure) }
+        if let first = refusedElements.first {
+            notes.append("drop-invalid: \(counted(refusedElements.count, "element")) of <annotations> other than version, meta, image "
+                         + "and track left out (the first at line \(first.line)): the schema refuses them and no importer reads them")
+        }
         if !metaWritten, program.synthesizeTask, let end = rootEndTag() { writeMissingMeta(before: end) }
         if let end = rootEndTag() { try splicer.copy(upTo: splicer.lineStart(before: end)) }
         try writeFrames()

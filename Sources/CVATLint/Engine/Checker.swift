@@ -231,5 +231,8 @@ final class VisitorFanOut: AnnotationVisitor {
     func visitTrackEnd(_ track: TrackRecord) {
         for index in visitors.indices { visitors[index].visitTrackEnd(track) }
     }
+    func visitForeignElement(_ element: ForeignElement) {
+        for index in visitors.indices { visitors[index].visitForeignElement(element) }
+    }
 }
 

@@ -9,6 +9,8 @@ public protocol AnnotationVisitor: AnyObject {
     func visitTrackStart(_ track: TrackRecord)
     func visitTrackShape(_ shape: Shape, of track: TrackRecord)
     func visitTrackEnd(_ track: TrackRecord)
+    /// An element `<annotations>` holds that the reader does not model (reported only when offsets are on).
+    func visitForeignElement(_ element: ForeignElement)
 }
 
 extension AnnotationVisitor {
@@ -18,6 +20,7 @@ extension AnnotationVisitor {
     public func visitTrackStart(_ track: TrackRecord) {}
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {}
     public func visitTrackEnd(_ track: TrackRecord) {}
+    public func visitForeignElement(_ element: ForeignElement) {}
 }
 
 /// Turns the XML event stream into typed records for an `AnnotationVisitor`, and passes
@@ -26,7 +29,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
     /// What each open element is to the reader.
     private enum Open {
         case root, version, meta, image, track, shape, element, attribute, ignored
-        /// An element of an image the reader does not model (its span is kept when offsets are on).
+        /// An element of an image, or of `<annotations>`, the reader does not model (its span is kept when offsets are on).
         case foreign
     }
 
@@ -47,6 +50,8 @@ public final class AnnotationsReader: XMLStreamDelegate {
     @exclusivity(unchecked) private var shape: Shape?
     @exclusivity(unchecked) private var element: Shape?
     @exclusivity(unchecked) private var attribute: (name: String, location: SourceLocation)?
+    /// An element of `<annotations>` the reader does not model, while it is open.
+    private var rootForeign: ForeignElement?
 
     /// The root element's name, once seen.
     public private(set) var rootName: String?
@@ -147,7 +152,9 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 metaSpan = openSpan()
                 return .meta
             }
-            return .ignored
+            guard let span = openSpan() else { return .ignored }
+            rootForeign = ForeignElement(location: location, span: span)
+            return .foreign
         case .meta:
             // Close the parent's text run: meta nodes keep only their own direct text.
             if let last = metaStack.indices.last, metaStack[last].text.isEmpty {
@@ -179,12 +186,14 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 self.element?.span = openSpan()
                 return .element
             }
+            if openSpan() != nil { shape?.foreignChildren.append(location) }
             return .ignored
         case .element:
             if element.isEqual(to: "attribute") {
                 attribute = (attributes.value(named: "name") ?? "", location)
                 return .attribute
             }
+            if openSpan() != nil { self.element?.foreignChildren.append(location) }
             return .ignored
         case .version, .attribute, .ignored, .foreign:
             return .ignored
@@ -245,6 +254,10 @@ public final class AnnotationsReader: XMLStreamDelegate {
             if var last = image?.foreign.popLast() {
                 last.span = closed(last.span) ?? last.span
                 image?.foreign.append(last)
+            } else if var finished = rootForeign {
+                finished.span = closed(finished.span) ?? finished.span
+                rootForeign = nil
+                visitor.visitForeignElement(finished)
             }
         case .root, .ignored:
             break
