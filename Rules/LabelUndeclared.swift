@@ -75,7 +75,9 @@ final class LabelUndeclared: Rule {
             } else if context.facts.meta?.labels.contains(where: { $0.name == key.label && $0.parent != nil }) == true {
                 message = "'\(key.label)' is a skeleton sublabel used as a top-level label (\(uses))"
             } else {
-                message = "label '\(key.label)' is not declared in <meta> (\(uses)); CVAT's importer stops on it"
+                // A target that says what it does with the label (its profile's note, added to the message) says it instead.
+                let consequence = context.target.issue("label_not_declared")?.note == nil ? "; CVAT's importer stops on it" : ""
+                message = "label '\(key.label)' is not declared in <meta> (\(uses))" + consequence
             }
             context.report(message, at: entry.first, issueType: "label_not_declared") { $0.label = key.label }
         }

@@ -25,6 +25,20 @@ struct MisleadingFindingTests {
         #expect(found.first { $0.location.attribute == "x" }?.message.contains("2 uses") == true)
     }
 
+    @Test("An undeclared label's finding says what the target's reader does with it", arguments: [
+        ("cvat", "CVAT's importer stops on it"), ("encord", "CVAT's importer stops on it"),
+        ("datumaro", "Datumaro reads a shape of it with no label, and stops on a tag of it"),
+    ])
+    func undeclaredLabel(target: String, consequence: String) throws {
+        let xml = RuleExample.document(meta: RuleExample.task(labels: ["car"]),
+                                       body: RuleExample.imageElement(#"<box label="truck" xtl="1" ytl="1" xbr="5" ybr="5"/>"#))
+        let export = try ExportBuilder(xml: xml, withImagesFolder: false)
+        defer { export.remove() }
+        let found = try Shared.report(export.path + "/annotations.xml", target: target).findings.filter { $0.issueType == "label_not_declared" }
+        #expect(found.map(\.message) == ["label 'truck' is not declared in <meta> (1 use); \(consequence)"])
+        #expect(found.allSatisfy { $0.severity == .error })
+    }
+
     @Test("Encord: a <points> of several points is one finding per label with a splitPoints action")
     func severalPoints() throws {
         let xml = RuleExample.document(meta: RuleExample.task(labels: ["joint"]), body: RuleExample.imageElement("""
