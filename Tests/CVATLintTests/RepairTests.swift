@@ -151,7 +151,7 @@ struct RepairTests {
         #expect(car.repaired == ["mapAttributeValue": 1] && car.leftOut == ["attribute_value_not_boolean": 1])
     }
 
-    @Test("Under --drop-invalid elements the schema refuses are left out, every one: of <annotations>, and children of a shape (which stays)")
+    @Test("Under --drop-invalid elements the schema refuses are left out, every one: of <annotations>, of an image, and children of a shape (which stays)")
     func refusedElementsLeftOut() throws {
         let skeleton = #"<skeleton label="pose"><points label="nose" outside="0" occluded="0" points="2,2"><bar/></points></skeleton>"#
         let xml = """
@@ -164,6 +164,7 @@ struct RepairTests {
             <image id="0" name="a.jpg" width="10" height="10">
               <box label="car" xtl="1" ytl="1" xbr="5" ybr="5" occluded="0"><foo/><attribute name="color">red</attribute><foo>x</foo></box>
               \(skeleton)
+              <qux/><quux>y</quux>
             </image>
             <annotation><filename>b.jpg</filename></annotation>
             </annotations>
@@ -173,7 +174,7 @@ struct RepairTests {
         #expect(refused.refusals.contains { $0.hasPrefix("schema:") })
         let (result, written) = try Self.apply(xml: xml, options: ApplyOptions(dropInvalid: true), linter: Shared.linter)
         #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0)
-        #expect(!written.contains("<annotation>") && !written.contains("<foo") && !written.contains("<bar"))
+        #expect(!written.contains("<annotation>") && !written.contains("<foo") && !written.contains("<bar") && !written.contains("<qu"))
         #expect(Self.values(of: "color", in: written) == ["red"])
         #expect(result.manifest.notes.contains { $0.hasPrefix("drop-invalid: 2 elements of <annotations>") })
         // The box and the skeleton stay, written without the children refused.

@@ -48,8 +48,9 @@ extension WritePass {
                 CVATStyle.startTag("image", attributes, into: &tag)
                 try splicer.replace(span.start..<span.tagEnd, with: tag)
             }
-            // Shapes, and elements the schema refuses that --drop-invalid leaves out, in document order.
-            let foreign = image.foreign.filter { invalid?.reason(forImageAt: $0.location) != nil }
+            // Shapes, and elements the schema refuses that --drop-invalid leaves out, in document order: every one
+            // (an image holds only shapes and tags, and libxml2 names only the first refused element of a run).
+            let foreign = invalid == nil ? [] : image.foreign
             var next = foreign.makeIterator()
             var pending = next.next()
             for shape in image.shapes {
