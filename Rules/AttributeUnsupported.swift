@@ -77,8 +77,7 @@ final class AttributeUnsupported: ShapeRule {
     /// (label, attribute name) → shapes whose attribute the import overwrites with a built-in field.
     private var overwritten: [String: [String: Use]] = [:]
     /// The attribute names the import writes built-in fields under, for image shapes and for track shapes.
-    private var reservedOnImages: [String] = []
-    private var reservedOnTracks: [String] = []
+    private var reserved = TargetProfile.ReservedAttributeNames.AtLevel()
     /// Tag labels → uses of tags with more than one attribute.
     private var crowdedTags: [String: Use] = [:]
     @exclusivity(unchecked) private var labelOrder: [String] = []
@@ -97,10 +96,7 @@ final class AttributeUnsupported: ShapeRule {
 
     func visitMeta(_ meta: ExportMeta) {
         let target = context.target
-        if let reserved = target.reservedAttributeNames {
-            reservedOnImages = reserved.names(level: meta.level, onTrack: false)
-            reservedOnTracks = reserved.names(level: meta.level, onTrack: true)
-        }
+        reserved = target.reservedNames(level: meta.level)
         for label in meta.labels {
             for attribute in label.attributes {
                 let support = target.attribute(attribute.inputType)
@@ -154,7 +150,7 @@ final class AttributeUnsupported: ShapeRule {
         if shape.kind == .tag, shape.attributes.count > 1, context.target.labelsBindOneShape {
             crowdedTags[label, default: Use(first: shape.location)].count += 1
         }
-        let reserved = track == nil ? reservedOnImages : reservedOnTracks
+        let reserved = self.reserved.names(onTrack: track != nil)
         if !reserved.isEmpty, shape.kind != .tag {
             // A shape the import skips loses its values anyway (shape-unsupported says so).
             for attribute in shape.attributes where reserved.contains(attribute.name)
@@ -200,7 +196,8 @@ final class AttributeUnsupported: ShapeRule {
                 // Declaring it keeps every value (as text); a blank name cannot be declared, and one the import
                 // writes a built-in field under would lose its values all the same: those can only be left out.
                 let blank = name.withoutASCIISpacesAtEdges.isEmpty
-                let reserved = reservedOnImages.contains(name) || reservedOnTracks.contains(name)
+                // Names reserved on images are reserved on tracks too.
+                let reserved = self.reserved.onTracks.contains(name)
                 let declarable = !blank && !reserved
                 context.report("label '\(label)' does not declare attribute '\(name)' (\(counted(use.count, "use"))); an "
                                + "import that keeps declared attributes only drops its values without a word"

@@ -129,7 +129,8 @@ final class AttributeValueInvalid: ShapeRule {
             // CVAT writes the spec's default where nothing was chosen, even a blank one (allowed since 2023).
             if let defaultValue, Self.same(value, defaultValue) { return nil }
             switch input {
-            case .checkbox:
+            case .checkbox, .free:
+                // A checkbox is judged above, as written.
                 return nil
             case .choice:
                 guard !allowed.isEmpty else { return nil }
@@ -151,8 +152,6 @@ final class AttributeValueInvalid: ShapeRule {
                         return ("is off the step \(range.step.clean) from \(range.minimum.clean)", "attribute_value_off_step", .warning)
                     }
                 }
-                return nil
-            case .free:
                 return nil
             }
         }

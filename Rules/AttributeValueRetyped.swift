@@ -61,8 +61,7 @@ final class AttributeValueRetyped: ShapeRule {
     private var enabled = false
     private var numbers = false
     /// The attribute names the import writes built-in fields under, for image shapes and for track shapes.
-    private var reservedOnImages: [String] = []
-    private var reservedOnTracks: [String] = []
+    private var reserved = TargetProfile.ReservedAttributeNames.AtLevel()
     /// Attribute name → the input type the import reads its values by (the last label declaring it).
     private var typeByName: [String: String] = [:]
     /// Per label spec, parallel to its attributes: the input type the import reads each one's values by (looked up
@@ -85,10 +84,7 @@ final class AttributeValueRetyped: ShapeRule {
             elementValuesKept.insert(kind)
             if !(kind == .skeleton && support.status == .converted) { ownValuesKept.insert(kind) }
         }
-        if let names = context.target.reservedAttributeNames {
-            reservedOnImages = names.names(level: meta.level, onTrack: false)
-            reservedOnTracks = names.names(level: meta.level, onTrack: true)
-        }
+        reserved = context.target.reservedNames(level: meta.level)
         // The importers key label specs by name: a label declared again replaces its attributes.
         var specs: [String: [AttributeSpec]] = [:]
         var order: [String] = []
@@ -105,7 +101,7 @@ final class AttributeValueRetyped: ShapeRule {
     func visitShape(_ shape: Shape, label: String, track: TrackRecord?) {
         guard enabled, elementValuesKept.contains(shape.kind) else { return }
         // A value under a name the import writes a built-in field under is lost anyway (attribute-unsupported says so).
-        let reserved = shape.kind == .tag ? [] : track == nil ? reservedOnImages : reservedOnTracks
+        let reserved = shape.kind == .tag ? [] : self.reserved.names(onTrack: track != nil)
         if ownValuesKept.contains(shape.kind) {
             check(shape.attributes, spec: context.facts.label(label), label: label, reserved: reserved)
         }

@@ -45,7 +45,7 @@ final class MediaUnreachable: Rule {
     func visitImage(_ image: ImageRecord) {
         guard context.target.media.projectDefaultSubsetOnly, context.facts.level == .project else { return }
         let subset = ExportMeta.defaultedSubset(image.subset)
-        if subset != "default" {
+        if subset != ExportMeta.defaultSubset {
             bySubset[subset, default: Tally(first: image.location, example: image.name)].count += 1
         } else if image.name.contains("/") {
             if nested == nil { nested = Tally(first: image.location, example: image.name) }
@@ -61,7 +61,7 @@ final class MediaUnreachable: Rule {
         guard !shape.outside, let frame = shape.frame, frame >= 0, context.target.media.projectDefaultSubsetOnly,
               context.facts.level == .project else { return }
         let subset = ExportMeta.defaultedSubset(track.subset)
-        guard subset != "default", framesBySubset[subset, default: IntegerBitSet()].insert(frame) else { return }
+        guard subset != ExportMeta.defaultSubset, framesBySubset[subset, default: IntegerBitSet()].insert(frame) else { return }
         bySubset[subset, default: Tally(first: shape.location, example: frameName(frame))].count += 1
     }
 
@@ -77,7 +77,7 @@ final class MediaUnreachable: Rule {
             context.report("\(counted(nested.count, "image name")) in the default subset \(nested.count == 1 ? "contains" : "contain") folders (e.g. \(nested.example)); "
                            + "\(target) reads images/default/ without descending, and the upload fails",
                            at: nested.first, issueType: "media_nested_name",
-                           action: .relayoutMedia(subset: "default", count: nested.count), count: nested.count) { $0.subset = "default" }
+                           action: .relayoutMedia(subset: ExportMeta.defaultSubset, count: nested.count), count: nested.count) { $0.subset = ExportMeta.defaultSubset }
         }
     }
 }

@@ -100,8 +100,7 @@ struct InvalidPlaces {
 
     /// Why a shape of `label` is left out: a broken place at it, its attributes, its elements or theirs, unless
     /// `mended` says a repair mends it (given the place's type, the value there if any, and the label it is of).
-    func reason(for shape: Shape, label: String, ignoring: Set<String> = [],
-                mended: (String, AttributeValue?, String) -> Bool = { _, _, _ in false }) -> String? {
+    func reason(for shape: Shape, label: String, ignoring: Set<String>, mended: (String, AttributeValue?, String) -> Bool) -> String? {
         func at(_ location: SourceLocation, _ value: AttributeValue?, of owner: String) -> String? {
             guard let type = type(at: location), !ignoring.contains(type), !mended(type, value, owner) else { return nil }
             return type

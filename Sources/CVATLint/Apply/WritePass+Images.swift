@@ -102,10 +102,10 @@ extension WritePass {
         var name = resolution.flatMap { program.mappedName(name, resolution: $0) } ?? name
         guard program.level == .project else { return (name, subset) }
         let folder = ExportMeta.defaultedSubset(subset)
-        let moves = folder != "default" ? program.relayoutSubsets.contains(folder)
-            : program.relayoutSubsets.contains("default") && name.contains("/")
+        let moves = folder != ExportMeta.defaultSubset ? program.relayoutSubsets.contains(folder)
+            : program.relayoutSubsets.contains(ExportMeta.defaultSubset) && name.contains("/")
         guard moves else { return (name, subset) }
-        name = (folder == "default" ? "" : folder + "_") + name.replacingOccurrences(of: "/", with: "_")
+        name = (folder == ExportMeta.defaultSubset ? "" : folder + "_") + name.replacingOccurrences(of: "/", with: "_")
         // Unique in images/default/, as CVAT renames a collision: a suffix before the extension.
         let stem = MediaIndex.stem(name), ext = MediaIndex.fileExtension(name)
         var candidate = name
@@ -114,7 +114,7 @@ extension WritePass {
             candidate = "\(stem)_\(suffix)\(ext)"
             suffix += 1
         }
-        return (candidate, "default")
+        return (candidate, ExportMeta.defaultSubset)
     }
 
     /// Writes one shape of an image: kept byte for byte, rewritten, or left out.

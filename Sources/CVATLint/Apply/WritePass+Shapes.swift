@@ -131,7 +131,7 @@ extension WritePass {
         // A child other than <attribute> (and a skeleton's <points>), which the schema refuses (libxml2 names
         // only the first of a run) and importers skip, is left out under --drop-invalid: the shape is written
         // from what was read.
-        if invalid != nil, ([original] + original.elements).contains(where: { !$0.foreignChildren.isEmpty }) {
+        if invalid != nil, original.holdsForeignChild || original.elements.contains(where: \.holdsForeignChild) {
             steps.append("refusedChild")
         }
         if steps.isEmpty, !forceWrite { return .keep(steps: noted) }

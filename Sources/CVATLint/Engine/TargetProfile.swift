@@ -99,11 +99,30 @@ public struct TargetProfile: Sendable, Codable {
             case trackShapes = "track_shapes"
         }
 
-        /// The names reserved for a shape in an export of `level`, on a track or not.
-        public func names(level: ExportLevel?, onTrack: Bool) -> [String] {
-            guard levels.isEmpty || levels.contains(level?.rawValue ?? "") else { return [] }
-            return onTrack ? everyShape + trackShapes : everyShape
+        /// The names reserved in an export of one level, worked out once: on an image's shapes, and on a track's.
+        public struct AtLevel: Sendable {
+            public var onImages: [String] = []
+            public var onTracks: [String] = []
+
+            public init() {}
+
+            /// The names reserved for a shape on a track or not.
+            public func names(onTrack: Bool) -> [String] { onTrack ? onTracks : onImages }
         }
+
+        /// The names reserved for shapes in an export of `level`.
+        public func atLevel(_ level: ExportLevel?) -> AtLevel {
+            var reserved = AtLevel()
+            guard levels.isEmpty || levels.contains(level?.rawValue ?? "") else { return reserved }
+            reserved.onImages = everyShape
+            reserved.onTracks = everyShape + trackShapes
+            return reserved
+        }
+    }
+
+    /// The attribute names this importer writes built-in fields under, in an export of `level`.
+    public func reservedNames(level: ExportLevel?) -> ReservedAttributeNames.AtLevel {
+        reservedAttributeNames?.atLevel(level) ?? ReservedAttributeNames.AtLevel()
     }
     /// The importer reads `<attribute>` values as Python values (a boolean for `true` and `false`, `float()` of a
     /// value whose spec is typed other than text), and what it keeps is its own spelling of them (`str()`).

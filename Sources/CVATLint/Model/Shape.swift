@@ -152,8 +152,8 @@ public final class Shape: @unchecked Sendable {
     public let location: SourceLocation
     /// Where the element lies in the file, when the reader was asked for offsets.
     @exclusivity(unchecked) public internal(set) var span: ByteSpan?
-    /// Where its child elements the reader does not model start (kept only when offsets are on, for `apply`).
-    @exclusivity(unchecked) public internal(set) var foreignChildren: [SourceLocation] = []
+    /// Whether it holds a child element the reader does not model (known only when offsets are on, for `apply`).
+    @exclusivity(unchecked) public internal(set) var holdsForeignChild = false
     /// The `points` list, parsed once (several rules read it); nil when absent or malformed.
     public let points: [Point]?
     /// The kind's geometry numbers (`geometryNames`), parsed once; nil where absent or not a number.

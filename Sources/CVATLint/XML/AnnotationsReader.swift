@@ -63,8 +63,11 @@ public final class AnnotationsReader: XMLStreamDelegate {
     public weak var offsets: (any TagOffsets)?
 
     /// The span of the start tag just reported, its end not yet known.
+    /// Whether records carry byte spans (the write pass asked for them).
+    private var keepsOffsets: Bool { offsets?.tracksOffsets == true }
+
     private func openSpan() -> ByteSpan? {
-        guard let offsets, offsets.tracksOffsets else { return nil }
+        guard keepsOffsets, let offsets else { return nil }
         let tag = offsets.startTagSpan
         return ByteSpan(start: tag.start, tagEnd: tag.end, end: tag.end)
     }
@@ -186,14 +189,14 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 self.element?.span = openSpan()
                 return .element
             }
-            if openSpan() != nil { shape?.foreignChildren.append(location) }
+            if keepsOffsets { shape?.holdsForeignChild = true }
             return .ignored
         case .element:
             if element.isEqual(to: "attribute") {
                 attribute = (attributes.value(named: "name") ?? "", location)
                 return .attribute
             }
-            if openSpan() != nil { self.element?.foreignChildren.append(location) }
+            if keepsOffsets { self.element?.holdsForeignChild = true }
             return .ignored
         case .version, .attribute, .ignored, .foreign:
             return .ignored
