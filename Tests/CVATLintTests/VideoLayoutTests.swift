@@ -79,6 +79,21 @@ struct VideoLayoutTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/default/Validation_frame_000001.PNG").path))
     }
 
+    @Test("After a relayout, <meta> puts the moved tasks in the default subset: the output names no subset its images left",
+          arguments: ["project-images-subsets", "project-video-frames"])
+    func relayoutMeta(_ name: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: Paths.fixture(name), out: out.path, options: ApplyOptions(allowLoss: true))
+        #expect(result.inputReport.findings.contains { $0.issueType == "media_outside_default_subset" })
+        let output = try #require(result.outputReport)
+        #expect(!output.findings.contains { $0.issueType == "subset_undeclared" })
+        let meta = try #require(try Self.metaNode(out.appendingPathComponent("annotations.xml").path))
+        #expect(Set(meta.descendants("subset").map(\.text)) == [ExportMeta.defaultSubset])
+        #expect(meta.descendants("subsets").map(\.text) == [ExportMeta.defaultSubset])
+    }
+
     @Test("A job export's original_size under <meta> is its frames' size, in check and apply alike")
     func jobSizeAtMetaLevel() throws {
         let node = try Self.metaNode(Paths.fixture("job-video/annotations.xml"))

@@ -32,6 +32,10 @@ struct MetaRewrite {
             notes.append("an <original_size> without a whole-number width and height left out (original_size_invalid)")
             changed = true
         }
+        // Images a relayout moved into the default subset are its images now: their tasks, and the project's list of
+        // subsets, say so (else the output names subsets none of its images is in, and its check says that).
+        let moved = program.relayoutSubsets.subtracting([ExportMeta.defaultSubset])
+        if !moved.isEmpty, Self.moveSubsets(moved, in: &meta) { changed = true }
         if program.removesStrayLabels, let strays = survey.meta.map({ Set($0.unnamedStrayLabels.map(\.location)) }), !strays.isEmpty,
            meta.removeDescendants(where: { $0.name == "label" && strays.contains($0.location) }) {
             notes.append("\(counted(strays.count, "<label>")) outside the label list without a name left out (label_misplaced)")
@@ -199,6 +203,33 @@ struct MetaRewrite {
         } else {
             node.children.append(XMLNode(name: child, text: text, location: node.location))
         }
+    }
+
+    /// Every `<subset>` below `node` that names a moved subset names the default one instead, and a `<subsets>` list
+    /// names it in their place, once; true when any did.
+    static func moveSubsets(_ moved: Set<String>, in node: inout XMLNode) -> Bool {
+        var changed = false
+        for index in node.children.indices {
+            let child = node.children[index]
+            if child.name == "subset", child.children.isEmpty, moved.contains(child.text.trimmingSpaces()) {
+                node.children[index].text = ExportMeta.defaultSubset
+                changed = true
+            } else if child.name == "subsets", child.children.isEmpty {
+                var listed: [String] = []
+                for line in child.text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    let name = moved.contains(String(line).trimmingSpaces()) ? ExportMeta.defaultSubset : String(line)
+                    if !listed.contains(name) { listed.append(name) }
+                }
+                let text = listed.joined(separator: "\n")
+                if text != child.text {
+                    node.children[index].text = text
+                    changed = true
+                }
+            } else if moveSubsets(moved, in: &node.children[index]) {
+                changed = true
+            }
+        }
+        return changed
     }
 
     /// Output names in order, each with the kinds drawn under it.

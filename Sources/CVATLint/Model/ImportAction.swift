@@ -168,7 +168,7 @@ extension ImportAction {
         "skipMedia": (true, "the file is not written to the output (junk, or a file no image names)"),
         "mapMediaName": (true, "the <image> name set to the file's name, so that XML and files agree"),
         "mapMediaNames": (true, "every <image> name the rule covers set to its file's name"),
-        "relayoutMedia": (false, "project images moved to images/default/ under flat unique names (subset prefix, folders joined by _), subset set to default"),
+        "relayoutMedia": (false, "project images moved to images/default/ under flat unique names (subset prefix, folders joined by _), their subset and their tasks' set to default"),
         "declareAttribute": (true, "the attribute declared in <meta> for the label as text (mutable where a track that stays one carries it); every shape keeps its value"),
         "declareAttributeValue": (true, "the value added to the attribute's declared values in <meta>; every shape keeps what it holds"),
         "mapAttributeValue": (true, "the value written as the declared spelling the configuration maps it to (values: in .cvat-lint.yml), or a checkbox's true or false without the spaces around it"),
