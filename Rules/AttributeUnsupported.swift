@@ -42,12 +42,14 @@ final class AttributeUnsupported: ShapeRule {
         ])
 
     /// The built-in fields worth a word when a shape uses them, and what "uses" means for each.
-    private static let fieldUses: [(field: String, isUsed: @Sendable (Shape) -> Bool)] = [
-        ("occluded", { $0.occluded }),
-        ("z_order", { ($0.zOrder ?? 0) != 0 }),
-        ("group_id", { ($0.groupID ?? 0) != 0 }),
-        ("rotation", { ($0.rotation ?? 0) != 0 }),
-        ("source", { $0.source != nil }),
+    /// A track's group and source are on its start tag and hold for each of its shapes (image shapes once it is
+    /// exported, or applied, as CVAT for images), so its shapes use them.
+    private static let fieldUses: [(field: String, isUsed: @Sendable (Shape, TrackRecord?) -> Bool)] = [
+        ("occluded", { shape, _ in shape.occluded }),
+        ("z_order", { shape, _ in (shape.zOrder ?? 0) != 0 }),
+        ("group_id", { shape, track in (shape.groupID ?? track?.groupID ?? 0) != 0 }),
+        ("rotation", { shape, _ in (shape.rotation ?? 0) != 0 }),
+        ("source", { shape, track in shape.source != nil || track?.source != nil }),
     ]
 
     private struct Use {
@@ -58,7 +60,7 @@ final class AttributeUnsupported: ShapeRule {
     /// A built-in field the target does not keep, and its uses so far (over all labels).
     private struct DroppedField {
         let name: String
-        let isUsed: @Sendable (Shape) -> Bool
+        let isUsed: @Sendable (Shape, TrackRecord?) -> Bool
         var use: Use?
         /// The labels using it, in first-use order.
         var labels: [String] = []
@@ -144,7 +146,7 @@ final class AttributeUnsupported: ShapeRule {
             if seenLabels.insert(label).inserted { labelOrder.append(label) }
             lastLabel = label
         }
-        for index in droppedFields.indices where droppedFields[index].isUsed(shape) {
+        for index in droppedFields.indices where droppedFields[index].isUsed(shape, track) {
             droppedFields[index].note(shape, label: label)
         }
         if shape.kind == .tag, shape.attributes.count > 1, context.target.labelsBindOneShape {

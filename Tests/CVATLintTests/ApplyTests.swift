@@ -243,7 +243,12 @@ struct ApplyTests {
         let xml = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
         #expect(!xml.contains("<track"))
         #expect(xml.contains(#"<image id="1" name="frame_000001.PNG" width="64" height="48">"#))
-        #expect(xml.contains(#"<polygon label="person" source="semi-auto" points="5.00,20.00;15.00,20.00;10.00,30.00" z_order="0" group_id="2">"#))
+        // The track's source and group, which Encord keeps neither of, are left off its frames (dropField) as off image shapes.
+        #expect(xml.contains(#"<polygon label="person" points="5.00,20.00;15.00,20.00;10.00,30.00" z_order="0">"#))
+        #expect(!xml.contains("group_id=") && !xml.contains("source="))
+        #expect(result.inputReport.findings.first { $0.issueType == "group_id_dropped" }?.message.hasPrefix("2 shapes of label 'person'") == true,
+                "the check says so first")
+        #expect(result.manifest.executed.map(\.action).contains(.dropField(label: nil, field: "group_id")))
         #expect(result.manifest.images.fromFrames == 3)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/frame_000002.PNG").path))
     }
