@@ -42,10 +42,13 @@ final class ExportLevelUnsupported: Rule {
         let support = context.target.level(level)
         guard support.status == .unsupported || support.status == .dropped else { return }
         let suggested: String? = level == .job ? "task" : nil
+        // Exported again in its own format where the target reads that (a video job made a task keeps its tracks).
+        let format = context.facts.format == .video && context.target.format(.video).status == .supported
+            ? "CVAT for video 1.1" : "CVAT for images 1.1"
         context.report("this is a \(level.rawValue) export; " + (support.note ?? "the target does not take it"),
                        at: section.location, severity: support.severity,
                        issueType: "\(level.rawValue)_export_unsupported",
-                       action: .reexport(format: "CVAT for images 1.1", level: suggested))
+                       action: .reexport(format: format, level: suggested))
     }
 
     private func reportMissingMeta() {

@@ -76,6 +76,30 @@ struct DatumaroTests {
         #expect(try DatumaroReader.run(on: Paths.fixture("job-images")).error?.contains("<meta> -> <task>") == true)
         #expect(try DatumaroReader.run(on: Paths.fixture("task-images-every-shape")).items == 2)
     }
+
+    @Test("A video job is made a task in its own format, losslessly: its tracks stay tracks, byte for byte, and Datumaro reads them")
+    func videoJobStaysVideo() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = Paths.fixture("job-video-frames")
+        let finding = try Shared.report(input, target: "datumaro").findings.first { $0.issueType == "job_export_unsupported" }
+        #expect(finding?.action == .reexport(format: "CVAT for video 1.1", level: "task"))
+        let (result, out) = try ApplyTests.apply(input, target: "datumaro", options: ApplyOptions(), into: directory)
+        let output = try #require(result.outputReport)
+        #expect(result.refusals.isEmpty && output.summary.errors == 0 && output.format == .video && output.level == .task)
+        let body = { (url: URL) in
+            try String(contentsOf: url.appendingPathComponent("annotations.xml"), encoding: .utf8).components(separatedBy: "</meta>").last
+        }
+        #expect(try body(out) == body(URL(fileURLWithPath: input)))
+        #expect(try DatumaroReader.run(on: out.path).annotations?.values.reduce(0, +) == 5, "four visible track frames, and the outside one read with its flag")
+
+        // With --allow-loss the tracks' source, which Datumaro does not read, is left off their start tags, counted on each of their shapes.
+        let lossy = directory.appendingPathComponent("lossy")
+        try FileManager.default.createDirectory(at: lossy, withIntermediateDirectories: false)
+        let (dropped, droppedOut) = try ApplyTests.apply(input, target: "datumaro", options: ApplyOptions(allowLoss: true), into: lossy)
+        #expect(!(try String(contentsOf: droppedOut.appendingPathComponent("annotations.xml"), encoding: .utf8)).contains("source="))
+        #expect(dropped.manifest.conservation.map(\.converted) == [["dropField": 2], ["dropField": 2]])
+    }
 }
 
 /// Each thing Datumaro's reader stops on, alone in an otherwise clean export: an error of its own issue type for

@@ -13,6 +13,8 @@ extension WritePass {
         let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
         track = OpenTrack(record: header, dropped: dropped, fixKeyframes: fix, converts: converts)
         track?.indent = splicer.indentation(before: span.start)
+        let leftOff = headerFieldsLeftOff(header)
+        track?.leavesOffFields = header.xmlAttributes.contains { leftOff.contains($0.role.field) }
         if !converts, dropped == nil, survey.tracks.indices.contains(trackIndex),
            Self.splitsMasks(survey.tracks[trackIndex], label: header.label, program) {
             track?.splitsMasks = true
@@ -67,13 +69,14 @@ extension WritePass {
             if case .drop = outcome {} else { try writeHead(header, firstKind: shape.kind) }
             if sorts { splicer.writeSegment(frame: shape.frame ?? .max) }
             let renamed = track?.renamed ?? false
-            let ordered = sorts ? ["frameOrder"] : []
+            // What the track as a whole did to each of its shapes: fields left off its start tag, frames put in order.
+            let trackSteps = (current.leavesOffFields ? ["dropField"] : []) + (sorts ? ["frameOrder"] : [])
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
             switch outcome {
             case let .keep(noted):
                 if counted {
                     route(label, shape.kind, to: program.itemName(label: label, kind: shape.kind), shape.kind,
-                          steps: (renamed ? ["splitLabel"] : []) + noted + ordered)
+                          steps: (renamed ? ["splitLabel"] : []) + noted + trackSteps.filter { !noted.contains($0) })
                 }
                 try splicer.copy(upTo: span.end)
             case let .drop(step):
@@ -87,8 +90,8 @@ extension WritePass {
                 }
             case let .write(texts, toLabel, toKind, steps, tagEdit):
                 if counted {
-                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps + ordered,
-                          produced: texts.count)
+                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps
+                          + trackSteps.filter { !steps.contains($0) }, produced: texts.count)
                 }
                 if texts.count > 1 {
                     try writePieces(texts, of: shape, span: span)
@@ -171,12 +174,13 @@ extension WritePass {
             nextTrackID += 1
             changed = true
         }
-        let before = attributes.count
-        // A track's start tag carries its source and group.
-        let dropped = program.droppedFields(of: header.label)
-        attributes.removeAll { ($0.role.field == .source || $0.role.field == .groupID) && dropped.contains($0.role.field) }
-        changed = changed || attributes.count != before
+        if stripFields(&attributes, dropping: headerFieldsLeftOff(header)) { changed = true }
         if GroupRenumber.renumber(&attributes, largest: survey.largestGroupID) { changed = true }
         return (attributes, changed, name != header.label)
+    }
+
+    /// The built-in fields the program leaves off a track's start tag: of those it carries (source and group), the dropped ones.
+    func headerFieldsLeftOff(_ header: TrackRecord) -> [ShapeAttributeRole.Field] {
+        program.droppedFields(of: header.label).filter { $0 == .source || $0 == .groupID }
     }
 }

@@ -50,6 +50,8 @@ final class WritePass: AnnotationVisitor {
         /// Whether its start tag is written yet, and its label renamed there by a split.
         var headerDone = false
         var renamed = false
+        /// Whether its start tag carries a built-in field the program leaves off (its source or group), which each of its shapes loses.
+        var leavesOffFields = false
         /// Whether every frame it writes is made a keyframe (it has none).
         var fixKeyframes: Bool
         /// Whether its frames become shapes of their images (video → images).
