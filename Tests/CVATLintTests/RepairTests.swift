@@ -180,6 +180,64 @@ struct RepairTests {
         #expect(!datumaroXML.contains("<foo") && !datumaroXML.contains("source="))
     }
 
+    @Test("Under --drop-invalid elements the schema refuses inside a track are left out, wherever they sit, and the track stays")
+    func refusedTrackElementsLeftOut() throws {
+        let box = { (frame: Int, outside: Int, child: String) in
+            #"<box frame="\#(frame)" keyframe="1" outside="\#(outside)" occluded="0" xtl="1" ytl="1" xbr="5" ybr="5" z_order="0">\#(child)</box>"#
+        }
+        let nose = { (outside: Int, child: String) in
+            #"<points label="nose" keyframe="1" outside="\#(outside)" occluded="0" points="2,2">\#(child)</points>"#
+        }
+        let xml = """
+            <annotations><version>1.1</version><meta><task><id>1</id><name>t</name><size>4</size><mode>interpolation</mode>
+            <labels><label><name>car</name><attributes></attributes></label>
+            <label><name>pose</name><type>skeleton</type><attributes></attributes></label>
+            <label><name>nose</name><type>points</type><attributes></attributes><parent>pose</parent></label></labels>
+            <original_size><width>10</width><height>10</height></original_size></task></meta>
+            <track id="0" label="car" source="manual">
+              <foo/>
+              \(box(0, 0, "<bar/>"))
+              \(box(1, 0, ""))
+              <tag frame="2" label="car"/>
+              \(box(2, 1, ""))
+              <baz>text</baz>
+            </track>
+            <track id="1" label="car" source="manual">
+              \(box(3, 0, ""))
+              <qux/>
+              \(box(1, 1, ""))
+            </track>
+            <track id="3" label="car" source="manual">
+              <mask frame="0" keyframe="1" outside="0" occluded="0" rle="0, 4" left="1" top="1" width="2" height="2" z_order="0"></mask>
+              <zap/>
+              <mask frame="1" keyframe="1" outside="0" occluded="0" rle="0, 4" left="1" top="1" width="2" height="2" z_order="0"></mask>
+            </track>
+            <track id="2" label="pose" source="manual">
+              <skeleton frame="0" keyframe="1" z_order="0">\(nose(0, "<quux/>"))</skeleton>
+              <skeleton frame="1" keyframe="1" z_order="0">\(nose(1, ""))</skeleton>
+            </track>
+            </annotations>
+
+            """
+        let (refused, _) = try Self.apply(xml: xml, options: ApplyOptions(), linter: Shared.linter)
+        #expect(refused.refusals.contains { $0.hasPrefix("schema:") })
+        let (result, written) = try Self.apply(xml: xml, options: ApplyOptions(dropInvalid: true), linter: Shared.linter)
+        #expect(result.refusals.isEmpty && result.outputReport?.summary.errors == 0, "\(result.manifest.remainingErrors)")
+        #expect(["<foo", "<bar", "<tag", "<baz", "<qu", "<zap"].allSatisfy { !written.contains($0) })
+        // The mask track is split into one track per visible frame, as CVAT would collapse it.
+        #expect(written.components(separatedBy: "<track ").count == 6 && written.components(separatedBy: "<box ").count == 6)
+        #expect(result.manifest.notes.contains { $0.hasPrefix("drop-invalid: 5 elements of <track> other than its shapes left out") })
+        // Nothing is left out; the shapes that held a refused child are written without it, the rest as they were.
+        #expect(result.manifest.conservation.allSatisfy { $0.leftOut.isEmpty && $0.addsUp })
+        let rows = Dictionary(uniqueKeysWithValues: result.manifest.conservation.map { ("\($0.label) \($0.kind)", $0) })
+        #expect(rows["car box"]?.repaired["refusedChild"] == 1 && rows["pose skeleton"]?.repaired == ["refusedChild": 1])
+        #expect(rows["car mask"]?.written == 2)
+        // Tracks made images frame by frame (Encord) skip them with their own bytes.
+        let (encord, encordXML) = try Self.apply(xml: xml, options: ApplyOptions(allowLoss: true, dropInvalid: true))
+        #expect(encord.refusals.isEmpty && encord.outputReport?.summary.errors == 0, "\(encord.manifest.remainingErrors)")
+        #expect(["<track", "<foo", "<bar", "<baz", "<qu", "<zap"].allSatisfy { !encordXML.contains($0) })
+    }
+
     @Test("Skeleton elements without their flags: an error for CVAT; apply writes them (a track element's keyframe as its frame's)",
           arguments: [
               ("task-images-every-shape", #"<points label="head" source="manual""#, #" outside="0" occluded="0""#),

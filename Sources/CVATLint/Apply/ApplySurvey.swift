@@ -12,6 +12,9 @@ final class ApplySurvey: AnnotationVisitor {
         /// Its frames in order when one of them comes before the one written before it (nil otherwise): `apply`
         /// writes such a track's shapes in frame order.
         var sortedFrames: [Int]?
+        /// Where elements the schema refuses begin inside it (packed as `InvalidPlaces` keys): `--drop-invalid` leaves
+        /// those out and keeps the track, so their schema errors are not the track's.
+        var refusedChildren: Set<UInt64> = []
     }
 
     /// What one label (or skeleton element, keyed `skeleton\0element`) is used with, in first-use order.
@@ -61,6 +64,11 @@ final class ApplySurvey: AnnotationVisitor {
         tracks.append(TrackSpan(first: track.location.line, last: track.location.line))
         trackFrames.removeAll(keepingCapacity: true)
         trackOutOfOrder = false
+    }
+
+    func visitRefusedTrackChild(at location: SourceLocation) {
+        guard !tracks.isEmpty else { return }
+        tracks[tracks.count - 1].refusedChildren.insert(InvalidPlaces.key(location))
     }
 
     func visitTrackEnd(_ track: TrackRecord) {

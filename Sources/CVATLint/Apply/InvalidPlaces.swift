@@ -114,10 +114,15 @@ struct InvalidPlaces {
         return nil
     }
 
-    /// Why a track that stays a track is left out: any broken place on the lines it spans.
-    func reason(forTrackLines range: ClosedRange<Int>) -> String? {
-        let found = index(atOrAfter: Self.key(SourceLocation(line: range.lowerBound, column: 0)))
-        guard found < places.count, Int(places[found].key >> 32) <= range.upperBound else { return nil }
-        return Self.typeNames[Int(places[found].type)]
+    /// Why a track that stays a track is left out: any broken place on the lines it spans but the schema's refusal
+    /// of an element the write pass leaves out of it (`refused`, as keys).
+    func reason(forTrackLines range: ClosedRange<Int>, refused: Set<UInt64>) -> String? {
+        var found = index(atOrAfter: Self.key(SourceLocation(line: range.lowerBound, column: 0)))
+        while found < places.count, Int(places[found].key >> 32) <= range.upperBound {
+            let type = Self.typeNames[Int(places[found].type)]
+            if type != "schema" || !refused.contains(places[found].key) { return type }
+            found += 1
+        }
+        return nil
     }
 }

@@ -6,10 +6,10 @@ extension WritePass {
         trackIndex += 1
         guard let span = header.span else { return fail("no offsets for <track>") }
         writeMissingMeta(before: span.start)
-        let lines = survey.tracks.indices.contains(trackIndex)
-            ? survey.tracks[trackIndex].first...survey.tracks[trackIndex].last : header.location.line...header.location.line
+        let surveyed = survey.tracks.indices.contains(trackIndex) ? survey.tracks[trackIndex] : nil
+        let lines = surveyed.map { $0.first...$0.last } ?? header.location.line...header.location.line
         let converts = program.videoToImages
-        let dropped = converts ? nil : invalid?.reason(forTrackLines: lines)
+        let dropped = converts ? nil : invalid?.reason(forTrackLines: lines, refused: surveyed?.refusedChildren ?? [])
         let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
         track = OpenTrack(record: header, dropped: dropped, fixKeyframes: fix, converts: converts)
         track?.indent = splicer.indentation(before: span.start)

@@ -37,6 +37,8 @@ final class WritePass: AnnotationVisitor {
     var notes: [String] = []
     /// Elements of `<annotations>` the schema refuses, left out: how many, and the first.
     var refusedElements: (count: Int, first: SourceLocation?) = (0, nil)
+    /// The same, inside tracks that stay tracks (their shapes' and elements' unknown children count as `refusedChild` steps).
+    var refusedTrackElements: (count: Int, first: SourceLocation?) = (0, nil)
     /// Set when the bytes could not be matched to the elements (a bug or a non-UTF-8 file).
     var failure: String?
 
@@ -123,8 +125,21 @@ final class WritePass: AnnotationVisitor {
     /// importer reads, is left out under `--drop-invalid`: every one, though libxml2 names only the first of a run.
     func visitForeignElement(_ element: ForeignElement) {
         guard invalid != nil else { return }
-        refusedElements = (refusedElements.count + 1, refusedElements.first ?? element.location)
-        attempt { try splicer.remove(element.span.start..<element.span.end) }
+        guard let current = track else {
+            refusedElements = (refusedElements.count + 1, refusedElements.first ?? element.location)
+            return attempt { try splicer.remove(element.span.start..<element.span.end) }
+        }
+        refusedTrackElements = (refusedTrackElements.count + 1, refusedTrackElements.first ?? element.location)
+        if current.dropped != nil || current.converts || current.splitsMasks {
+            // Its track's shapes are skipped (left out, or written anew elsewhere): so is this.
+            splicer.skip(upTo: element.span.end)
+        } else if current.pendingHead != nil {
+            // Before the first shape written: the start tag goes with it, and comes back with that shape.
+            splicer.skip(upTo: element.span.end)
+            track?.pendingHead?.skipped = true
+        } else {
+            attempt { try splicer.remove(element.span.start..<element.span.end) }
+        }
     }
 
     /// A `<meta>` for a file that has none, written before its first image or track.
@@ -147,6 +162,10 @@ final class WritePass: AnnotationVisitor {
         if let first = refusedElements.first {
             notes.append("drop-invalid: \(counted(refusedElements.count, "element")) of <annotations> other than version, meta, image "
                          + "and track left out (the first at line \(first.line)): the schema refuses them and no importer reads them")
+        }
+        if let first = refusedTrackElements.first {
+            notes.append("drop-invalid: \(counted(refusedTrackElements.count, "element")) of <track> other than its shapes left out (the "
+                         + "first at line \(first.line)), the tracks kept: the schema refuses them and no importer reads them")
         }
         if !metaWritten, program.synthesizeTask, let end = rootEndTag() { writeMissingMeta(before: end) }
         if let end = rootEndTag() { try splicer.copy(upTo: splicer.lineStart(before: end)) }

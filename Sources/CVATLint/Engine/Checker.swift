@@ -234,5 +234,8 @@ final class VisitorFanOut: AnnotationVisitor {
     func visitForeignElement(_ element: ForeignElement) {
         for index in visitors.indices { visitors[index].visitForeignElement(element) }
     }
+    func visitRefusedTrackChild(at location: SourceLocation) {
+        for index in visitors.indices { visitors[index].visitRefusedTrackChild(at: location) }
+    }
 }
 

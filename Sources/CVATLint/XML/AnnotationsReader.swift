@@ -9,8 +9,11 @@ public protocol AnnotationVisitor: AnyObject {
     func visitTrackStart(_ track: TrackRecord)
     func visitTrackShape(_ shape: Shape, of track: TrackRecord)
     func visitTrackEnd(_ track: TrackRecord)
-    /// An element `<annotations>` holds that the reader does not model (reported only when offsets are on).
+    /// An element `<annotations>` or a `<track>` holds that the reader does not model (reported only when offsets are on).
     func visitForeignElement(_ element: ForeignElement)
+    /// Where an element inside a track (in the track, one of its shapes or a skeleton's element) begins that the
+    /// reader does not model and the schema refuses; reported with offsets or without, before the shape holding it.
+    func visitRefusedTrackChild(at location: SourceLocation)
 }
 
 extension AnnotationVisitor {
@@ -21,6 +24,7 @@ extension AnnotationVisitor {
     public func visitTrackShape(_ shape: Shape, of track: TrackRecord) {}
     public func visitTrackEnd(_ track: TrackRecord) {}
     public func visitForeignElement(_ element: ForeignElement) {}
+    public func visitRefusedTrackChild(at location: SourceLocation) {}
 }
 
 /// Turns the XML event stream into typed records for an `AnnotationVisitor`, and passes
@@ -50,8 +54,9 @@ public final class AnnotationsReader: XMLStreamDelegate {
     @exclusivity(unchecked) private var shape: Shape?
     @exclusivity(unchecked) private var element: Shape?
     @exclusivity(unchecked) private var attribute: (name: String, location: SourceLocation)?
-    /// An element of `<annotations>` the reader does not model, while it is open.
+    /// An element of `<annotations>`, or of a `<track>`, the reader does not model, while it is open.
     private var rootForeign: ForeignElement?
+    private var trackForeign: ForeignElement?
 
     /// The root element's name, once seen.
     public private(set) var rootName: String?
@@ -175,7 +180,12 @@ public final class AnnotationsReader: XMLStreamDelegate {
             shape?.span = openSpan()
             return .shape
         case .track:
-            guard let kind = ShapeKind(element: element), kind != .tag, let track else { return .ignored }
+            guard let kind = ShapeKind(element: element), kind != .tag, let track else {
+                visitor.visitRefusedTrackChild(at: location)
+                guard let span = openSpan() else { return .ignored }
+                trackForeign = ForeignElement(location: location, span: span)
+                return .foreign
+            }
             shape = Shape(kind: kind, label: track.label, xmlAttributes: copy(attributes), location: location)
             shape?.span = openSpan()
             return .shape
@@ -189,6 +199,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 self.element?.span = openSpan()
                 return .element
             }
+            if track != nil { visitor.visitRefusedTrackChild(at: location) }
             if keepsOffsets { shape?.holdsForeignChild = true }
             return .ignored
         case .element:
@@ -196,6 +207,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 attribute = (attributes.value(named: "name") ?? "", location)
                 return .attribute
             }
+            if track != nil { visitor.visitRefusedTrackChild(at: location) }
             if keepsOffsets { self.element?.holdsForeignChild = true }
             return .ignored
         case .version, .attribute, .ignored, .foreign:
@@ -257,9 +269,9 @@ public final class AnnotationsReader: XMLStreamDelegate {
             if var last = image?.foreign.popLast() {
                 last.span = closed(last.span) ?? last.span
                 image?.foreign.append(last)
-            } else if var finished = rootForeign {
+            } else if var finished = trackForeign ?? rootForeign {
                 finished.span = closed(finished.span) ?? finished.span
-                rootForeign = nil
+                if trackForeign != nil { trackForeign = nil } else { rootForeign = nil }
                 visitor.visitForeignElement(finished)
             }
         case .root, .ignored:
