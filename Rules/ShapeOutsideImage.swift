@@ -31,6 +31,8 @@ final class ShapeOutsideImage: Rule {
     private let context: RuleContext
     private var outside = Occurrences<String>()
     private var worst: [String: Double] = [:]
+    /// Per label, the shapes outside that `clipToImage` leaves as drawn: kept by the target as a kind no clip keeps.
+    private var unclippable: [String: Int] = [:]
 
     init(context: RuleContext) { self.context = context }
 
@@ -55,13 +57,23 @@ final class ShapeOutsideImage: Rule {
         guard overhang.isFinite, overhang > Self.tolerance else { return }
         outside.note(label, at: shape.location)
         worst[label] = max(worst[label] ?? 0, overhang)
+        // A kind the target does not keep is converted (a polygon, then clipped) or left out by apply anyway.
+        if !shape.clipsAsItself, context.target.shape(context.options.effectiveKind(shape.kind), level: context.facts.level).isKept {
+            unclippable[label, default: 0] += 1
+        }
     }
 
     func finish() {
         for (label, entry) in outside.all {
             let distance = (worst[label] ?? 0).rounded(toPlaces: 2)
-            context.report("label '\(label)': \(counted(entry.count, "shape")) \(entry.count == 1 ? "reaches" : "reach") outside the image, by up to \(distance) px",
-                           at: entry.first, issueType: "shape_outside_image", action: .clipToImage(label: label)) { $0.label = label }
+            let stay = unclippable[label] ?? 0
+            // No action where every shape outside is one no clip keeps.
+            let note = stay == 0 ? "" : "; " + (stay == entry.count ? "" : "\(stay) ")
+                + "not clipped: clipping an ellipse, a cuboid, a rotated box, a mask or a skeleton would make another shape"
+            context.report("label '\(label)': \(counted(entry.count, "shape")) \(entry.count == 1 ? "reaches" : "reach") outside the image, "
+                           + "by up to \(distance) px" + note,
+                           at: entry.first, issueType: "shape_outside_image",
+                           action: stay == entry.count ? nil : .clipToImage(label: label)) { $0.label = label }
         }
     }
 }

@@ -361,6 +361,16 @@ struct RepairTests {
         #expect(result.inputReport.findings.contains { $0.issueType == "shape_outside_image" })
         #expect(!(result.outputReport?.findings.contains { $0.issueType == "shape_outside_image" } ?? true))
         #expect(result.manifest.conservation.contains { $0.repaired["clipToImage"] == 1 })
+        // CVAT keeps the one shape outside as an ellipse, which no clip keeps one: the finding offers no action.
+        let ellipse = try Shared.report(Paths.fixture("rule-shape-outside-image"), target: "cvat").findings.first { $0.issueType == "shape_outside_image" }
+        #expect(ellipse?.action == nil && ellipse?.message.contains("; not clipped: clipping an ellipse") == true)
+        let (box, _) = try Self.apply(xml: RuleExample.document(meta: "", body: RuleExample.imageElement(#"<box label="a" xtl="1" ytl="1" xbr="30" ybr="5"/><ellipse label="a" cx="9" cy="5" rx="4" ry="2"/>"#)),
+                                      options: ApplyOptions(allowLoss: true), linter: Shared.linter)
+        let finding = box.inputReport.findings.first { $0.issueType == "shape_outside_image" }
+        #expect(finding?.action == .clipToImage(label: "a") && finding?.message.hasSuffix("; 1 not clipped: clipping an ellipse, a cuboid, a rotated box, a mask or a skeleton would make another shape") == true)
+        // The box is clipped; the ellipse is what is left outside, with nothing for a second apply to do.
+        let left = box.outputReport?.findings.first { $0.issueType == "shape_outside_image" }
+        #expect(left?.action == nil && left?.message.hasPrefix("label 'a': 1 shape reaches outside the image, by up to 3.0 px; not clipped") == true)
     }
 
     @Test("A table that does not add up, or disagrees with a check, is a discrepancy")

@@ -75,3 +75,15 @@ extension ClipToImage {
         Point(x: min(max(point.x, 0), width), y: min(max(point.y, 0), height))
     }
 }
+
+extension Shape {
+    /// Whether `clipToImage` can clip it and keep its kind: an unrotated box, points, a polyline or a polygon (clipped,
+    /// an ellipse, a cuboid, a rotated box, a mask or a skeleton would be another shape, so it stays as drawn).
+    public var clipsAsItself: Bool {
+        switch kind {
+        case .box: (rotation ?? 0) == 0
+        case .points, .polyline, .polygon: true
+        case .ellipse, .cuboid, .mask, .skeleton, .tag: false
+        }
+    }
+}
