@@ -3,11 +3,12 @@ enum ClipToImage {
     /// The attributes of a shape clipped to the image; nil when it lies inside, or cannot be clipped and stay
     /// itself (an ellipse, a cuboid, a rotated box, a mask, or a polygon whose clip is no simple polygon).
     static func clipped(_ shape: Shape, size: (width: Double, height: Double)) -> [XMLAttribute]? {
-        guard let outline = shape.outline, let extent = Extent(outline), extent.overhang(width: size.width, height: size.height) > 0 else {
+        guard shape.clipsAsItself, let outline = shape.outline, let extent = Extent(outline),
+              extent.overhang(width: size.width, height: size.height) > 0 else {
             return nil
         }
         switch shape.kind {
-        case .box where (shape.rotation ?? 0) == 0:
+        case .box:
             // A box wholly outside has nothing inside to keep: it stays as drawn.
             guard extent.maxX > 0, extent.minX < size.width, extent.maxY > 0, extent.minY < size.height else { return nil }
             return shape.xmlAttributes.map { attribute in

@@ -39,8 +39,7 @@ extension WritePass {
             return fail("a split mask frame was kept as it was")
         case let .write(written, toLabel, toKind, steps, _):
             texts = written
-            let leftOff = current.leavesOffFields && !steps.contains("dropField") ? ["dropField"] : []
-            route(label, shape.kind, to: toLabel, toKind, steps: steps + leftOff, produced: written.count)
+            route(label, shape.kind, to: toLabel, toKind, steps: current.withTrackSteps(steps), produced: written.count)
         }
         // The first frame keeps the track's id (renumbered if repeated); every later one takes a fresh id.
         let (headerAttributes, _, _) = headerAttributes(header, firstKind: shape.kind, freshID: current.headerDone)

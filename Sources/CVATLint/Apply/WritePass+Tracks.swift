@@ -10,19 +10,18 @@ extension WritePass {
         let lines = surveyed.map { $0.first...$0.last } ?? header.location.line...header.location.line
         let converts = program.videoToImages
         let dropped = converts ? nil : invalid?.reason(forTrackLines: lines, refused: surveyed?.refusedChildren ?? [])
-        let fix = survey.tracks.indices.contains(trackIndex) && !survey.tracks[trackIndex].hasKeyframe
+        let fix = surveyed.map { !$0.hasKeyframe } ?? false
         track = OpenTrack(record: header, dropped: dropped, fixKeyframes: fix, converts: converts)
         track?.indent = splicer.indentation(before: span.start)
         let leftOff = headerFieldsLeftOff(header)
         track?.leavesOffFields = header.xmlAttributes.contains { leftOff.contains($0.role.field) }
-        if !converts, dropped == nil, survey.tracks.indices.contains(trackIndex),
-           Self.splitsMasks(survey.tracks[trackIndex], label: header.label, program) {
+        if !converts, dropped == nil, let surveyed, Self.splitsMasks(surveyed, label: header.label, program) {
             track?.splitsMasks = true
         }
         // Frames out of order: the shapes are held and written in frame order at the track's end (CVAT's
         // import reads them in the order written where it splits a track into its jobs).
-        if !converts, dropped == nil, track?.splitsMasks == false, survey.tracks.indices.contains(trackIndex) {
-            track?.sortedFrames = survey.tracks[trackIndex].sortedFrames
+        if !converts, dropped == nil, track?.splitsMasks == false, let surveyed {
+            track?.sortedFrames = surveyed.sortedFrames
         }
         attempt {
             if converts || dropped != nil || track?.splitsMasks == true {
@@ -69,14 +68,12 @@ extension WritePass {
             if case .drop = outcome {} else { try writeHead(header, firstKind: shape.kind) }
             if sorts { splicer.writeSegment(frame: shape.frame ?? .max) }
             let renamed = track?.renamed ?? false
-            // What the track as a whole did to each of its shapes: fields left off its start tag, frames put in order.
-            let trackSteps = (current.leavesOffFields ? ["dropField"] : []) + (sorts ? ["frameOrder"] : [])
             // The label lives on the track's start tag: a split renamed it there, once for every frame.
             switch outcome {
             case let .keep(noted):
                 if counted {
                     route(label, shape.kind, to: program.itemName(label: label, kind: shape.kind), shape.kind,
-                          steps: (renamed ? ["splitLabel"] : []) + noted + trackSteps.filter { !noted.contains($0) })
+                          steps: (renamed ? ["splitLabel"] : []) + current.withTrackSteps(noted))
                 }
                 try splicer.copy(upTo: span.end)
             case let .drop(step):
@@ -90,8 +87,8 @@ extension WritePass {
                 }
             case let .write(texts, toLabel, toKind, steps, tagEdit):
                 if counted {
-                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + steps
-                          + trackSteps.filter { !steps.contains($0) }, produced: texts.count)
+                    route(label, shape.kind, to: toLabel, toKind, steps: (renamed ? ["splitLabel"] : []) + current.withTrackSteps(steps),
+                          produced: texts.count)
                 }
                 if texts.count > 1 {
                     try writePieces(texts, of: shape, span: span)

@@ -70,6 +70,13 @@ final class WritePass: AnnotationVisitor {
         /// Pieces of its last frame beyond the first, and the tracks made of earlier ones, written after it.
         var pendingPieces: PendingPieces?
         var pieceTracks = XMLBytes()
+
+        /// `steps`, and what the track as a whole did to each of its shapes that they do not say yet: fields left off
+        /// its start tag, frames put in order.
+        func withTrackSteps(_ steps: [String]) -> [String] {
+            let whole = (leavesOffFields ? ["dropField"] : []) + (sortedFrames != nil ? ["frameOrder"] : [])
+            return steps + whole.filter { !steps.contains($0) }
+        }
     }
 
     /// A track's start tag not yet written: its bytes and the line break and indentation before them, and whether

@@ -33,7 +33,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
     /// What each open element is to the reader.
     private enum Open {
         case root, version, meta, image, track, shape, element, attribute, ignored
-        /// An element of an image, or of `<annotations>`, the reader does not model (its span is kept when offsets are on).
+        /// An element of an image, a track or `<annotations>` the reader does not model (its span is kept when offsets are on).
         case foreign
     }
 
@@ -54,9 +54,9 @@ public final class AnnotationsReader: XMLStreamDelegate {
     @exclusivity(unchecked) private var shape: Shape?
     @exclusivity(unchecked) private var element: Shape?
     @exclusivity(unchecked) private var attribute: (name: String, location: SourceLocation)?
-    /// An element of `<annotations>`, or of a `<track>`, the reader does not model, while it is open.
-    private var rootForeign: ForeignElement?
-    private var trackForeign: ForeignElement?
+    /// An element of `<annotations>` or of a `<track>` the reader does not model, while it is open (its children are
+    /// ignored, so one at a time).
+    private var openForeign: ForeignElement?
 
     /// The root element's name, once seen.
     public private(set) var rootName: String?
@@ -67,10 +67,10 @@ public final class AnnotationsReader: XMLStreamDelegate {
     /// When set (with its `tracksOffsets` on), records carry the byte spans of their elements.
     public weak var offsets: (any TagOffsets)?
 
-    /// The span of the start tag just reported, its end not yet known.
     /// Whether records carry byte spans (the write pass asked for them).
     private var keepsOffsets: Bool { offsets?.tracksOffsets == true }
 
+    /// The span of the start tag just reported, its end not yet known.
     private func openSpan() -> ByteSpan? {
         guard keepsOffsets, let offsets else { return nil }
         let tag = offsets.startTagSpan
@@ -161,7 +161,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
                 return .meta
             }
             guard let span = openSpan() else { return .ignored }
-            rootForeign = ForeignElement(location: location, span: span)
+            openForeign = ForeignElement(location: location, span: span)
             return .foreign
         case .meta:
             // Close the parent's text run: meta nodes keep only their own direct text.
@@ -183,7 +183,7 @@ public final class AnnotationsReader: XMLStreamDelegate {
             guard let kind = ShapeKind(element: element), kind != .tag, let track else {
                 visitor.visitRefusedTrackChild(at: location)
                 guard let span = openSpan() else { return .ignored }
-                trackForeign = ForeignElement(location: location, span: span)
+                openForeign = ForeignElement(location: location, span: span)
                 return .foreign
             }
             shape = Shape(kind: kind, label: track.label, xmlAttributes: copy(attributes), location: location)
@@ -269,9 +269,9 @@ public final class AnnotationsReader: XMLStreamDelegate {
             if var last = image?.foreign.popLast() {
                 last.span = closed(last.span) ?? last.span
                 image?.foreign.append(last)
-            } else if var finished = trackForeign ?? rootForeign {
+            } else if var finished = openForeign {
                 finished.span = closed(finished.span) ?? finished.span
-                if trackForeign != nil { trackForeign = nil } else { rootForeign = nil }
+                openForeign = nil
                 visitor.visitForeignElement(finished)
             }
         case .root, .ignored:
