@@ -30,6 +30,25 @@ struct ProcessTests {
         #expect(result.stderr.hasPrefix("cvat-lint: "))
     }
 
+    @Test("A one-character path is a path like any other: '-' or a missing 'x' exits 2, a zip named 'z' is read")
+    func oneCharacterPaths() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for missing in [["check", "-"], ["check", "x"], ["apply", "--target", "cvat", "--out", "o", "-"]] {
+            let result = try runTool(missing, in: directory)
+            #expect(result.status == 2, "\(missing)")
+            #expect(result.stderr.hasPrefix("cvat-lint: "), "\(missing)")
+        }
+        let zip = try zipFixture("job-images", into: directory)
+        try FileManager.default.moveItem(at: zip, to: directory.appendingPathComponent("z"))
+        let checked = try runTool(["check", "--target", "cvat", "z"], in: directory)
+        #expect(checked.status == 0)
+        #expect(checked.stdout.contains("in 1 export"))
+        let applied = try runTool(["apply", "--target", "cvat", "--out", "o", "z"], in: directory)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("o/annotations.xml").path))
+    }
+
     @Test("2 for a usage error")
     func usage() throws {
         let result = try runTool(["check", "--format", "yaml", Paths.fixture("job-images")])

@@ -38,7 +38,7 @@ final class MediaPlan {
             guard let file = byPath[from], done.insert(to).inserted else { continue }
             used.insert(from)
             let destination = try OutputPaths.resolve(to, under: root)
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: destination).deletingLastPathComponent().path,
                                                     withIntermediateDirectories: true)
             if from != to { tally.renamed += 1 }
             if mode == .link, let local = source.localMediaPath(file), link(local, destination) == 0 {

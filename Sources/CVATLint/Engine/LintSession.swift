@@ -98,8 +98,10 @@ public struct LintSession {
         if choices.noConfig { return nil }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: exportPath, isDirectory: &isDirectory)
-        let start = exists && isDirectory.boolValue ? exportPath : (exportPath as NSString).deletingLastPathComponent
-        return Configuration.find(from: start.isEmpty ? "." : start)
+        // URL, not NSString: Foundation's deletingLastPathComponent traps on a one-character name ("-", "z").
+        let start = exists && isDirectory.boolValue
+            ? exportPath : URL(fileURLWithPath: exportPath).deletingLastPathComponent().path
+        return Configuration.find(from: start)
     }
 
     /// At most this many excerpt lines are fetched per export.
