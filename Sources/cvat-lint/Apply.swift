@@ -87,7 +87,7 @@ struct Apply: ParsableCommand {
                                        cuboids: cuboids, media: media)
             result = try Applier(linter: linter).apply(path: path, out: out ?? "", plan: document, options: options, dryRun: dryRun)
         } catch {
-            printError("cvat-lint: \(error)")
+            printError("cvat-lint: \(ErrorText.line(error))")
             throw ExitStatus.unusableInput
         }
         switch format {
@@ -96,7 +96,7 @@ struct Apply: ParsableCommand {
             do {
                 print(try ApplyJSONReporter().render(result), terminator: "")
             } catch {
-                printError("cvat-lint: \(error)")
+                printError("cvat-lint: \(ErrorText.line(error))")
                 throw ExitStatus.unusableInput
             }
         }

@@ -136,7 +136,7 @@ struct Check: ParsableCommand {
             outcome = run.applying(known)
         } catch {
             progress?.clear()
-            printError("cvat-lint: \(error)")
+            printError("cvat-lint: \(ErrorText.line(error))")
             throw ExitStatus.unusableInput
         }
         progress?.clear()
@@ -162,7 +162,7 @@ struct Check: ParsableCommand {
                 try write(outputFormat.reporter(fileContext), outcome.report, toFile: path)
             }
         } catch {
-            printError("cvat-lint: cannot write a report: \(error)")
+            printError("cvat-lint: cannot write a report: \(ErrorText.line(error))")
             throw ExitStatus.unusableInput
         }
         if !outcome.report.exports.isEmpty || outcome.inputErrors.isEmpty {

@@ -20,7 +20,7 @@ struct Rules: ParsableCommand {
     func run() throws {
         let profile: TargetProfile?
         do { profile = try target.map(Catalogue.standard.profile(named:)) } catch {
-            printError("cvat-lint: \(error)")
+            printError("cvat-lint: \(ErrorText.line(error))")
             throw ExitStatus.unusableInput
         }
         let rules = Catalogue.standard.descriptions

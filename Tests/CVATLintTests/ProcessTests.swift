@@ -19,15 +19,22 @@ struct ProcessTests {
         #expect(!result.stdout.contains("\u{1B}["), "no color when not on a terminal")
     }
 
-    @Test("2 with one line on stderr for unusable input", arguments: [
-        ["check", "/nonexistent/export"],
-        ["check", Paths.fixture("broken-wrong-root") + "/missing.zip"],
+    @Test("2 with one line on stderr for unusable input, naming the path at fault", arguments: [
+        (["check", "/nonexistent/export"], "/nonexistent/export"),
+        (["check", Paths.fixture("broken-wrong-root") + "/missing.zip"], "missing.zip"),
+        (["check", "--write-baseline", "/nonexistent/baseline.json", Paths.fixture("job-images")], "/nonexistent/baseline.json"),
+        (["apply", "--target", "cvat", "--plan", "/nonexistent/plan.json", "--dry-run", Paths.fixture("job-images")],
+         "/nonexistent/plan.json"),
+        (["apply", "--target", "cvat", "--out", "/proc/cvat-lint-out", Paths.fixture("job-images")], "/proc/cvat-lint-out"),
     ])
-    func unusable(arguments: [String]) throws {
+    func unusable(arguments: [String], path: String) throws {
         let result = try runTool(arguments)
         #expect(result.status == 2)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.hasPrefix("cvat-lint: "))
+        // A file error says which path and why, not Foundation's NSError dump.
+        #expect(result.stderr.contains(path), "\(result.stderr)")
+        #expect(!result.stderr.contains("Domain="), "\(result.stderr)")
     }
 
     @Test("A one-character path is a path like any other: '-' or a missing 'x' exits 2, a zip named 'z' is read")

@@ -69,12 +69,17 @@ public struct PlanDocument: Sendable {
     }
 
     private static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
+        guard let error = error as? DecodingError else { return ErrorText.line(error) }
         switch error {
-        case let .keyNotFound(key, context): return "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case let .keyNotFound(key, context): return "missing \(key.stringValue)" + place(context)
         case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            return context.debugDescription + place(context)
         @unknown default: return "\(error)"
         }
+    }
+
+    /// " at a.b.c", or nothing for the document as a whole.
+    private static func place(_ context: DecodingError.Context) -> String {
+        context.codingPath.isEmpty ? "" : " at " + context.codingPath.map(\.stringValue).joined(separator: ".")
     }
 }

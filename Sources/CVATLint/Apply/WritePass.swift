@@ -224,7 +224,7 @@ final class WritePass: AnnotationVisitor {
 
     func attempt(_ body: () throws -> Void) {
         guard failure == nil else { return }
-        do { try body() } catch { failure = "\(error)" }
+        do { try body() } catch { failure = ErrorText.line(error) }
     }
 
     func fail(_ message: String) {
