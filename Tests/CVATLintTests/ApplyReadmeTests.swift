@@ -30,4 +30,16 @@ struct ApplyReadmeTests {
         let example = String(Self.readme[start.upperBound..<end.lowerBound])
         #expect(printed.replacingOccurrences(of: Paths.fixture("task-images-every-shape"), with: "Fixtures/task-images-every-shape") == example)
     }
+
+    @Test("The bounds the action table states are the ones apply keeps")
+    func statedBounds() {
+        func grouped(_ value: Int) -> String {
+            let digits = String(value)
+            return digits.enumerated().map { ($0.offset > 0 && (digits.count - $0.offset) % 3 == 0 ? "," : "") + String($0.element) }.joined()
+        }
+        for claim in ["masks over \(PolygonConversion.maximumMaskPixels / 1_000_000) M px, or in more than \(grouped(PolygonConversion.maximumMaskPolygons)) pieces",
+                      "more than \(grouped(PolygonRepair.Budget.crossings)) crossings, or \(PolygonRepair.Budget.pairTests / 1_000_000) million pairs"] {
+            #expect(Self.readme.contains(claim), "README: \(claim)")
+        }
+    }
 }

@@ -342,35 +342,6 @@ struct ApplyTests {
         #expect(edges.allSatisfy { vertices.contains($0.from) && vertices.contains($0.to) })
     }
 
-    @Test("Masks trace into simple polygons whose areas add up to the pixel count, holes and pieces included")
-    func maskTracing() throws {
-        // A ring (a hole in the middle), a separate pixel, and two pixels touching only at a corner.
-        let rows = ["#####...#.",
-                    "#...#.....",
-                    "#####..#..",
-                    "........#."]
-        let bits = rows.flatMap { $0.map { $0 == "#" } }
-        let polygons = MaskTracer(width: 10, height: 4, bits: bits).polygons()
-        func area(_ polygon: [MaskTracer.Vertex]) -> Int {
-            var twice = 0
-            for index in polygon.indices {
-                let (a, b) = (polygon[index], polygon[(index + 1) % polygon.count])
-                twice += a.x * b.y - b.x * a.y
-            }
-            return abs(twice) / 2
-        }
-        #expect(polygons.map(area).reduce(0, +) == bits.filter { $0 }.count)
-        for polygon in polygons {
-            #expect(Set(polygon).count == polygon.count, "no corner visited twice")
-            let points = polygon.map { Point(x: Double($0.x), y: Double($0.y)) }
-            #expect(SelfIntersection.firstCrossing(of: points) == nil, "simple: \(polygon)")
-        }
-        #expect(polygons.count >= 4, "the ring is cut open; the lone pixel and the diagonal pair are pieces of their own")
-        // Bits that are not width × height (the public init allows it) take the path through the set pixels'
-        // bounding box: the last unset bit missing traces the same.
-        #expect(MaskTracer(width: 10, height: 4, bits: Array(bits.dropLast())).polygons() == polygons)
-    }
-
     @Test("An ellipse's polygon stays within the stated tolerance")
     func ellipseBound() throws {
         let shape = Shape(kind: .ellipse, xmlAttributes: [XMLAttribute(name: "cx", value: "100"), XMLAttribute(name: "cy", value: "50"),

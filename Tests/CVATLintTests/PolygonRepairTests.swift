@@ -27,7 +27,7 @@ struct PolygonRepairTests {
     }
 
     @Test("Splitting keeps the area: a bow-tie, a loop, a vertex touching an edge")
-    func splitKeepsArea() {
+    func splitKeepsArea() throws {
         func ring(_ text: String) -> [Point] { parsePoints(text) ?? [] }
         let cases: [(String, Double, Int)] = [
             ("0,0;10,10;10,0;0,10", 50, 2),                 // bow-tie: two triangles of 25
@@ -35,7 +35,7 @@ struct PolygonRepairTests {
             ("0,0;10,0;10,10;5,0;0,10", 50, 2),             // a vertex touching the bottom edge
         ]
         for (text, area, count) in cases {
-            let split = PolygonRepair.pieces(of: ring(text), minimumArea: 0)
+            let split = try #require(PolygonRepair.pieces(of: ring(text), minimumArea: 0))
             #expect(split.pieces.count == count, "\(text)")
             #expect(abs(split.pieces.map { abs(PolygonRepair.area($0)) }.reduce(0, +) - area) < 1e-9, "\(text)")
             #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil }, "\(text)")
@@ -44,15 +44,50 @@ struct PolygonRepairTests {
 
     @Test("A chain of crossings splits into its diamonds, short (points found by a scan) or long (by an index)",
           arguments: [3, 40])
-    func splitChain(crossings: Int) {
+    func splitChain(crossings: Int) throws {
         // Out along a zigzag and back along its mirror image: the two cross in the middle of every step,
         // leaving a triangle of 25 at each end and a diamond of 50 between neighbouring crossings.
         let out = (0...crossings).map { Point(x: Double(10 * $0), y: $0.isMultiple(of: 2) ? 0 : 10) }
         let back = (0...crossings).reversed().map { Point(x: Double(10 * $0), y: $0.isMultiple(of: 2) ? 10 : 0) }
-        let split = PolygonRepair.pieces(of: out + back, minimumArea: 0)
+        let split = try #require(PolygonRepair.pieces(of: out + back, minimumArea: 0))
         #expect(split.pieces.count == crossings + 1)
         #expect(abs(split.pieces.map { abs(PolygonRepair.area($0)) }.reduce(0, +) - 50 * Double(crossings)) < 1e-9)
         #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil })
+    }
+
+    @Test("A contour of long horizontal runs with one crossing is split by sweeping along y, where x would overrun the budget")
+    func splitSerpentine() throws {
+        // 20,000 runs 1,000 wide stacked one unit apart: every run overlaps every other in x (200 million pairs),
+        // none in y. Closed down a line at x = -10 that crosses itself once, in a bow-tie of area 5.
+        let runs = 20_000
+        var ring: [Point] = []
+        for row in 0..<runs {
+            let (from, to) = row.isMultiple(of: 2) ? (0.0, 1000.0) : (1000.0, 0.0)
+            ring += [Point(x: from, y: Double(row)), Point(x: to, y: Double(row))]
+        }
+        ring += [Point(x: -10, y: Double(runs - 1)), Point(x: -10, y: 5), Point(x: -20, y: 3), Point(x: -20, y: 5),
+                 Point(x: -10, y: 3), Point(x: -10, y: 0)]
+        let split = try #require(PolygonRepair.pieces(of: ring, minimumArea: 0))
+        #expect(split.pieces.count == 2)
+        #expect(split.pieces.map { abs(PolygonRepair.area($0)) }.contains { abs($0 - 5) < 1e-9 })
+        #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil })
+    }
+
+    @Test("A scribble whose edges all cross each other is given up past the budget instead of taking minutes")
+    func scribbleOverBudget() throws {
+        // 3,000 points zigzagging in a 60 × 40 box: hundreds of thousands of crossings.
+        let scribble = (0..<3000).map { Point(x: Double($0 % 60) + 0.5, y: Double($0 * 7 % 40) + 0.25) }
+        #expect(PolygonRepair.pieces(of: scribble, minimumArea: 0) == nil)
+        // apply leaves it as it is, or out under --drop-invalid, as any polygon no split makes simple.
+        let text = scribble.map { String(format: "%.2f,%.2f", $0.x, $0.y) }.joined(separator: ";")
+        let xml = try String(contentsOfFile: Paths.fixture("rule-polygon-self-intersecting/annotations.xml"), encoding: .utf8)
+            .replacingOccurrences(of: "5.00,20.00;15.00,30.00;15.00,20.00;5.00,30.00", with: text)
+        for dropInvalid in [false, true] {
+            let (result, output) = try RepairTests.apply(xml: xml, options: ApplyOptions(allowLoss: true, dropInvalid: dropInvalid))
+            let row = try #require(result.manifest.conservation.first { $0.label == "person" && $0.kind == "polygon" })
+            #expect(row.repaired.isEmpty)
+            #expect(dropInvalid ? row.leftOut.count == 1 && !output.contains(text) : row.written == 1 && output.contains(text))
+        }
     }
 
     @Test("A repair into one piece writes that piece: a small loop left out as a sliver, a spike folded away",

@@ -12,6 +12,9 @@ public enum PolygonConversion {
     public static let ellipseTolerance = 0.25
     /// Masks larger than this many pixels (an 8K frame) are not traced.
     public static let maximumMaskPixels = 40_000_000
+    /// Masks in more pieces than this are not traced: each piece is a polygon with the shape's attributes,
+    /// about a kilobyte held while the shape is written, and a speckled 1000 × 1000 mask has half a million.
+    public static let maximumMaskPolygons = 20_000
 
     /// The polygons standing for `shape` (several for a mask in pieces); nil when it cannot be converted.
     public static func polygons(for shape: Shape) -> [[Point]]? {
@@ -27,8 +30,8 @@ public enum PolygonConversion {
             return hull.count >= 3 ? [hull] : nil
         case .mask:
             guard let (left, top, width, height, bits) = shape.maskPixels(limit: maximumMaskPixels) else { return nil }
-            let traced = MaskTracer(width: width, height: height, bits: bits).polygons()
-            guard !traced.isEmpty else { return nil }
+            guard let traced = MaskTracer(width: width, height: height, bits: bits).polygons(atMost: maximumMaskPolygons),
+                  !traced.isEmpty else { return nil }
             return traced.map { $0.map { Point(x: Double(left + $0.x), y: Double(top + $0.y)) } }
         default:
             return nil
@@ -95,17 +98,23 @@ public struct MaskTracer {
         self.bits = bits
     }
 
-    public func polygons() -> [[Vertex]] {
+    /// The simple polygons covering the mask; nil once they are more than `limit` (checked as pieces are
+    /// found and as they are traced, so that a speckled mask stops early rather than filling memory).
+    public func polygons(atMost limit: Int = .max) -> [[Vertex]]? {
         var result: [[Vertex]] = []
-        let pieces: [[Int]]
+        let pieces: [[Int]]?
         if bits.count == width * height {
             // The mask is its own bitmap: its pieces come out as `pieces(of:)` finds them within a bounding box.
             var map = bits
-            pieces = Self.floodPieces(&map, columns: width, rows: height, offset: (0, 0), width: width)
+            pieces = Self.floodPieces(&map, columns: width, rows: height, offset: (0, 0), width: width, limit: limit)
         } else {
-            pieces = self.pieces(of: bits.indices.filter { bits[$0] })
+            pieces = self.pieces(of: bits.indices.filter { bits[$0] }, limit: limit)
         }
-        for piece in pieces { trace(piece, into: &result) }
+        guard let pieces else { return nil }
+        for piece in pieces {
+            trace(piece, into: &result)
+            if result.count > limit { return nil }
+        }
         return result
     }
 
@@ -136,7 +145,7 @@ public struct MaskTracer {
             strips[low].append(pixel)
         }
         for strip in strips where !strip.isEmpty {
-            for piece in pieces(of: strip) { trace(piece, into: &result) }
+            for piece in pieces(of: strip) ?? [] { trace(piece, into: &result) }
         }
     }
 
@@ -167,20 +176,23 @@ public struct MaskTracer {
         }
     }
 
-    /// The 4-connected pieces of some pixels.
-    private func pieces(of pixels: [Int]) -> [[Int]] {
+    /// The 4-connected pieces of some pixels; nil past `limit` of them.
+    private func pieces(of pixels: [Int], limit: Int = .max) -> [[Int]]? {
         guard !pixels.isEmpty else { return [] }
         let box = Box(pixels, width: width)
         var map = box.bitmap(pixels, width: width)
-        return Self.floodPieces(&map, columns: box.columns, rows: box.rows, offset: (box.minX, box.minY), width: width)
+        return Self.floodPieces(&map, columns: box.columns, rows: box.rows, offset: (box.minX, box.minY), width: width, limit: limit)
     }
 
     /// The 4-connected pieces of the pixels set in `map` (`columns` × `rows`, row-major, cleared as it is
-    /// read), in row order of their first pixel, as indices into the mask (`map` placed at `offset`).
-    private static func floodPieces(_ map: inout [Bool], columns: Int, rows: Int, offset: (x: Int, y: Int), width: Int) -> [[Int]] {
+    /// read), in row order of their first pixel, as indices into the mask (`map` placed at `offset`); nil
+    /// past `limit` of them.
+    private static func floodPieces(_ map: inout [Bool], columns: Int, rows: Int, offset: (x: Int, y: Int), width: Int,
+                                    limit: Int) -> [[Int]]? {
         var result: [[Int]] = []
         var stack: [Int] = []
         for start in map.indices where map[start] {
+            guard result.count < limit else { return nil }
             var piece: [Int] = []
             stack.append(start)
             map[start] = false

@@ -27,7 +27,7 @@ enum RepairPolygon {
         for _ in 0..<rounds {
             var next: [[Point]] = []
             for ring in pending {
-                let split = PolygonRepair.pieces(of: ring, minimumArea: program.minimumArea)
+                guard let split = PolygonRepair.pieces(of: ring, minimumArea: program.minimumArea) else { return .unrepairable }
                 slivers += split.slivers
                 for piece in split.pieces {
                     // The output check reads the pieces back from two decimals: judge them as written.
@@ -47,7 +47,7 @@ enum RepairPolygon {
         guard pending.isEmpty else { return .unrepairable }
         // A polygon of slivers only keeps its largest: nothing is lost that a repair could keep.
         if done.isEmpty {
-            let all = PolygonRepair.pieces(of: points, minimumArea: 0).pieces.map { PolygonRepair.deduplicated($0.map(asWritten)) }
+            let all = (PolygonRepair.pieces(of: points, minimumArea: 0)?.pieces ?? []).map { PolygonRepair.deduplicated($0.map(asWritten)) }
             guard let largest = all.first(where: { $0.count >= 3 && SelfIntersection.firstCrossing(of: $0) == nil }) else {
                 return .unrepairable
             }
