@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any, Dict
 
@@ -78,10 +79,28 @@ def test_options_reach_the_binary(tmp_path: Path) -> None:
     assert cvat_lint.check(export, baseline=baseline).findings == []
 
 
+def test_names_starting_with_a_dash_stay_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Relative paths such as "-export" would read as options if passed bare; the layer joins values with "="
+    # and puts the export after "--".
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "task-images-every-shape", "-export")
+    Path("-lint.yml").write_text("rules:\n  disable: [attribute-unsupported]\n")
+    report = cvat_lint.check("-export", config="-lint.yml")
+    assert Path(report.path).name == "-export" and report.findings
+    assert not any(f.rule == "attribute-unsupported" for f in report.findings)
+    Path("-plan.json").write_text(cli("check", "--format", "json", "--target", "cvat", "--", "-export").stdout)
+    result = cvat_lint.apply("-export", "-out", target="cvat", plan="-plan.json", config="-lint.yml")
+    assert Path("-out", "annotations.xml").is_file() and result.output_report is not None
+
+
 def test_unusable_input_raises_cvat_lint_error() -> None:
     with pytest.raises(cvat_lint.CvatLintError) as raised:
         cvat_lint.check(FIXTURES / "no-such-export")
     assert raised.value.exit_code == 2 and "no-such-export" in raised.value.reason
+    # A usage error's reason is the parser's error line, not the "See --help" line under its usage.
+    with pytest.raises(cvat_lint.CvatLintError) as raised:
+        cvat_lint.apply(FIXTURES / "job-images", "unused", masks="triangles")
+    assert raised.value.exit_code == 2 and "triangles" in raised.value.reason and "--help" not in raised.value.reason
 
 
 @pytest.mark.parametrize("target", ["encord", "cvat", "datumaro"])

@@ -26,16 +26,25 @@ def run(arguments: Sequence[str]) -> subprocess.CompletedProcess:
     """Runs the binary with `arguments`; raises `CvatLintError` on exit 2 (or a crash) with its one-line reason."""
     process = subprocess.run([find_binary(), *arguments], capture_output=True, text=True, check=False)
     if process.returncode not in (0, 1):
-        lines = [line for line in process.stderr.splitlines() if line.strip()]
-        reason = lines[-1] if lines else f"cvat-lint exited with {process.returncode}"
-        raise CvatLintError(reason.removeprefix("cvat-lint: "), exit_code=process.returncode)
+        raise CvatLintError(_reason(process.stderr, process.returncode), exit_code=process.returncode)
     return process
 
 
+def _reason(stderr: str, exit_code: int) -> str:
+    """The line of stderr that says what went wrong: the tool's own ("cvat-lint: ..."), else the argument
+    parser's ("Error: ...", above its usage lines), else the last (a crash's)."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for prefix in ("cvat-lint: ", "Error: "):
+        found = next((line for line in lines if line.startswith(prefix)), None)
+        if found is not None:
+            return found[len(prefix):]
+    return lines[-1] if lines else f"cvat-lint exited with {exit_code}"
+
+
 def _options(target: str, config: Optional[PathLike], no_config: bool, boxes_as_polygons: bool) -> List[str]:
-    arguments = ["--target", target]
+    arguments = [f"--target={target}"]
     if config is not None:
-        arguments += ["--config", os.fspath(config)]
+        arguments.append(f"--config={os.fspath(config)}")
     if no_config:
         arguments.append("--no-config")
     if boxes_as_polygons:
@@ -73,11 +82,11 @@ def check(path: Union[PathLike, Sequence[PathLike]], *, target: str = "encord", 
     paths = [os.fspath(p) for p in path] if several else [os.fspath(path)]  # type: ignore[union-attr, arg-type]
     arguments = ["check", "--format", "json", *_options(target, config, no_config, boxes_as_polygons)]
     if select:
-        arguments += ["--select", ",".join(select)]
+        arguments.append("--select=" + ",".join(select))
     if ignore:
-        arguments += ["--ignore", ",".join(ignore)]
+        arguments.append("--ignore=" + ",".join(ignore))
     if baseline is not None:
-        arguments += ["--baseline", os.fspath(baseline)]
+        arguments.append(f"--baseline={os.fspath(baseline)}")
     reports = [Report.from_json(export) for export in _json(run(arguments + ["--", *paths]))["exports"]]
     return reports if several else reports[0]
 
@@ -92,18 +101,19 @@ def apply(path: PathLike, out: PathLike, *, target: str = "encord", allow_loss: 
     saves. Returns the manifest as objects. Raises `ImportBlocked` when `apply` refuses (nothing written) or
     errors remain in what it wrote, `CvatLintError` for unusable input or an `out` that exists.
     """
-    arguments = ["apply", os.fspath(path), "--format", "json", *_options(target, config, no_config, boxes_as_polygons),
-                 "--masks", masks, "--ellipses", ellipses, "--cuboids", cuboids]
-    arguments += ["--dry-run"] if dry_run else ["--out", os.fspath(out)]
+    # Every value joined to its option with "=" and the path after "--": a name starting with "-" stays a name.
+    arguments = ["apply", "--format", "json", *_options(target, config, no_config, boxes_as_polygons),
+                 f"--masks={masks}", f"--ellipses={ellipses}", f"--cuboids={cuboids}"]
+    arguments += ["--dry-run"] if dry_run else [f"--out={os.fspath(out)}"]
     if allow_loss:
         arguments.append("--allow-loss")
     if drop_invalid:
         arguments.append("--drop-invalid")
     if plan is not None:
-        arguments += ["--plan", os.fspath(plan)]
+        arguments.append(f"--plan={os.fspath(plan)}")
     if copy_media:
         arguments.append("--copy")
-    result = ApplyResult.from_json(_json(run(arguments)))
+    result = ApplyResult.from_json(_json(run(arguments + ["--", os.fspath(path)])))
     if result.refusals:
         raise ImportBlocked(result.input_report, result.refusals, result)
     if result.output_report is not None and not result.output_report.ok:
