@@ -15,6 +15,7 @@ struct CVATLintCommand: ParsableCommand {
 
     /// Runs the command, mapping argument errors to exit code 2 (argument-parser's own is 64).
     static func main() {
+        StopSignals.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -32,6 +33,36 @@ struct CVATLintCommand: ParsableCommand {
 enum ExitStatus {
     static let findings = ExitCode(1)
     static let unusableInput = ExitCode(2)
+}
+
+/// SIGINT, SIGTERM and SIGHUP remove the run's temporary files and half-written output, then stop the process
+/// as the signal would have (a shell sees 130 for a Ctrl-C). A signal the parent set to be ignored stays ignored.
+enum StopSignals {
+    // Kept for the life of the process: a source that is released stops delivering.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func install() {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            // Ignored by default so that the dispatch source, not the default action, receives it.
+            let previous = signal(number, SIG_IGN)
+            // Handlers are C function pointers, compared by address.
+            guard unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) else { continue }
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                ScratchPaths.removeAll()
+                signal(number, SIG_DFL)
+                // Dispatch's worker threads block signals: unblock it here, or raise would leave it pending.
+                var unblocked = sigset_t()
+                sigemptyset(&unblocked)
+                sigaddset(&unblocked, number)
+                pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
+                raise(number)
+                _exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
 }
 
 /// Writes one line to standard error.

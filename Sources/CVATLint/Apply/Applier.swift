@@ -89,8 +89,10 @@ public struct Applier {
             ? fileManager.temporaryDirectory.appendingPathComponent("cvat-lint-apply-\(UUID().uuidString)").path : out
         try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: false,
                                         attributes: [.posixPermissions: zipOutput || dryRun ? 0o700 : 0o755])
+        // Held until the run ends: a signal that stops it part-way removes what is half-written.
+        ScratchPaths.hold(staging)
         let cleanStaging = zipOutput || dryRun
-        defer { if cleanStaging { try? fileManager.removeItem(atPath: staging) } }
+        defer { if cleanStaging { ScratchPaths.discard(staging) } }
         var outputCheck: OutputCheck?
         do {
             let mediaFiles = try source.mediaFiles()
@@ -163,16 +165,25 @@ public struct Applier {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 try encoder.encode(manifest).write(to: URL(fileURLWithPath: (staging as NSString).appendingPathComponent(Self.manifestName)))
                 if zipOutput {
-                    try fileManager.zipItem(at: URL(fileURLWithPath: staging), to: URL(fileURLWithPath: out),
-                                            shouldKeepParent: false, compressionMethod: .deflate)
+                    // A zip cut short (a full disk, a signal) is removed: `out` did not exist before.
+                    ScratchPaths.hold(out)
+                    do {
+                        try fileManager.zipItem(at: URL(fileURLWithPath: staging), to: URL(fileURLWithPath: out),
+                                                shouldKeepParent: false, compressionMethod: .deflate)
+                    } catch {
+                        ScratchPaths.discard(out)
+                        throw error
+                    }
+                    ScratchPaths.keep(out)
                 }
             }
+            if !cleanStaging { ScratchPaths.keep(staging) }
             return ApplyResult(manifest: manifest, inputReport: report, outputReport: outputReport, refusals: [], dryRun: dryRun,
                                timings: timings)
         } catch {
             outputCheck?.cancel()
             // Nothing half-written is left behind.
-            if !cleanStaging { try? fileManager.removeItem(atPath: staging) }
+            if !cleanStaging { ScratchPaths.discard(staging) }
             throw error
         }
     }

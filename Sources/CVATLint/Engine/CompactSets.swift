@@ -92,7 +92,7 @@ public final class SpillingSorter<Record: SortKeyed> {
 
     deinit {
         try? file?.close()
-        if let fileURL { try? FileManager.default.removeItem(at: fileURL) }
+        if let fileURL { ScratchPaths.discard(fileURL.path) }
     }
 
     public func add(_ record: Record) {
@@ -104,9 +104,12 @@ public final class SpillingSorter<Record: SortKeyed> {
         guard !buffer.isEmpty, !spillFailed else { return }
         buffer.sort { $0.sortKey < $1.sortKey }
         if file == nil {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).records")
-            guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let handle = try? FileHandle(forUpdating: url) else {
+            guard let url = ScratchPaths.newFile(suffix: ".records") else {
+                spillFailed = true
+                return
+            }
+            guard let handle = try? FileHandle(forUpdating: url) else {
+                ScratchPaths.discard(url.path)
                 spillFailed = true
                 return
             }

@@ -166,22 +166,20 @@ public struct LintSession {
 /// A private temporary file that a stream is copied into, read back as a bare XML file, and removed
 /// when the last reference goes.
 final class SpoolFile {
-    private let url = FileManager.default.temporaryDirectory.appendingPathComponent("cvat-lint-\(UUID().uuidString).xml")
+    private let url = ScratchPaths.newFile(suffix: ".xml")
     private var handle: FileHandle?
     private var failed = false
     /// Bytes not yet written (up to a megabyte).
     private var pending: [UInt8] = []
 
     init() {
-        if FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) {
-            handle = try? FileHandle(forWritingTo: url)
-        }
+        handle = url.flatMap { try? FileHandle(forWritingTo: $0) }
         failed = handle == nil
     }
 
     deinit {
         try? handle?.close()
-        try? FileManager.default.removeItem(at: url)
+        if let url { ScratchPaths.discard(url.path) }
     }
 
     /// Appends bytes (buffered: apply spools one shape at a time); a failure to write only costs the excerpts.
@@ -207,13 +205,15 @@ final class SpoolFile {
     /// The spooled copy as an export to read lines from; nil when it could not be written whole.
     func finished() -> ExportSource? {
         close()
-        return failed ? nil : SpooledExport(file: self, path: url.path)
+        guard !failed, let url else { return nil }
+        return SpooledExport(file: self, path: url.path)
     }
 
     /// The spooled bytes open for reading; nil when they could not be written whole.
     func finishedReader() -> FileHandle? {
         close()
-        return failed ? nil : try? FileHandle(forReadingFrom: url)
+        guard !failed, let url else { return nil }
+        return try? FileHandle(forReadingFrom: url)
     }
 
     /// Keeps the spool file alive while its lines are read.
