@@ -51,14 +51,16 @@ enum BuiltinRules {
         id: "export",
         defaultSeverity: .error,
         category: .structure,
-        summary: "the export's files are unsafe or ambiguous: zip entries that climb out or repeat, symbolic links",
+        summary: "the export's files are unsafe or ambiguous: zip entries that climb out or repeat, symbolic links, '\\' between folders",
         rationale: """
             A pre-flight tool reads files from strangers. cvat-lint never unpacks a zip and never follows a \
             link, but an importer that does could write outside its folder (a "zip slip" entry such as \
             ../x), read a file chosen by the export's author (a symbolic link), or pick either of two \
-            entries with one name. Such entries are reported and left out of the media.
+            entries with one name. Such entries are reported and left out of the media. Entries named with \
+            '\\' between folders (a zip made on Windows) are read as folders, as Windows and unzip read them, \
+            and reported as a warning: Python's zipfile on Linux unpacks each as one file name.
             """,
-        issueTypes: [.init("media_symlink"), .init("zip_entry_escapes"), .init("zip_entry_duplicate")],
+        issueTypes: [.init("media_symlink"), .init("zip_entry_escapes"), .init("zip_entry_duplicate"), .init("zip_entry_backslash")],
         actions: ["skipMedia"],
         triggering: [
             RuleExample.fixture("a media file that is a symbolic link", "hostile-media-symlink"),

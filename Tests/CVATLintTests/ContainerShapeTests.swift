@@ -53,4 +53,30 @@ struct ContainerShapeTests {
         #expect(link.issueType == "media_symlink" && link.message.contains("images/ is a symbolic link"))
         #expect(!report.findings.contains { $0.rule == "media-header" }, "nothing behind the link is read")
     }
+
+    @Test("A zip made on Windows, '\\' between its folders: its media are read under images/, a warning says why, apply writes '/'")
+    func backslashEntries() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("windows.zip")
+        let archive = try Archive(url: url, accessMode: .create)
+        let image = Data(png(width: 10, height: 10))
+        for (path, data) in [("annotations.xml", Data(Self.xml.replacingOccurrences(of: "a.jpg", with: "a.png").utf8)),
+                             ("images\\a.png", image), ("images\\b.png", image)] {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none) { position, size in
+                data.subdata(in: Data.Index(position)..<Data.Index(position) + size)
+            }
+        }
+        let report = try Shared.report(url.path, target: "encord")
+        let warning = try #require(report.findings.first { $0.issueType == "zip_entry_backslash" }, "\(report.findings.map(\.message))")
+        #expect(warning.severity == .warning && warning.action == nil && warning.message.hasPrefix("2 zip entries"))
+        #expect(!report.findings.contains { $0.rule == "media-missing" }, "\(report.findings.map(\.message))")
+        #expect(report.findings.contains { $0.issueType == "media_unnamed" || $0.message.contains("b.png") },
+                "b.png is a media file no image names")
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.encord).apply(path: url.path, out: out.path, options: ApplyOptions(allowLoss: true))
+        #expect(result.refusals.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("images/a.png").path))
+        #expect(!(result.outputReport?.findings.contains { $0.issueType == "zip_entry_backslash" } ?? true))
+    }
 }

@@ -114,8 +114,8 @@ extension Checker {
         var findings = (collector.findings + collector.overflowFindings).filter { options.isEnabled($0.rule) }
         if options.isEnabled("export") {
             findings += integrity.map { problem in
-                Finding(rule: "export", severity: .error, message: problem.message, location: FindingLocation(file: problem.file),
-                        issueType: problem.issueType, action: .skipMedia(file: problem.file))
+                Finding(rule: "export", severity: problem.severity, message: problem.message, location: FindingLocation(file: problem.file),
+                        issueType: problem.issueType, action: problem.skipsMedia ? .skipMedia(file: problem.file) : nil)
             }
         }
         findings += ruleFindings

@@ -69,11 +69,16 @@ public struct IntegrityProblem: Sendable, Equatable {
     public var file: String
     public var message: String
     public var issueType: String
+    public var severity: Severity
+    /// Whether the entry is left out of the media (`skipMedia`); else the finding has no action.
+    public var skipsMedia: Bool
 
-    public init(file: String, message: String, issueType: String) {
+    public init(file: String, message: String, issueType: String, severity: Severity = .error, skipsMedia: Bool = true) {
         self.file = file
         self.message = message
         self.issueType = issueType
+        self.severity = severity
+        self.skipsMedia = skipsMedia
     }
 }
 

@@ -23,6 +23,8 @@ public final class ZipExport: ExportSource {
     /// The media folder's name in the zip: `images`, or a name that differs from it only in case.
     private let imagesFolder: String
     private let archive: Archive
+    /// Entries named with `\` for `/` (see `name(of:)`), by the name they are read under.
+    private var backslashNames: [String: String] = [:]
     /// The archive reads through one file position: `apply` reads media headers from two threads (its write
     /// pass, and the check of its output beside it), one at a time.
     private let lock = NSLock()
@@ -36,22 +38,23 @@ public final class ZipExport: ExportSource {
         } catch {
             throw InputError("\(path): not a readable zip archive (\(error))")
         }
-        let named = archive.filter { $0.path == "annotations.xml" || $0.path.hasSuffix("/annotations.xml") }
+        for entry in archive where Self.name(of: entry) != entry.path { backslashNames[Self.name(of: entry)] = entry.path }
+        let named = archive.filter { Self.name(of: $0) == "annotations.xml" || Self.name(of: $0).hasSuffix("/annotations.xml") }
         if let link = named.first(where: { $0.type == .symlink }) {
-            throw InputError("\(path): \(link.path) in this zip is a symbolic link, expected the annotations file; refusing to follow it")
+            throw InputError("\(path): \(Self.name(of: link)) in this zip is a symbolic link, expected the annotations file; refusing to follow it")
         }
         let candidates = named.filter { $0.type == .file }
-        let nested = candidates.filter { $0.path.split(separator: "/").count == 2 }
-        if let top = candidates.first(where: { $0.path == "annotations.xml" }) {
+        let nested = candidates.filter { Self.name(of: $0).split(separator: "/").count == 2 }
+        if let top = candidates.first(where: { Self.name(of: $0) == "annotations.xml" }) {
             root = ""
-            annotationsPath = top.path
+            annotationsPath = Self.name(of: top)
         } else if nested.count > 1 {
             // Linting one of them would pass the others off as checked.
-            throw InputError("\(path): this zip holds \(nested.count) exports (\(nested.map { String($0.path.dropLast("/annotations.xml".count)) }.sorted().joined(separator: ", "))); unpack it and lint each folder")
+            throw InputError("\(path): this zip holds \(nested.count) exports (\(nested.map { String(Self.name(of: $0).dropLast("/annotations.xml".count)) }.sorted().joined(separator: ", "))); unpack it and lint each folder")
         } else if let nested = nested.first {
             // A zip of the export folder rather than of its contents: accept one level of nesting.
-            root = String(nested.path.dropLast("annotations.xml".count))
-            annotationsPath = nested.path
+            root = String(Self.name(of: nested).dropLast("annotations.xml".count))
+            annotationsPath = Self.name(of: nested)
         } else if archive.contains(where: { $0.path == "annotations.xml/" || ($0.path == "annotations.xml" && $0.type == .directory) }) {
             throw InputError("\(path): annotations.xml in this zip is a directory, expected the annotations file")
         } else {
@@ -60,8 +63,8 @@ public final class ZipExport: ExportSource {
         // The export folder's subfolders, as entries name them (a folder may have no entry of its own); the
         // first entry under images/ settles it, as CVAT's zips list images/ early.
         var folders: Set<String> = []
-        for entry in archive where entry.path.hasPrefix(root) {
-            let inside = entry.path.dropFirst(root.count)
+        for entry in archive where Self.name(of: entry).hasPrefix(root) {
+            let inside = Self.name(of: entry).dropFirst(root.count)
             guard let slash = inside.firstIndex(of: "/") else { continue }
             folders.insert(String(inside[..<slash]))
             if inside[..<slash] == ImagesFolder.canonical { break }
@@ -71,12 +74,26 @@ public final class ZipExport: ExportSource {
 
     public var misnamedImagesFolder: String? { ImagesFolder.misnamed(imagesFolder) }
 
+    /// An entry's path with `/` between its folders. A name with `\` and no `/` was written by a Windows
+    /// tool against the ZIP format (PowerShell 5's Compress-Archive does it): its backslashes separate folders,
+    /// as Windows and Info-ZIP's unzip read them. A `\` in a name that also has `/` is part of a file name.
+    static func name(of entry: Entry) -> String {
+        let path = entry.path
+        guard path.contains("\\"), !path.contains("/") else { return path }
+        return path.replacingOccurrences(of: "\\", with: "/")
+    }
+
+    /// The entry stored under a path as `name(of:)` gives it.
+    private func entry(named name: String, in archive: Archive) -> Entry? {
+        archive[backslashNames[name] ?? name]
+    }
+
     /// A listed media file's entry (its `images/` under the folder's real name).
     private func entryPath(_ file: MediaFile) -> String {
         root + ImagesFolder.onDisk(file.path, folder: imagesFolder)
     }
 
-    public var annotationsSize: UInt64? { lock.withLock { archive[annotationsPath]?.uncompressedSize } }
+    public var annotationsSize: UInt64? { lock.withLock { entry(named: annotationsPath, in: archive)?.uncompressedSize } }
     public var readsAreCostly: Bool { true }
 
     public func streamAnnotations(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -87,7 +104,7 @@ public final class ZipExport: ExportSource {
         } catch {
             throw InputError("\(path): not a readable zip archive (\(error))")
         }
-        guard let entry = archive[annotationsPath] else {
+        guard let entry = entry(named: annotationsPath, in: archive) else {
             throw InputError("\(path): annotations.xml vanished from the zip")
         }
         let declared = entry.uncompressedSize
@@ -142,7 +159,7 @@ public final class ZipExport: ExportSource {
     }
 
     private func prefix(of file: MediaFile, count: Int) throws -> [UInt8] {
-        guard let entry = archive[entryPath(file)], entry.type == .file else {
+        guard let entry = entry(named: entryPath(file), in: archive), entry.type == .file else {
             throw InputError("\(path): \(file.path) is not a file in the zip")
         }
         var bytes: [UInt8] = []
@@ -161,7 +178,7 @@ public final class ZipExport: ExportSource {
 
     public func streamMedia(_ file: MediaFile, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
         try lock.withLock {
-            guard let entry = archive[entryPath(file)], entry.type == .file else {
+            guard let entry = entry(named: entryPath(file), in: archive), entry.type == .file else {
                 throw InputError("\(path): \(file.path) is not a file in the zip")
             }
             try Self.inflate(entry, of: archive, zip: path, limit: .max, bufferSize: 1 << 18, consume)
@@ -177,11 +194,12 @@ public final class ZipExport: ExportSource {
         var files: [MediaFile] = []
         var seen: Set<String> = []
         var sawImagesFolder = false
-        for entry in archive where entry.path.hasPrefix(prefix) {
+        for entry in archive where Self.name(of: entry).hasPrefix(prefix) {
+            let name = Self.name(of: entry)
             sawImagesFolder = true
             // Entries that climb out, repeat, or are links are integrity problems, never media.
-            guard entry.type == .file, Self.isContained(entry.path), seen.insert(entry.path).inserted else { continue }
-            let relative = ImagesFolder.canonical + "/" + entry.path.dropFirst(prefix.count)
+            guard entry.type == .file, Self.isContained(name), seen.insert(name).inserted else { continue }
+            let relative = ImagesFolder.canonical + "/" + name.dropFirst(prefix.count)
             files.append(MediaFile(path: relative, size: entry.uncompressedSize, isSymlink: false))
         }
         return sawImagesFolder ? files.sorted { $0.path < $1.path } : nil
@@ -203,6 +221,16 @@ public final class ZipExport: ExportSource {
     private func listProblems() -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         var seen: Set<String> = []
+        if let first = archive.first(where: { Self.name(of: $0) != $0.path }) {
+            let count = backslashNames.count
+            problems.append(IntegrityProblem(
+                file: first.path,
+                message: "\(count == 1 ? "zip entry" : "\(count) zip entries, such as") '\(first.path)', \(count == 1 ? "uses" : "use") '\\' "
+                    + "between folders (a zip made on Windows, against the ZIP format): Python's zipfile on Linux, which CVAT's and "
+                    + "Datumaro's importers use, unpacks \(count == 1 ? "it" : "each") as one file name outside its folder; "
+                    + "cvat-lint reads them as Windows and unzip do, and apply writes them with '/'",
+                issueType: "zip_entry_backslash", severity: .warning, skipsMedia: false))
+        }
         for entry in archive {
             if !Self.isContained(entry.path) {
                 problems.append(IntegrityProblem(
@@ -212,7 +240,7 @@ public final class ZipExport: ExportSource {
                 problems.append(IntegrityProblem(
                     file: entry.path, message: "zip entry '\(entry.path)' is a symbolic link; it is never followed",
                     issueType: "media_symlink"))
-            } else if entry.type == .file, !seen.insert(entry.path).inserted {
+            } else if entry.type == .file, !seen.insert(Self.name(of: entry)).inserted {
                 problems.append(IntegrityProblem(
                     file: entry.path, message: "zip entry '\(entry.path)' appears more than once; importers may read either copy",
                     issueType: "zip_entry_duplicate"))
