@@ -17,6 +17,8 @@ struct ApplyProgram {
 
     /// Output label name per input label × output kind.
     private(set) var itemNames: [LabelKind: String] = [:]
+    /// The same, by label, in kind order (`<meta>` is rewritten label by label, and a project may have thousands).
+    private var itemNamesByLabel: [String: [(kind: ShapeKind, name: String)]] = [:]
     /// Output kind per input label × kind, where it changes.
     private(set) var conversions: [LabelKind: ShapeKind] = [:]
     /// The action type each conversion executes (`convertShape`, or `dropAnnotation` turned polygon by its flag).
@@ -222,7 +224,8 @@ struct ApplyProgram {
             if let kind = ShapeKind(rawValue: shape) { planned[LabelKind(label: label, kind: kind)] = into }
         }
         var labels = survey.labelOrder
-        for label in (survey.meta?.labels ?? []) where label.parent == nil && !labels.contains(label.name) {
+        var listed = Set(labels)
+        for label in (survey.meta?.labels ?? []) where label.parent == nil && listed.insert(label.name).inserted {
             labels.append(label.name)
         }
         for label in labels {
@@ -241,6 +244,8 @@ struct ApplyProgram {
                 }
             }
         }
+        itemNamesByLabel = Dictionary(grouping: itemNames.map { (label: $0.key.label, kind: $0.key.kind, name: $0.value) }, by: \.label)
+            .mapValues { $0.map { (kind: $0.kind, name: $0.name) }.sorted { $0.kind < $1.kind } }
     }
 
     /// The kind a shape of `label` is written as; nil when it is left out.
@@ -257,7 +262,7 @@ struct ApplyProgram {
 
     /// Every output name a label gets, in kind order.
     func itemNames(of label: String) -> [(kind: ShapeKind, name: String)] {
-        itemNames.filter { $0.key.label == label }.map { ($0.key.kind, $0.value) }.sorted { $0.kind < $1.kind }
+        itemNamesByLabel[label] ?? []
     }
 
     /// The built-in fields (occluded, z_order, group_id, source) left off the shapes of `label`, by role.

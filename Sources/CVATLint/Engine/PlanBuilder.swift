@@ -2,13 +2,18 @@
 /// the export holds, the target profile and the findings.
 enum PlanBuilder {
     static func build(facts: ExportFacts, target: TargetProfile, options: RuleOptions, findings: [Finding]) -> ImportPlan {
-        let declared = (facts.meta?.labels ?? []).filter { $0.parent == nil }
+        let labels = facts.meta?.labels ?? []
+        let declared = labels.filter { $0.parent == nil }
         var order = declared.map(\.name)
-        for label in facts.labelsInUseOrder where !order.contains(label) { order.append(label) }
+        // Looked up by name, not searched: a project may declare thousands of labels.
+        var ordered = Set(order)
+        for label in facts.labelsInUseOrder where ordered.insert(label).inserted { order.append(label) }
+        let specs = Dictionary(declared.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let sublabels = Dictionary(grouping: labels.filter { $0.parent != nil }, by: { $0.parent ?? "" })
 
         var ontology: [OntologyItem] = []
         for label in order {
-            let spec = declared.first { $0.name == label }
+            let spec = specs[label]
             var kinds = Set((facts.kinds(of: label) ?? [:]).keys.map(options.effectiveKind))
             if kinds.isEmpty, let type = spec?.type, let kind = ShapeKind(labelType: type) {
                 kinds = [options.effectiveKind(kind)]
@@ -16,7 +21,7 @@ enum PlanBuilder {
             let sorted = kinds.sorted()
             let attributes = planned(spec?.attributes ?? [], target: target)
             // A skeleton item carries its vertices: the sublabels, each with its attributes.
-            let vertices = (facts.meta?.labels ?? []).filter { $0.parent == label }.map {
+            let vertices = (sublabels[label] ?? []).map {
                 PlannedVertex(name: $0.name, attributes: planned($0.attributes, target: target))
             }
             let keptKinds = sorted.filter { target.shape($0, level: facts.level).isKept }
