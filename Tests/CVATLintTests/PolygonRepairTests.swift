@@ -55,7 +55,7 @@ struct PolygonRepairTests {
         #expect(split.pieces.allSatisfy { SelfIntersection.firstCrossing(of: $0) == nil })
     }
 
-    @Test("A contour of long horizontal runs with one crossing is split by sweeping along y, where x would overrun the budget")
+    @Test("A contour of long horizontal runs with one crossing is split by sweeping along y, once x overruns the budget")
     func splitSerpentine() throws {
         // 20,000 runs 1,000 wide stacked one unit apart: every run overlaps every other in x (200 million pairs),
         // none in y. Closed down a line at x = -10 that crosses itself once, in a bow-tie of area 5.

@@ -80,10 +80,25 @@ public enum PolygonRepair {
     /// The ring with every crossing inserted into both edges, in order along each edge; nil past `Budget`.
     static func node(_ ring: [Point]) -> [Point]? {
         guard ring.count >= 4 else { return ring }
-        // Edges are swept along the axis they overlap least on: a contour of long horizontal runs (a traced
-        // mask of stripes) overlaps everywhere in x and hardly at all in y. Swapping x and y is exact.
-        guard sweepsAlongY(ring) else { return nodeSweepingX(ring) }
-        return nodeSweepingX(ring.map(\.transposed))?.map(\.transposed)
+        switch nodeSweepingX(ring) {
+        case let .noded(points):
+            return points
+        case .tooManyCrossings:
+            return nil
+        case .tooManyPairs:
+            // A contour of long horizontal runs (a traced mask of stripes) overlaps everywhere in x and hardly
+            // at all in y: swept along y instead (x and y swapped, exactly). Only then, as the pairs met in
+            // another order may compute a crossing along its other edge, a rounding error away.
+            guard sweepsAlongY(ring), case let .noded(points) = nodeSweepingX(ring.map(\.transposed)) else { return nil }
+            return points.map(\.transposed)
+        }
+    }
+
+    /// How a sweep ended.
+    private enum Noding {
+        case noded([Point])
+        case tooManyPairs
+        case tooManyCrossings
     }
 
     /// Whether the edges' extents, summed, cover the ring's height fewer times than its width.
@@ -102,7 +117,7 @@ public enum PolygonRepair {
     }
 
     /// The noding, testing each edge against the edges after it in order of their left end that overlap it in x.
-    private static func nodeSweepingX(_ ring: [Point]) -> [Point]? {
+    private static func nodeSweepingX(_ ring: [Point]) -> Noding {
         let count = ring.count
         var inserts: [[(t: Double, point: Point)]] = Array(repeating: [], count: count)
         var (pairTests, crossings) = (0, 0)
@@ -116,10 +131,10 @@ public enum PolygonRepair {
                 if min(c.x, d.x) > right { break }
                 if (i + 1) % count == j || (j + 1) % count == i { continue }
                 pairTests += 1
-                guard pairTests <= Budget.pairTests else { return nil }
+                guard pairTests <= Budget.pairTests else { return .tooManyPairs }
                 guard let (t, u) = crossing(a, b, c, d) else { continue }
                 crossings += 1
-                guard crossings <= Budget.crossings else { return nil }
+                guard crossings <= Budget.crossings else { return .tooManyCrossings }
                 let onA = t <= epsilon ? a : (t >= 1 - epsilon ? b : nil)
                 let onC = u <= epsilon ? c : (u >= 1 - epsilon ? d : nil)
                 // One point for both edges: an end where the crossing falls on one, else the computed point.
@@ -136,7 +151,7 @@ public enum PolygonRepair {
                 noded.append(insert.point)
             }
         }
-        return noded
+        return .noded(noded)
     }
 
     private static let epsilon = 1e-12
