@@ -64,12 +64,19 @@ final class AttributeUnsupported: ShapeRule {
         var use: Use?
         /// The labels using it, in first-use order.
         var labels: [String] = []
+        /// The same labels, for membership: a project may interleave thousands.
+        private var listed: Set<String> = []
+
+        init(name: String, isUsed: @escaping @Sendable (Shape, TrackRecord?) -> Bool) {
+            self.name = name
+            self.isUsed = isUsed
+        }
 
         mutating func note(_ shape: Shape, label: String) {
             if use == nil { use = Use(first: shape.location) }
             use?.count += 1
             // Shapes of one label come in runs: the last label is nearly always the one.
-            if labels.last != label, !labels.contains(label) { labels.append(label) }
+            if labels.last != label, listed.insert(label).inserted { labels.append(label) }
         }
     }
 

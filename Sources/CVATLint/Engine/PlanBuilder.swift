@@ -10,6 +10,7 @@ enum PlanBuilder {
         for label in facts.labelsInUseOrder where ordered.insert(label).inserted { order.append(label) }
         let specs = Dictionary(declared.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let sublabels = Dictionary(grouping: labels.filter { $0.parent != nil }, by: { $0.parent ?? "" })
+        let svgs = skeletonDrawings(facts.meta)
 
         var ontology: [OntologyItem] = []
         for label in order {
@@ -33,7 +34,7 @@ enum PlanBuilder {
                 ontology.append(OntologyItem(label: label, kind: kind.rawValue, name: name,
                                              shape: kept ? (support.to ?? kind.rawValue) : nil, status: support.status,
                                              attributes: attributes, vertices: kind == .skeleton ? vertices : nil,
-                                             edges: kind == .skeleton ? skeletonEdges(label, meta: facts.meta) : nil))
+                                             edges: kind == .skeleton ? skeletonEdges(svg: svgs[label]) : nil))
             }
         }
 
@@ -69,13 +70,21 @@ enum PlanBuilder {
         return ImportPlan(target: target.target, ontology: ontology, actions: actions)
     }
 
+    /// The `<svg>` of each top-level label that has one, by name (the first label of a name).
+    static func skeletonDrawings(_ meta: ExportMeta?) -> [String: String] {
+        var drawings: [String: String] = [:]
+        for label in meta?.section?.children("labels").flatMap({ $0.children("label") }) ?? []
+        where (label.value("parent") ?? "").isEmpty {
+            guard let name = label.value("name"), drawings[name] == nil else { continue }
+            drawings[name] = label.value("svg") ?? ""
+        }
+        return drawings
+    }
+
     /// The edges a skeleton label's `<svg>` draws: `<line data-node-from data-node-to>` between the
     /// `<circle data-node-id data-label-name>` vertices, by vertex name (edges to unnamed nodes left out).
-    static func skeletonEdges(_ label: String, meta: ExportMeta?) -> [PlannedEdge] {
-        let labels = meta?.section?.children("labels").flatMap { $0.children("label") } ?? []
-        guard let svg = labels.first(where: { $0.value("name") == label && ($0.value("parent") ?? "").isEmpty })?.value("svg") else {
-            return []
-        }
+    static func skeletonEdges(svg: String?) -> [PlannedEdge] {
+        guard let svg else { return [] }
         func attribute(_ name: String, in tag: Substring) -> String? {
             guard let start = tag.range(of: " \(name)=\"") else { return nil }
             let rest = tag[start.upperBound...]
