@@ -359,4 +359,17 @@ struct ApplyTests {
             #expect((1 - scale) * 80 <= PolygonConversion.ellipseTolerance + 1e-9)
         }
     }
+
+    @Test("OrderedNames keeps first-insertion order and each name once, below and past its scan limit")
+    func orderedNames() {
+        var names = OrderedNames()
+        let many = (0..<(OrderedNames.scanLimit * 3)).map { "a\($0)" }
+        for name in many + many.reversed() + ["a0", "b"] { names.insert(name) }
+        #expect(names.names == many + ["b"])
+        #expect(names.contains("a0") && names.contains("b") && names.contains(many[OrderedNames.scanLimit]) && !names.contains("c"))
+        var few = OrderedNames()
+        for name in ["x", "y", "x"] { few.insert(name) }
+        #expect(few.names == ["x", "y"] && few.contains("y") && !few.contains("z"))
+    }
 }
+

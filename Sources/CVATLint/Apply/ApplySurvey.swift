@@ -20,9 +20,9 @@ final class ApplySurvey: AnnotationVisitor {
     /// What one label (or skeleton element, keyed `skeleton\0element`) is used with, in first-use order.
     private struct LabelUse {
         var kinds: [ShapeKind] = []
-        var attributes: [String] = []
+        var attributes = OrderedNames()
         /// The attribute names a track shape carries (a subset of `attributes`).
-        var trackAttributes: [String] = []
+        var trackAttributes = OrderedNames()
         var elements: [String] = []
         /// Where each element's own use is kept, once one carries attributes.
         var elementSlots: [Int?] = []
@@ -113,8 +113,8 @@ final class ApplySurvey: AnnotationVisitor {
 
     private func noteAttributes(_ values: [AttributeValue], in slot: Int, onTrack: Bool) {
         for value in values {
-            if !uses[slot].attributes.contains(value.name) { uses[slot].attributes.append(value.name) }
-            if onTrack, !uses[slot].trackAttributes.contains(value.name) { uses[slot].trackAttributes.append(value.name) }
+            uses[slot].attributes.insert(value.name)
+            if onTrack { uses[slot].trackAttributes.insert(value.name) }
         }
     }
 
@@ -135,7 +135,7 @@ final class ApplySurvey: AnnotationVisitor {
     /// The attribute names used on `label` (for labels `<meta>` does not declare), or on a skeleton's
     /// element keyed `skeleton\0element`, in first-use order.
     func attributes(of key: String) -> [String] {
-        slots[key].map { uses[$0].attributes } ?? []
+        slots[key].map { uses[$0].attributes.names } ?? []
     }
 
     /// Whether a track shape of `key` (a label, or `skeleton\0element`) carries the attribute `name`.
@@ -149,5 +149,28 @@ final class ApplySurvey: AnnotationVisitor {
             guard let slot = slots[label], !uses[slot].elements.isEmpty else { return nil }
             return (label, uses[slot].elements)
         })
+    }
+}
+
+/// Names in first-insertion order, each once. A few are compared in a scan, cheaper than hashing for the
+/// handful of attributes a label has; past `scanLimit` a set answers, so that a label with thousands of
+/// attributes does not cost their square on every shape.
+struct OrderedNames {
+    private(set) var names: [String] = []
+    private var index: Set<String> = []
+    static let scanLimit = 16
+
+    func contains(_ name: String) -> Bool {
+        names.count <= Self.scanLimit ? names.contains(name) : index.contains(name)
+    }
+
+    mutating func insert(_ name: String) {
+        if names.count <= Self.scanLimit {
+            guard !names.contains(name) else { return }
+            names.append(name)
+            if names.count > Self.scanLimit { index = Set(names) }
+        } else if index.insert(name).inserted {
+            names.append(name)
+        }
     }
 }
