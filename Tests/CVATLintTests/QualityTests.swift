@@ -351,4 +351,26 @@ struct PlanTests {
         #expect(pose.vertices?.map(\.name) == ["head", "hand"])
         #expect(car.vertices == nil)
     }
+
+    @Test("Tracks drawn alike list at most maximumTrackPairs pairs, the frames of the rest counted in one finding")
+    func trackPairsBounded() throws {
+        // 150 identical tracks: 11,175 pairs on frame 0, where all the pairs of 2,000 such tracks took 3.7 GB.
+        let fixture = try String(contentsOfFile: Paths.fixture("job-video/annotations.xml"), encoding: .utf8)
+        let head = try #require(fixture.components(separatedBy: "  <track id=\"0\"").first)
+        let tracks = (0..<150).map { id in
+            "  <track id=\"\(id)\" label=\"car\" source=\"manual\">\n" + (0..<2).map { frame in
+                "    <box frame=\"\(frame)\" keyframe=\"1\" outside=\"\(frame)\" occluded=\"0\" xtl=\"1.00\" ytl=\"2.00\" xbr=\"20.00\" "
+                    + "ybr=\"12.00\" z_order=\"0\">\n    </box>\n"
+            }.joined() + "  </track>\n"
+        }.joined()
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("annotations.xml")
+        try Data((head + tracks + "</annotations>\n").utf8).write(to: file)
+        let duplicates = try Shared.report(file.path).findings.filter { $0.issueType == "track_duplicate" }
+        #expect(duplicates.count == AnnotationDuplicate.maximumTrackPairs + 1)
+        let rest = try #require(duplicates.last)
+        #expect(rest.message.hasPrefix("1175 more frames") && rest.count == 1175, "\(rest.message)")
+    }
 }
+
