@@ -38,8 +38,14 @@ public final class ZipExport: ExportSource {
         } catch {
             throw InputError("\(path): not a readable zip archive (\(error))")
         }
-        for entry in archive where Self.name(of: entry) != entry.path { backslashNames[Self.name(of: entry)] = entry.path }
-        let named = archive.filter { Self.name(of: $0) == "annotations.xml" || Self.name(of: $0).hasSuffix("/annotations.xml") }
+        for entry in archive {
+            let (path, name) = (entry.path, Self.name(of: entry))
+            if name != path { backslashNames[name] = path }
+        }
+        let named = archive.filter {
+            let name = Self.name(of: $0)
+            return name == "annotations.xml" || name.hasSuffix("/annotations.xml")
+        }
         if let link = named.first(where: { $0.type == .symlink }) {
             throw InputError("\(path): \(Self.name(of: link)) in this zip is a symbolic link, expected the annotations file; refusing to follow it")
         }
@@ -63,8 +69,10 @@ public final class ZipExport: ExportSource {
         // The export folder's subfolders, as entries name them (a folder may have no entry of its own); the
         // first entry under images/ settles it, as CVAT's zips list images/ early.
         var folders: Set<String> = []
-        for entry in archive where Self.name(of: entry).hasPrefix(root) {
-            let inside = Self.name(of: entry).dropFirst(root.count)
+        for entry in archive {
+            let name = Self.name(of: entry)
+            guard name.hasPrefix(root) else { continue }
+            let inside = name.dropFirst(root.count)
             guard let slash = inside.firstIndex(of: "/") else { continue }
             folders.insert(String(inside[..<slash]))
             if inside[..<slash] == ImagesFolder.canonical { break }
@@ -194,8 +202,9 @@ public final class ZipExport: ExportSource {
         var files: [MediaFile] = []
         var seen: Set<String> = []
         var sawImagesFolder = false
-        for entry in archive where Self.name(of: entry).hasPrefix(prefix) {
+        for entry in archive {
             let name = Self.name(of: entry)
+            guard name.hasPrefix(prefix) else { continue }
             sawImagesFolder = true
             // Entries that climb out, repeat, or are links are integrity problems, never media.
             guard entry.type == .file, Self.isContained(name), seen.insert(name).inserted else { continue }
