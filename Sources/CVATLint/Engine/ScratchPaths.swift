@@ -7,6 +7,8 @@ public enum ScratchPaths {
     private static let lock = NSLock()
     // Guarded by `lock`.
     nonisolated(unsafe) private static var held: Set<String> = []
+    /// Set by `removeAll`: a path made after it (another thread still running) is removed at once.
+    nonisolated(unsafe) private static var stopping = false
 
     /// A new private file in the temporary folder ("cvat-lint-<uuid><suffix>", mode 600), held until
     /// `discard`; nil when it cannot be made.
@@ -21,7 +23,11 @@ public enum ScratchPaths {
 
     /// Holds a path made elsewhere (apply's output while it is written) until `discard` or `keep`.
     static func hold(_ path: String) {
-        lock.withLock { _ = held.insert(path) }
+        let late = lock.withLock {
+            if !stopping { held.insert(path) }
+            return stopping
+        }
+        if late { try? FileManager.default.removeItem(atPath: path) }
     }
 
     /// Removes the path (a file or a folder and all in it) and lets it go.
@@ -40,6 +46,7 @@ public enum ScratchPaths {
         let paths = lock.withLock {
             let paths = held
             held = []
+            stopping = true
             return paths
         }
         for path in paths { try? FileManager.default.removeItem(atPath: path) }
