@@ -1,3 +1,4 @@
+@testable import CVATLint
 import Foundation
 import Testing
 
@@ -78,4 +79,35 @@ struct StopSignalTests {
         #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == [])
     }
+
+    @Test("Two stops at once (a Ctrl-C, then the SIGTERM of a parent giving up): neither returns before all is removed")
+    func concurrentStops() throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A folder of 4,000 files, whose removal lasts long enough for the other stop to arrive during it.
+        let folder = directory.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for index in 0..<4_000 {
+            try Data("\(index)".utf8).write(to: folder.appendingPathComponent("\(index).png"))
+        }
+        let registry = ScratchPaths.Registry()
+        registry.hold(folder.path)
+        let remaining = StopOutcomes()
+        DispatchQueue.concurrentPerform(iterations: 2) { caller in
+            registry.removeAll()
+            // The caller ends the process here: whatever still exists now would stay.
+            remaining.record(caller, FileManager.default.fileExists(atPath: folder.path))
+        }
+        #expect(remaining.values == [false, false], "each stop returned only once the folder was gone")
+    }
+}
+
+/// What each concurrent stop saw when it returned.
+private final class StopOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found = [true, true]
+
+    func record(_ caller: Int, _ exists: Bool) { lock.withLock { found[caller] = exists } }
+
+    var values: [Bool] { lock.withLock { found } }
 }

@@ -22,12 +22,36 @@ __all__ = ["check", "apply", "run", "find_binary", "Report", "Finding", "Action"
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+# How long the binary may take to remove its temporary files and half-written output once asked to stop.
+_STOP_GRACE_SECONDS = 60.0
+
+
 def run(arguments: Sequence[str]) -> subprocess.CompletedProcess:
     """Runs the binary with `arguments`; raises `CvatLintError` on exit 2 (or a crash) with its one-line reason."""
-    process = subprocess.run([find_binary(), *arguments], capture_output=True, text=True, check=False)
+    with subprocess.Popen([find_binary(), *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            stdout, stderr = child.communicate()
+        except BaseException:  # KeyboardInterrupt above all
+            _stop(child)
+            raise
+    process = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
     if process.returncode not in (0, 1):
         raise CvatLintError(_reason(process.stderr, process.returncode), exit_code=process.returncode)
     return process
+
+
+def _stop(child: subprocess.Popen) -> None:
+    """Stops the binary the way a Ctrl-C would (SIGTERM: it removes its spools and half-written output on its way
+    out) and waits for it, killing it only past the grace period or at a second interrupt. `subprocess.run` kills
+    at once, which leaves both behind; and in Jupyter an interrupt reaches the kernel, never the binary."""
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=_STOP_GRACE_SECONDS)
+    finally:
+        if child.poll() is None:
+            child.kill()
 
 
 def _reason(stderr: str, exit_code: int) -> str:
