@@ -18,16 +18,10 @@ attribute removed or set to an awkward value, an element removed, repeated, rena
          attributes of which Datumaro types some value? (Missing images get empty placeholder files first.)
 Each failing case is kept under --keep with the edits made. Needs `pip install datumaro`; nothing else is written.
 """
-import argparse
-import copy
 import json
 import logging
 import os
-import random
-import shutil
 import subprocess
-import sys
-import tempfile
 import warnings
 import xml.etree.ElementTree as ET
 
@@ -35,58 +29,9 @@ logging.disable(logging.CRITICAL)
 warnings.filterwarnings("ignore")
 from datumaro.components.dataset import Dataset  # noqa: E402 - after silencing its logging
 
-VALUES = ["", "-1", "abc", "1e5", "nan", "0", "1.5", " 3", "3 ", "inf", "-inf", "1", "2", "100000", "-0", "0.0", "true",
-          "x y", "1,2", "1;2", "1,2;", "1,2;3,4", "0,0;0,0;0,0", "1_0", "+1", "0x1", ".5", "١", "999", "default", "car",
-          "é", "annotation", "interpolation", "Train", "frame_000000"]
-TAGS = ["box", "polygon", "polyline", "points", "mask", "tag", "skeleton", "ellipse", "cuboid", "track", "image",
-        "attribute", "attributes", "label", "labels", "task", "original_size", "width", "height", "id", "size",
-        "start_frame", "stop_frame", "frame_filter", "subset", "source"]
-ATTRIBUTES = ["group_id", "z_order", "rotation", "occluded", "outside", "keyframe", "subset", "task_id", "source", "id",
-              "label", "frame", "width", "height", "name", "points", "rle", "left", "top"]
+from differential import applied, fuzz, mutate  # noqa: E402 - beside this file
+
 SHAPES = {"box", "polygon", "polyline", "points", "mask"}
-
-
-def mutate(root, rng):
-    """One random edit below the root; returns what it did."""
-    parents = {child: parent for parent in root.iter() for child in parent}
-    element = rng.choice(list(root.iter())[1:])
-    parent = parents.get(element)
-    operation = rng.randrange(9)
-    if operation == 0 and element.attrib:
-        key = rng.choice(list(element.attrib))
-        del element.attrib[key]
-        return f"del @{key} of <{element.tag}>"
-    if operation in (1, 7):
-        key = rng.choice(list(element.attrib) if operation == 1 and element.attrib else ATTRIBUTES)
-        element.attrib[key] = rng.choice(VALUES)
-        return f'<{element.tag} {key}="{element.attrib[key]}">'
-    if operation == 2 and parent is not None:
-        parent.remove(element)
-        return f"del <{element.tag}>"
-    if operation == 3 and parent is not None:
-        parent.insert(list(parent).index(element), copy.deepcopy(element))
-        return f"dup <{element.tag}>"
-    if operation == 4 and len(element) == 0:
-        element.text = rng.choice(VALUES)
-        return f"<{element.tag}>{element.text}"
-    if operation == 5 and parent is not None and len(parent) > 1:
-        kids = list(parent)
-        i, j = kids.index(element), rng.randrange(len(kids))
-        kids[i], kids[j] = kids[j], kids[i]
-        parent[:] = kids
-        return f"swap <{element.tag}> with <{kids[i].tag}>"
-    if operation == 6:
-        old, element.tag = element.tag, rng.choice(TAGS)
-        return f"rename <{old}> to <{element.tag}>"
-    if operation == 8 and parent is not None:
-        inside = set(map(id, element.iter()))
-        target = rng.choice([node for node in root.iter() if id(node) not in inside])
-        parent.remove(element)
-        target.append(element)
-        return f"move <{element.tag}> into <{target.tag}>"
-    return "nothing"
-
-
 TYPED_VALUES = ["1", "1.0", "true", "false", "True", " 2", "1e3", "nan", "inf", "-0", "007", "١", "1_0", "abc", "", "2.50"]
 INPUT_TYPES = ["select", "radio", "number", "text", "checkbox"]
 
@@ -218,14 +163,9 @@ def verdict(mode, binary, work, scratch):
         _, _, stopped = datumaro(work)
         return f"Datumaro stops ({stopped}), no error" if stopped and found == [] else None
     if mode == "apply":
-        out = os.path.join(scratch, "out")
-        shutil.rmtree(out, ignore_errors=True)
-        run = subprocess.run([binary, "apply", work, "--target", "datumaro", "--allow-loss", "--drop-invalid", "--out", out],
-                             capture_output=True, text=True)
-        if run.returncode not in (0, 1, 2):
-            return f"exit {run.returncode}: {run.stderr[-300:]}"
-        _, _, stopped = datumaro(out) if run.returncode == 0 else (None, None, None)
-        return f"Datumaro stops on the output: {stopped}" if stopped else None
+        out, problem = applied(binary, work, scratch, "datumaro")
+        _, _, stopped = datumaro(out) if out else (None, None, None)
+        return problem or (f"Datumaro stops on the output: {stopped}" if stopped else None)
     if mode == "typed":
         placeholders(work)
         reported = retyped(binary, work)
@@ -246,34 +186,8 @@ def verdict(mode, binary, work, scratch):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("exports", nargs="+")
-    parser.add_argument("--bin", default=".build/debug/cvat-lint")
-    parser.add_argument("--runs", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--mode", choices=["stop", "apply", "count", "typed"], default="stop")
-    parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "datumaro-differential"))
-    options = parser.parse_args()
-    rng = random.Random(options.seed)
-    failures = 0
-    with tempfile.TemporaryDirectory() as scratch:
-        work = os.path.join(scratch, "export")
-        for run in range(options.runs):
-            source = rng.choice(options.exports)
-            shutil.rmtree(work, ignore_errors=True)
-            shutil.copytree(source, work, symlinks=True)
-            tree = ET.parse(os.path.join(work, "annotations.xml"))
-            edit = retype if options.mode == "typed" else mutate
-            edits = [edit(tree.getroot(), rng) for _ in range(rng.randint(1, 3))]
-            tree.write(os.path.join(work, "annotations.xml"), encoding="utf-8", xml_declaration=True)
-            problem = verdict(options.mode, os.path.abspath(options.bin), work, scratch)
-            if problem:
-                failures += 1
-                kept = os.path.join(options.keep, f"{options.mode}-{options.seed}-{run}")
-                shutil.copytree(work, kept, symlinks=True, dirs_exist_ok=True)
-                print(json.dumps({"export": source, "edits": edits, "problem": problem, "kept": kept}), flush=True)
-    print(f"{options.runs} runs, {failures} failing", file=sys.stderr)
-    sys.exit(1 if failures else 0)
+    fuzz(__doc__.split("\n")[0], ["stop", "apply", "count", "typed"], verdict, "datumaro-differential",
+         edit_for=lambda mode: retype if mode == "typed" else mutate)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ final class MetaInconsistent: Rule {
         id: "meta-inconsistent",
         defaultSeverity: .warning,
         category: .structure,
-        summary: "<meta> disagrees with itself or the file: stop_frame vs start, size and step; more images than frames; a track's task not listed",
+        summary: "<meta> disagrees with itself or the file: stop_frame vs start, size and step; more images than frames; a track's task not listed; an image or track inside it",
         rationale: """
             For a task, stop_frame = start_frame + (size − 1)·step, and image ids are frames of that grid. A \
             task or job export holds at most size images (deleted frames leave gaps, never extras). A file \
@@ -18,11 +18,13 @@ final class MetaInconsistent: Rule {
             declared 0 pixels wide or high has no area to place a shape on (Datumaro refuses the size). An \
             image or track of a project whose subset none of <meta>'s <subset>s names is left out by Datumaro's \
             reader, which reads a project one listed subset at a time, and a task export as one subset named \
-            after its file (CVAT writes no subset there).
+            after its file (CVAT writes no subset there). An <image> or <track> inside <meta> is none of the export's \
+            images or tracks, yet CVAT's task import reads every such element wherever it stands, and stops on one \
+            without its name and id (a track without its label or shapes); apply leaves it out.
             """,
         issueTypes: [.init("image_id_off_grid"), .init("meta_frames_inconsistent"), .init("meta_size_mismatch"),
                      .init("track_task_undeclared"), .init("project_subsets_missing", severity: .info),
-                     .init("image_size_zero"), .init("subset_undeclared")],
+                     .init("image_size_zero"), .init("subset_undeclared"), .init("annotation_in_meta")],
         triggering: [
             RuleExample("more images than the task has frames", xml: RuleExample.document(
                 meta: RuleExample.task(labels: ["car"], marked: true),
@@ -30,6 +32,9 @@ final class MetaInconsistent: Rule {
                     .replacingOccurrences(of: "  <image id=\"0\"", with: "  ↓<image id=\"1\""))),
             trackExample("a track naming a task <meta> does not list", taskID: 7, marked: true),
             subsetExample("a project image of a subset no <subset> names, for Datumaro", subset: "Test", marked: true),
+            RuleExample("an <image> inside <meta>, for CVAT", target: "cvat", xml: RuleExample.document(
+                meta: "<task>\n  <id>1</id>\n  <size>1</size>\n  ↓<image>\n    <name>car</name>\n  </image>\n</task>",
+                body: RuleExample.imageElement(""))),
         ],
         nonTriggering: [
             RuleExample("one image for a one-frame task", xml: RuleExample.document(
@@ -86,6 +91,10 @@ final class MetaInconsistent: Rule {
     }
 
     func visitMeta(_ meta: ExportMeta) {
+        for element in meta.annotationElements {
+            context.report("an <\(element.name)> inside <meta> is none of the export's \(element.name)s", at: element.location,
+                           issueType: "annotation_in_meta")
+        }
         // Datumaro's reader splits a project by every <subset> in <meta>, wherever it sits, and stops only without one.
         if meta.level == .project {
             declaredSubsets = Set(meta.node.descendants("subset").map(\.text))

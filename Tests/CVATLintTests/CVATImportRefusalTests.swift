@@ -150,4 +150,39 @@ extension String {
         guard let range = range(of: target) else { return self }
         return replacingCharacters(in: range, with: replacement)
     }
+
+    @Test("An <image> and a <track> inside <meta>: an error for CVAT (its task import reads them), a warning for Encord, info for Datumaro (it never reads them); every apply leaves them out and nothing else",
+          arguments: ["cvat", "encord", "datumaro"])
+    func annotationsInMeta(target: String) throws {
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let export = try Paths.editedFixtureCopy("task-images-every-shape", in: directory.appendingPathComponent("in")) {
+            $0.replacingFirst("<size>2</size>", with: """
+                <size>2</size>
+                      <image id="7" name="ghost.png" width="10" height="10">
+                        <box label="car" source="manual" occluded="0" xtl="1" ytl="1" xbr="5" ybr="5" z_order="0">
+                        </box>
+                      </image>
+                      <track id="9" label="car">
+                      </track>
+                """)
+        }
+        let findings = try Shared.report(export.path, target: target).findings.filter { $0.issueType == "annotation_in_meta" }
+        let severity: Severity = switch target { case "cvat": .error; case "encord": .warning; default: .info }
+        #expect(findings.map(\.location.line) == [9, 13] && findings.allSatisfy { $0.severity == severity }, "\(findings)")
+        #expect(findings.first?.message.hasPrefix("an <image> inside <meta> is none of the export's images") == true)
+        let out = directory.appendingPathComponent("out")
+        let result = try Applier(linter: Shared.linter(for: target)).apply(path: export.path, out: out.path,
+                                                                           options: ApplyOptions(allowLoss: true))
+        #expect(result.outputReport?.findings.contains { $0.issueType == "annotation_in_meta" } == false)
+        #expect(result.manifest.notes.contains("2 <image> or <track> elements inside <meta> left out (annotation_in_meta)"))
+        let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
+        #expect(!written.contains("ghost.png") && !written.contains("<track"))
+        #expect(result.manifest.conservation.allSatisfy { $0.addsUp && $0.leftOut.isEmpty }, "no annotation of the export is left out")
+        if target == "encord", EncordSDK.available {
+            let outcome = try EncordSDK.run(on: out.path)
+            #expect(outcome.error == nil && outcome.xmlImageNames == ["park.png", "street.png"] && outcome.dataPaths == ["park.png", "street.png"],
+                    "the SDK uploads exactly the images the XML names")
+        }
+    }
 }

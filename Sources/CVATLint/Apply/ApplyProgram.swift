@@ -69,6 +69,8 @@ struct ApplyProgram {
     private(set) var leavesOutUnreadableSizes = false
     /// Repairs: a `<label>` outside the label list without a name is left out, where the target reads it (Datumaro).
     private(set) var removesStrayLabels = false
+    /// Repairs: an `<image>` or `<track>` inside `<meta>` is left out, whatever the target makes of it.
+    private(set) var removesMetaAnnotations = false
     /// Repairs: each tag of a project export states its image's subset, where the target reads one from the tag.
     private(set) var statesTagSubsets = false
     /// The smallest polygon piece a repair keeps (the `min_area` threshold, px²).
@@ -89,6 +91,8 @@ struct ApplyProgram {
         removesStrayLabels = errorTypes.contains("label_misplaced")
         // A warning as well: in the default subset the import files the shapes before a tag under a made-up name.
         statesTagSubsets = report.findings.contains { $0.issueType == "tag_subset_unstated" }
+        // At any severity: no reader takes it for what it is, and CVAT's stops on it.
+        removesMetaAnnotations = report.findings.contains { $0.issueType == "annotation_in_meta" }
         leavesOutUnreadableSizes = options.dropInvalid && errorTypes.contains("original_size_invalid")
         for (label, fields) in fieldsDroppedByLabel { fieldsDroppedByLabel[label] = fields + fieldsDroppedEverywhere }
         nameLabels(plan: plan, survey: survey)

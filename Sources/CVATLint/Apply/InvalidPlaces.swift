@@ -20,11 +20,11 @@ struct InvalidPlaces {
     /// one without an input type becomes text, a negative group id gets a fresh one past the largest, a 1.0 text
     /// spec is written as 1.1 elements (where the target refuses the text form), a track's shapes are written in
     /// frame order, a `<label>` outside the label list without a name is left out of `<meta>`, a tag of a project
-    /// export states its image's subset.
+    /// export states its image's subset, an `<image>` or `<track>` inside `<meta>` is left out.
     static let mendedByApply: Set<String> = [
         "label_not_declared", "track_without_keyframe", "image_id_duplicate", "track_id_duplicate", "media_folder_misnamed",
         "skeleton_element_flags_missing", "attribute_spec_incomplete", "group_id_negative", "attribute_spec_text_form",
-        "track_frames_not_increasing", "label_misplaced", "tag_subset_unstated",
+        "track_frames_not_increasing", "label_misplaced", "tag_subset_unstated", "annotation_in_meta",
     ]
 
     /// Errors about a whole image (its media missing), a whole label declaration (declared twice) or an

@@ -36,12 +36,26 @@ struct MetaRewrite {
         // subsets, say so (else the output names subsets none of its images is in, and its check says that).
         let moved = program.relayoutSubsets.subtracting([ExportMeta.defaultSubset])
         if !moved.isEmpty, Self.moveSubsets(moved, in: &meta) { changed = true }
-        if program.removesStrayLabels, let strays = survey.meta.map({ Set($0.unnamedStrayLabels.map(\.location)) }), !strays.isEmpty,
-           meta.removeDescendants(where: { $0.name == "label" && strays.contains($0.location) }) {
-            notes.append("\(counted(strays.count, "<label>")) outside the label list without a name left out (label_misplaced)")
+        if program.removesStrayLabels,
+           leaveOut(survey.meta?.unnamedStrayLabels ?? [], from: &meta, "<label>", "outside the label list without a name", "label_misplaced") {
+            changed = true
+        }
+        if program.removesMetaAnnotations,
+           leaveOut(survey.meta?.annotationElements ?? [], from: &meta, "<image> or <track> element", "inside <meta>", "annotation_in_meta") {
             changed = true
         }
         return changed ? meta : nil
+    }
+
+    /// Leaves `nodes` (found in the surveyed `<meta>`) out of `meta`, noted for the manifest; true when any was.
+    private mutating func leaveOut(_ nodes: [XMLNode], from meta: inout XMLNode, _ noun: String, _ place: String,
+                                   _ issueType: String) -> Bool {
+        let names = Set(nodes.map(\.name)), places = Set(nodes.map(\.location))
+        guard !nodes.isEmpty, meta.removeDescendants(where: { names.contains($0.name) && places.contains($0.location) }) else {
+            return false
+        }
+        notes.append("\(counted(nodes.count, noun)) \(place) left out (\(issueType))")
+        return true
     }
 
     /// The section's `<labels>` rebuilt; true when anything differs.

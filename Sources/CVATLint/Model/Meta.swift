@@ -286,6 +286,15 @@ public struct ExportMeta: Sendable {
         return node.descendants("label").filter { !specs.contains($0.location) && ($0.child("name")?.text ?? "").isEmpty }
     }
 
+    /// `<image>` and `<track>` elements inside `<meta>` (never CVAT's layout), the outermost of each nest: CVAT's task
+    /// import takes every such start tag for a frame or a track, wherever it stands.
+    public var annotationElements: [XMLNode] {
+        func outermost(_ node: XMLNode) -> [XMLNode] {
+            node.children.flatMap { $0.name == "image" || $0.name == "track" ? [$0] : outermost($0) }
+        }
+        return outermost(node)
+    }
+
     /// The tasks' combined mode: nil when no task states one, `mixed` is reported by the caller.
     public var modes: Set<TaskMode> { Set(tasks.compactMap(\.mode)) }
 }
