@@ -92,7 +92,8 @@ final class MetaInconsistent: Rule {
 
     func visitMeta(_ meta: ExportMeta) {
         for element in meta.annotationElements {
-            context.report("an <\(element.name)> inside <meta> is none of the export's \(element.name)s", at: element.location,
+            let article = element.name == "image" ? "an" : "a"
+            context.report("\(article) <\(element.name)> inside <meta> is none of the export's \(element.name)s", at: element.location,
                            issueType: "annotation_in_meta")
         }
         // Datumaro's reader splits a project by every <subset> in <meta>, wherever it sits, and stops only without one.
