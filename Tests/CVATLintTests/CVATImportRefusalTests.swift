@@ -177,6 +177,8 @@ extension String {
                                                                            options: ApplyOptions(allowLoss: true))
         #expect(result.outputReport?.findings.contains { $0.issueType == "annotation_in_meta" } == false)
         #expect(result.manifest.notes.contains("2 <image> or <track> elements inside <meta> left out (annotation_in_meta)"))
+        #expect(ApplyReporter().render(result).contains("  notes:\n    2 <image> or <track> elements inside <meta> left out (annotation_in_meta)\n"),
+                "the text report says so too")
         let written = try String(contentsOf: out.appendingPathComponent("annotations.xml"), encoding: .utf8)
         #expect(!written.contains("ghost.png") && !written.contains("<track"))
         #expect(result.manifest.conservation.allSatisfy { $0.addsUp && $0.leftOut.isEmpty }, "no annotation of the export is left out")

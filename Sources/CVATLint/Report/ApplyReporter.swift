@@ -1,4 +1,4 @@
-/// `apply`'s text report: what ran, what did not and why, what was left out, and counts before → after.
+/// `apply`'s text report: what ran, what did not and why, what was left out (and noted), and counts before → after.
 public struct ApplyReporter {
     public init() {}
 
@@ -30,6 +30,11 @@ public struct ApplyReporter {
             for transition in dropped {
                 out += "    \(counted(transition.count, "annotation")) of '\(transition.label)' (\(transition.kind)): \(transition.steps.joined(separator: ", "))\n"
             }
+        }
+        if !manifest.notes.isEmpty {
+            // What was left out besides annotations (a <meta> element, a repair's slivers): the manifest's notes.
+            out += "  notes:\n"
+            for note in manifest.notes { out += "    \(note)\n" }
         }
         out += conservationLines(manifest.conservation)
         let images = manifest.images
