@@ -63,6 +63,7 @@ def test_several_paths_zip_and_bare_xml() -> None:
     reports = cvat_lint.check(paths)
     assert [Path(r.path).name for r in reports] == ["task-images-every-shape.zip", "annotations.xml", "job-images"]
     assert reports[1].format == "video" and reports[2].level == "job"
+    assert cvat_lint.check([]) == [], "no path, no report (not a usage error)"
 
 
 def test_options_reach_the_binary(tmp_path: Path) -> None:

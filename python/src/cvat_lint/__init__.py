@@ -98,12 +98,15 @@ def check(path: Union[PathLike, Sequence[PathLike]], *, target: str = "encord", 
           boxes_as_polygons: bool = False, baseline: Optional[PathLike] = None) -> Union[Report, List[Report]]:
     """Checks an export (a folder, the zip CVAT downloads, or a bare annotations.xml) for `target`.
 
-    Given several paths, returns one `Report` each, in order. Raises `CvatLintError` for unusable input.
+    Given several paths, returns one `Report` each, in order (none for an empty list). Raises `CvatLintError` for
+    unusable input.
     `config` names a `.cvat-lint.yml` (by default the nearest one is read, `no_config` reads none);
     `select`/`ignore` are rule ids; `baseline` a file of accepted findings.
     """
     several = not isinstance(path, (str, os.PathLike))
     paths = [os.fspath(p) for p in path] if several else [os.fspath(path)]  # type: ignore[union-attr, arg-type]
+    if not paths:
+        return []  # one report per path: none (the binary would call an empty list a usage error)
     arguments = ["check", "--format", "json", *_options(target, config, no_config, boxes_as_polygons)]
     if select:
         arguments.append("--select=" + ",".join(select))
