@@ -27,7 +27,10 @@ ATTRIBUTES = ["group_id", "z_order", "rotation", "occluded", "outside", "keyfram
 def mutate(root, rng):
     """One random edit below the root; returns what it did."""
     parents = {child: parent for parent in root.iter() for child in parent}
-    element = rng.choice(list(root.iter())[1:])
+    below = list(root.iter())[1:]
+    if not below:
+        return "nothing"
+    element = rng.choice(below)
     parent = parents.get(element)
     operation = rng.randrange(9)
     if operation == 0 and element.attrib:
@@ -77,6 +80,16 @@ def applied(binary, work, scratch, target):
     return (out if run.returncode == 0 else None), None
 
 
+def editable(export):
+    """Whether ElementTree reads the export's annotations.xml, which the edits need; says so on stderr when not."""
+    try:
+        ET.parse(os.path.join(export, "annotations.xml"))
+        return True
+    except (OSError, ET.ParseError) as error:
+        print(f"skipped {export}: {error}", file=sys.stderr)
+        return False
+
+
 def fuzz(description, modes, verdict, keep, edit_for=lambda mode: mutate):
     """Parses the command line (exports, --bin, --runs, --seed, --mode, --keep), runs the cases, prints each failing one
     as a JSON line (and a count on stderr), and exits 1 when any failed. `verdict(mode, binary, work, scratch)` says
@@ -89,12 +102,15 @@ def fuzz(description, modes, verdict, keep, edit_for=lambda mode: mutate):
     parser.add_argument("--mode", choices=modes, default=modes[0])
     parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), keep))
     options = parser.parse_args()
+    exports = [export for export in options.exports if editable(export)]
+    if not exports:
+        sys.exit("no export whose annotations.xml ElementTree can read")
     rng = random.Random(options.seed)
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
         work = os.path.join(scratch, "export")
         for run in range(options.runs):
-            source = rng.choice(options.exports)
+            source = rng.choice(exports)
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(source, work, symlinks=True)
             tree = ET.parse(os.path.join(work, "annotations.xml"))
