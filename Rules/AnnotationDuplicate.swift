@@ -194,13 +194,14 @@ final class AnnotationDuplicate: Rule {
     }
 
     /// Pairs of coinciding tracks listed at most: n tracks drawn alike make n(n-1)/2 pairs, and 2,000 of them
-    /// took 3.7 GB. Frames of pairs past it are counted in one finding.
+    /// took 3.7 GB. Frames of pairs past it are counted in one finding per label.
     static let maximumTrackPairs = 10_000
 
     private func reportTracks() {
         var runs: [TrackPair: TrackPairRun] = [:]
         var runOrder: [TrackPair] = []
-        var unlistedFrames = 0
+        // Per label (both tracks of a pair have it): frames of pairs past the bound, and the first place.
+        var unlisted: [String: (frames: Int, first: SourceLocation)] = [:]
         trackBoxes.forEachGroup { group in
             guard group.count >= 2 else { return }
             let sorted = group.sorted { $0.minX < $1.minX }
@@ -212,12 +213,14 @@ final class AnnotationDuplicate: Rule {
                     // Keys hash label, kind, subset and frame: equal frames rule out the one likely collision.
                     guard other.track != box.track, other.frame == box.frame, Self.iou(box, other) >= threshold else { continue }
                     let pair = TrackPair(first: Int(min(box.track, other.track)), second: Int(max(box.track, other.track)))
-                    if runs.count >= Self.maximumTrackPairs, runs[pair] == nil {
-                        unlistedFrames += 1
-                        continue
-                    }
                     let later = box.line > other.line ? box : other
                     let place = SourceLocation(line: Int(later.line), column: Int(later.column))
+                    if runs.count >= Self.maximumTrackPairs, runs[pair] == nil {
+                        let label = lastTrackKind[Int(box.track)]?.0 ?? "?"
+                        let known = unlisted[label]
+                        unlisted[label] = ((known?.frames ?? 0) + 1, min(known?.first ?? place, place))
+                        continue
+                    }
                     var run = runs[pair] ?? {
                         runOrder.append(pair)
                         let (label, kind) = lastTrackKind[Int(box.track)] ?? ("?", .box)
@@ -241,9 +244,11 @@ final class AnnotationDuplicate: Rule {
                 $0.frame = run.firstFrame
             }
         }
-        if unlistedFrames > 0, let first = runOrder.compactMap({ runs[$0]?.location }).min() {
-            context.report("\(counted(unlistedFrames, "more frame")) of coinciding tracks not listed: only the first "
-                           + "\(Self.maximumTrackPairs) pairs of tracks are", at: first, issueType: "track_duplicate", count: unlistedFrames)
+        for (label, rest) in unlisted.sorted(by: { $0.value.first < $1.value.first }) {
+            context.report("label '\(label)': \(counted(rest.frames, "more frame")) of coinciding tracks not listed: only the first "
+                           + "\(Self.maximumTrackPairs) pairs of tracks are", at: rest.first, issueType: "track_duplicate", count: rest.frames) {
+                $0.label = label
+            }
         }
     }
 

@@ -352,13 +352,14 @@ struct PlanTests {
         #expect(car.vertices == nil)
     }
 
-    @Test("Tracks drawn alike list at most maximumTrackPairs pairs, the frames of the rest counted in one finding")
+    @Test("Tracks drawn alike list at most maximumTrackPairs pairs, the frames of the rest counted in one finding per label")
     func trackPairsBounded() throws {
-        // 150 identical tracks: 11,175 pairs on frame 0, where all the pairs of 2,000 such tracks took 3.7 GB.
+        // 150 identical tracks of car and 150 of person: 11,175 pairs each on frame 0, where all the pairs of 2,000 such
+        // tracks took 3.7 GB.
         let fixture = try String(contentsOfFile: Paths.fixture("job-video/annotations.xml"), encoding: .utf8)
         let head = try #require(fixture.components(separatedBy: "  <track id=\"0\"").first)
-        let tracks = (0..<150).map { id in
-            "  <track id=\"\(id)\" label=\"car\" source=\"manual\">\n" + (0..<2).map { frame in
+        let tracks = (0..<300).map { id in
+            "  <track id=\"\(id)\" label=\"\(id < 150 ? "car" : "person")\" source=\"manual\">\n" + (0..<2).map { frame in
                 "    <box frame=\"\(frame)\" keyframe=\"1\" outside=\"\(frame)\" occluded=\"0\" xtl=\"1.00\" ytl=\"2.00\" xbr=\"20.00\" "
                     + "ybr=\"12.00\" z_order=\"0\">\n    </box>\n"
             }.joined() + "  </track>\n"
@@ -368,9 +369,14 @@ struct PlanTests {
         let file = directory.appendingPathComponent("annotations.xml")
         try Data((head + tracks + "</annotations>\n").utf8).write(to: file)
         let duplicates = try Shared.report(file.path).findings.filter { $0.issueType == "track_duplicate" }
-        #expect(duplicates.count == AnnotationDuplicate.maximumTrackPairs + 1)
-        let rest = try #require(duplicates.last)
-        #expect(rest.message.hasPrefix("1175 more frames") && rest.count == 1175, "\(rest.message)")
+        #expect(duplicates.count == AnnotationDuplicate.maximumTrackPairs + 2)
+        let rest = duplicates.filter { $0.message.contains("of coinciding tracks not listed") }
+        #expect(Set(rest.compactMap(\.location.label)) == ["car", "person"], "one per label, named")
+        #expect(rest.compactMap(\.count).sorted() == [1175, 11175] && rest.allSatisfy { $0.message.hasPrefix("label '\($0.location.label ?? "")': ") })
+        for label in ["car", "person"] {
+            let listed = duplicates.filter { $0.location.label == label && $0.location.trackID != nil }.count
+            #expect(listed + (rest.first { $0.location.label == label }?.count ?? 0) == 11_175, "every pair of \(label) told")
+        }
     }
 }
 
