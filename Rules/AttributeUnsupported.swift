@@ -62,21 +62,13 @@ final class AttributeUnsupported: ShapeRule {
         let name: String
         let isUsed: @Sendable (Shape, TrackRecord?) -> Bool
         var use: Use?
-        /// The labels using it, in first-use order.
-        var labels: [String] = []
-        /// The same labels, for membership: a project may interleave thousands.
-        private var listed: Set<String> = []
-
-        init(name: String, isUsed: @escaping @Sendable (Shape, TrackRecord?) -> Bool) {
-            self.name = name
-            self.isUsed = isUsed
-        }
+        /// The labels using it, in first-use order (a project may interleave thousands).
+        var labels = OrderedNames()
 
         mutating func note(_ shape: Shape, label: String) {
             if use == nil { use = Use(first: shape.location) }
             use?.count += 1
-            // Shapes of one label come in runs: the last label is nearly always the one.
-            if labels.last != label, listed.insert(label).inserted { labels.append(label) }
+            labels.insert(label)
         }
     }
 
@@ -190,7 +182,7 @@ final class AttributeUnsupported: ShapeRule {
             let support = target.field(field)
             guard let severity = support.severity else { continue }
             let verb = support.status == .converted ? "converted" : "dropped"
-            let labels = dropped.labels
+            let labels = dropped.labels.names
             let named = labels.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (labels.count > 5 ? ", …" : "")
             let whose = labels.count == 1 ? "label \(named)" : "\(labels.count) labels (\(named))"
             context.report("\(counted(use.count, "shape")) of \(whose) \(use.count == 1 ? "uses" : "use") \(field); \(verb) by "

@@ -151,26 +151,3 @@ final class ApplySurvey: AnnotationVisitor {
         })
     }
 }
-
-/// Names in first-insertion order, each once. A few are compared in a scan, cheaper than hashing for the
-/// handful of attributes a label has; past `scanLimit` a set answers, so that a label with thousands of
-/// attributes does not cost their square on every shape.
-struct OrderedNames {
-    private(set) var names: [String] = []
-    private var index: Set<String> = []
-    static let scanLimit = 16
-
-    func contains(_ name: String) -> Bool {
-        names.count <= Self.scanLimit ? names.contains(name) : index.contains(name)
-    }
-
-    mutating func insert(_ name: String) {
-        if names.count <= Self.scanLimit {
-            guard !names.contains(name) else { return }
-            names.append(name)
-            if names.count > Self.scanLimit { index = Set(names) }
-        } else if index.insert(name).inserted {
-            names.append(name)
-        }
-    }
-}
